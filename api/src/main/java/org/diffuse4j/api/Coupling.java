@@ -1,0 +1,22 @@
+package org.diffuse4j.api;
+
+/**
+ * Pairs a batch of data rows with a batch of noise rows (row-major, {@code dim} values each) by
+ * returning, for each data row i, the index of its noise row. The independent coupling is the
+ * identity; minibatch optimal transport solves an assignment problem.
+ */
+@FunctionalInterface
+public interface Coupling {
+
+  int[] pair(double[] x0, double[] noise, int rows, int dim);
+
+  /** The independent coupling: data row i keeps noise row i. */
+  Coupling INDEPENDENT =
+      (x0, noise, rows, dim) -> {
+        int[] id = new int[rows];
+        for (int i = 0; i < rows; i++) {
+          id[i] = i;
+        }
+        return id;
+      };
+}

@@ -1,0 +1,13 @@
+package org.diffuse4j.api;
+
+import org.diffuse4j.api.tensor.Tensor;
+
+/**
+ * The model contract: a network maps (x, time label, condition) to a raw output of x's shape; what
+ * the output means is the {@link Parameterisation}'s business. The time label is a scalar or a
+ * per-sample column.
+ */
+@FunctionalInterface
+public interface Network {
+  Tensor apply(Tensor x, Tensor t, Condition condition);
+}

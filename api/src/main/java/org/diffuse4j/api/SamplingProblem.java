@@ -1,0 +1,60 @@
+package org.diffuse4j.api;
+
+import org.diffuse4j.api.tensor.Tensor;
+
+/**
+ * Everything a solver integrates: the (guided) model, the schedule, the descending time grid, the
+ * initial state at {@code times[0]} and the noise source. Immutable; the grid is copied.
+ */
+public record SamplingProblem(
+    Denoiser model, Schedule schedule, double[] times, Tensor xInit, NoiseSource noise) {
+
+  public SamplingProblem {
+    if (times.length < 2) {
+      throw new IllegalArgumentException(
+          "a time grid needs at least 2 points (1 step), got " + times.length);
+    }
+    times = times.clone();
+    for (int i = 1; i < times.length; i++) {
+      if (!(times[i] < times[i - 1])) {
+        throw new IllegalArgumentException(
+            "time grid must be strictly decreasing, but t[" + i + "]=" + times[i] + " >= t[" + (i - 1) + "]=" + times[i - 1]);
+      }
+    }
+  }
+
+  /** Number of steps (grid intervals). */
+  public int steps() {
+    return times.length - 1;
+  }
+
+  /** Grid time k. */
+  public double t(int k) {
+    return times[k];
+  }
+
+  @Override
+  public double[] times() {
+    return times.clone();
+  }
+
+  /** Scalar path coefficients at grid time k. */
+  public PathPoint point(int k) {
+    return PathPoint.at(schedule, times[k], xInit.backend());
+  }
+
+  /** Scalar path coefficients at an arbitrary time (stages between grid points). */
+  public PathPoint pointAt(double t) {
+    return PathPoint.at(schedule, t, xInit.backend());
+  }
+
+  /** The model's prediction at x, grid time k. */
+  public Prediction predict(Tensor x, int k) {
+    return model.predict(x, point(k));
+  }
+
+  /** The model's prediction at x, time t. */
+  public Prediction predictAt(Tensor x, double t) {
+    return model.predict(x, pointAt(t));
+  }
+}

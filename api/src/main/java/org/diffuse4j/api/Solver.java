@@ -1,0 +1,41 @@
+package org.diffuse4j.api;
+
+import org.diffuse4j.api.tensor.Tensor;
+
+/**
+ * An ODE/SDE sampler in the diffrax shape: an immutable solver plus an explicit {@link SolverState}.
+ * {@code init} builds the state at the grid's first time; each {@code step} advances one grid
+ * interval from t[k] to t[k+1]. Solvers ask the {@link Prediction} for the target they need and
+ * draw noise only from the problem's {@link NoiseSource} (stream k + 1 at step k).
+ */
+public interface Solver {
+
+  /** Declared order, evaluations per step, stochasticity and history. */
+  SolverTraits traits();
+
+  default SolverState init(SamplingProblem problem) {
+    return SolverState.start(problem.xInit());
+  }
+
+  /** One step from t[state.k] to t[state.k + 1]. Must not mutate anything. */
+  SolverState step(SamplingProblem problem, SolverState state);
+
+  /** Model evaluations for a whole run of {@code steps} steps (override when steps differ, e.g. Heun's last). */
+  default int evaluations(int steps) {
+    return steps * traits().evaluationsPerStep();
+  }
+
+  /** Runs every step and returns the final state. */
+  default SolverState solve(SamplingProblem problem) {
+    SolverState s = init(problem);
+    while (!s.done(problem)) {
+      s = step(problem, s);
+    }
+    return s;
+  }
+
+  /** Convenience: the final x. */
+  default Tensor sample(SamplingProblem problem) {
+    return solve(problem).x();
+  }
+}

@@ -1,0 +1,20 @@
+package org.diffuse4j.api;
+
+/**
+ * What a solver declares: its global order of convergence (warm-up steps included), model
+ * evaluations per step, whether it injects noise, and how many past model outputs it keeps. The
+ * conformance kit checks the order and evaluation count empirically.
+ *
+ * @param order global order of accuracy the method achieves on a smooth problem
+ * @param evaluationsPerStep model evaluations (calls of the {@link Denoiser}) per step
+ * @param stochastic whether the solver draws noise from the {@link NoiseSource}
+ * @param history number of past model outputs kept in the state (0 for single-step methods)
+ */
+public record SolverTraits(double order, int evaluationsPerStep, boolean stochastic, int history) {
+
+  public SolverTraits {
+    if (order <= 0 || evaluationsPerStep < 1 || history < 0) {
+      throw new IllegalArgumentException("invalid solver traits " + order + "/" + evaluationsPerStep + "/" + history);
+    }
+  }
+}

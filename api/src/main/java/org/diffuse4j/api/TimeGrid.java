@@ -1,0 +1,12 @@
+package org.diffuse4j.api;
+
+/**
+ * Turns a schedule and a step count into the descending times a solver visits: an array of
+ * {@code steps + 1} values from the start time (near 1, noise) to the end time (near 0, data).
+ * Grid and solver are independent: any solver runs on any grid.
+ */
+public interface TimeGrid {
+
+  /** The {@code steps + 1} visited times, strictly decreasing. */
+  double[] times(Schedule schedule, int steps);
+}

@@ -1,0 +1,13 @@
+package org.diffuse4j.api.plugin;
+
+/**
+ * A configuration error: unknown key, wrong type, out-of-range value, unknown plugin. The message
+ * names the key path, the allowed values and, for misspellings, the closest match.
+ */
+public class OptionException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public OptionException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,15 @@
+package org.diffuse4j.api.plugin;
+
+/**
+ * A plugin's metadata: kind, unique name within its kind, a one-line description and the paper or
+ * equation it implements.
+ */
+public record PluginInfo(Kind kind, String name, String description, String reference) {
+
+  public PluginInfo {
+    if (name == null || !name.matches("[a-z0-9][a-z0-9+\\-]*")) {
+      throw new IllegalArgumentException(
+          "plugin name '" + name + "' must be lower-case letters, digits, '-' or '+'");
+    }
+  }
+}

@@ -1,0 +1,280 @@
+package org.diffuse4j.api.tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Gradients;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TNumber;
+
+/**
+ * An immutable floating tensor expression, a thin facade over TensorFlow ops so that solver and
+ * objective code reads like the maths: {@code x.times(a).plus(eps.times(b))}. Scalars (Java
+ * doubles) broadcast; tensors broadcast by NumPy rules.
+ */
+public final class Tensor {
+  private final Backend backend;
+  private final Operand<TNumber> op;
+
+  @SuppressWarnings("unchecked")
+  Tensor(Backend backend, Operand<?> op) {
+    this.backend = backend;
+    this.op = (Operand<TNumber>) op;
+  }
+
+  /** The backend this tensor was built on. */
+  public Backend backend() {
+    return backend;
+  }
+
+  /** The underlying TensorFlow operand, for code (networks, runtime) that needs raw ops. */
+  public Operand<TNumber> op() {
+    return op;
+  }
+
+  private Ops tf() {
+    return backend.tf();
+  }
+
+  private Tensor of(Operand<?> o) {
+    return new Tensor(backend, o);
+  }
+
+  private Operand<TNumber> c(double v) {
+    return backend.scalar(v).op;
+  }
+
+  /** Static shape (dimensions may be -1 when unknown). */
+  public Shape shape() {
+    return op.shape();
+  }
+
+  /** Number of dimensions. */
+  public int rank() {
+    return op.shape().numDimensions();
+  }
+
+  public Tensor plus(Tensor o) {
+    return of(tf().math.add(op, o.op));
+  }
+
+  public Tensor plus(double v) {
+    return v == 0 ? this : of(tf().math.add(op, c(v)));
+  }
+
+  public Tensor minus(Tensor o) {
+    return of(tf().math.sub(op, o.op));
+  }
+
+  public Tensor minus(double v) {
+    return plus(-v);
+  }
+
+  public Tensor times(Tensor o) {
+    return of(tf().math.mul(op, o.op));
+  }
+
+  public Tensor times(double v) {
+    return v == 1 ? this : of(tf().math.mul(op, c(v)));
+  }
+
+  public Tensor div(Tensor o) {
+    return of(tf().math.div(op, o.op));
+  }
+
+  public Tensor div(double v) {
+    return times(1.0 / v);
+  }
+
+  /** v − this. */
+  public Tensor rsub(double v) {
+    return of(tf().math.sub(c(v), op));
+  }
+
+  /** v / this. */
+  public Tensor rdiv(double v) {
+    return of(tf().math.div(c(v), op));
+  }
+
+  public Tensor neg() {
+    return of(tf().math.neg(op));
+  }
+
+  public Tensor square() {
+    return of(tf().math.square(op));
+  }
+
+  public Tensor sqrt() {
+    return of(tf().math.sqrt(op));
+  }
+
+  public Tensor exp() {
+    return of(tf().math.exp(op));
+  }
+
+  public Tensor expm1() {
+    return of(tf().math.expm1(op));
+  }
+
+  public Tensor log() {
+    return of(tf().math.log(op));
+  }
+
+  public Tensor abs() {
+    return of(tf().math.abs(op));
+  }
+
+  public Tensor sin() {
+    return of(tf().math.sin(op));
+  }
+
+  public Tensor cos() {
+    return of(tf().math.cos(op));
+  }
+
+  public Tensor tanh() {
+    return of(tf().math.tanh(op));
+  }
+
+  public Tensor sigmoid() {
+    return of(tf().math.sigmoid(op));
+  }
+
+  /** x·sigmoid(x) (SiLU / swish). */
+  public Tensor silu() {
+    return times(sigmoid());
+  }
+
+  public Tensor max(Tensor o) {
+    return of(tf().math.maximum(op, o.op));
+  }
+
+  public Tensor min(Tensor o) {
+    return of(tf().math.minimum(op, o.op));
+  }
+
+  public Tensor clip(double lo, double hi) {
+    return of(tf().clipByValue(op, c(lo), c(hi)));
+  }
+
+  /** Elementwise select: where this &gt; 0 take a, else b. */
+  public Tensor wherePositive(Tensor a, Tensor b) {
+    Operand<TBool> cond = tf().math.greater(op, c(0));
+    Operand<TNumber> aa = tf().broadcastTo(a.op, tf().shape(op));
+    Operand<TNumber> bb = tf().broadcastTo(b.op, tf().shape(op));
+    return of(tf().select(cond, aa, bb));
+  }
+
+  /** Sum of all elements (a scalar). */
+  public Tensor sum() {
+    return of(tf().reduceSum(op, allAxes()));
+  }
+
+  /** Mean of all elements (a scalar). */
+  public Tensor mean() {
+    return of(tf().math.mean(op, allAxes()));
+  }
+
+  /** Sum over the given axes (dropped). */
+  public Tensor sum(int... axes) {
+    return of(tf().reduceSum(op, tf().constant(axes)));
+  }
+
+  /** Mean over the given axes (dropped). */
+  public Tensor mean(int... axes) {
+    return of(tf().math.mean(op, tf().constant(axes)));
+  }
+
+  /** Per-sample mean over every axis but the first: shape [B]. */
+  public Tensor meanPerSample() {
+    return of(tf().math.mean(op, nonBatchAxes()));
+  }
+
+  /** Per-sample sum over every axis but the first: shape [B]. */
+  public Tensor sumPerSample() {
+    return of(tf().reduceSum(op, nonBatchAxes()));
+  }
+
+  /** Matrix product this · o. */
+  public Tensor matmul(Tensor o) {
+    return of(tf().linalg.matMul(op, o.op));
+  }
+
+  /** Concatenation along an axis. */
+  public Tensor concat(int axis, Tensor... others) {
+    List<Operand<TNumber>> ops = new ArrayList<>();
+    ops.add(op);
+    for (Tensor t : others) {
+      ops.add(t.op);
+    }
+    return of(tf().concat(ops, tf().constant(axis)));
+  }
+
+  /** Reshape (one dimension may be -1). */
+  public Tensor reshape(long... shape) {
+    return of(tf().reshape(op, tf().constant(shape)));
+  }
+
+  /** Broadcast this (a scalar or per-sample column) to the shape of {@code like}. */
+  public Tensor broadcastLike(Tensor like) {
+    return of(tf().broadcastTo(op, tf().shape(like.op)));
+  }
+
+  /** A tensor of zeros with this tensor's shape. */
+  public Tensor zerosLike() {
+    return of(tf().zerosLike(op));
+  }
+
+  /** The block of the first axis [from, from+size) (size -1 = to the end). */
+  public Tensor rows(long from, long size) {
+    long[] begin = new long[Math.max(rank(), 1)];
+    long[] len = new long[begin.length];
+    java.util.Arrays.fill(len, -1);
+    begin[0] = from;
+    len[0] = size;
+    return of(tf().slice(op, tf().constant(begin), tf().constant(len)));
+  }
+
+  /** Gradient of this scalar with respect to {@code x}. Graph mode only. */
+  public Tensor gradient(Tensor x) {
+    Gradients g = tf().gradients(op, List.of(x.op));
+    return of(g.dy(0));
+  }
+
+  /** Stops gradients flowing through this value. */
+  public Tensor stopGradient() {
+    return of(tf().stopGradient(op));
+  }
+
+  private Operand<TInt32> allAxes() {
+    int n = rank();
+    if (n < 0) {
+      throw new IllegalStateException("reduction needs a known rank");
+    }
+    int[] axes = new int[n];
+    for (int i = 0; i < n; i++) {
+      axes[i] = i;
+    }
+    return tf().constant(axes);
+  }
+
+  private Operand<TInt32> nonBatchAxes() {
+    int n = rank();
+    if (n < 2) {
+      throw new IllegalStateException("per-sample reduction needs rank >= 2, got shape " + shape());
+    }
+    int[] axes = new int[n - 1];
+    for (int i = 1; i < n; i++) {
+      axes[i - 1] = i;
+    }
+    return tf().constant(axes);
+  }
+
+  @Override
+  public String toString() {
+    return "Tensor" + shape() + "(" + op.op().name() + ")";
+  }
+}
