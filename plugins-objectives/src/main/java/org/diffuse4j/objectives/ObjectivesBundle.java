@@ -1,0 +1,140 @@
+package org.diffuse4j.objectives;
+
+import static org.diffuse4j.api.plugin.Kind.OBJECTIVE;
+
+import java.util.List;
+import org.diffuse4j.api.Coupling;
+import org.diffuse4j.api.plugin.Option;
+import org.diffuse4j.api.plugin.PluginBundle;
+import org.diffuse4j.api.plugin.PluginInfo;
+import org.diffuse4j.api.plugin.PluginProvider;
+
+/** Training objectives shipped with Diffuse4J (docs/objectives.md). */
+public final class ObjectivesBundle implements PluginBundle {
+
+  /** Options of {@code denoising}. */
+  public record DenoisingOptions(
+      @Option(doc = "time density: uniform, logit-normal, log-normal, mode, discrete (name or map)", def = "uniform") Object time,
+      @Option(doc = "weighting: uniform, snr, min-snr, edm, likelihood, elbo (name or map)", def = "uniform") Object weighting,
+      @Option(doc = "probability of replacing the label by the null label (CFG training)", def = "0", min = 0, max = 1) double p_uncond,
+      @Option(doc = "label id the network reads as the null label", def = "-1") double null_label) {}
+
+  /** Options of {@code ddpm-elbo}. */
+  public record ElboOptions(
+      @Option(doc = "number of discrete levels N (t = k/N)", def = "1000", min = 1) int steps,
+      @Option(doc = "probability of replacing the label by the null label (CFG training)", def = "0", min = 0, max = 1) double p_uncond,
+      @Option(doc = "label id the network reads as the null label", def = "-1") double null_label) {}
+
+  /** Options of {@code flow-matching} and {@code reflow}. */
+  public record FlowMatchingOptions(
+      @Option(doc = "σ_min: data-end smoothing, x_t = α x0 + (σ + σ_min α) ε", def = "0", min = 0, max = 0.999) double sigma_min,
+      @Option(doc = "time density (name or map)", def = "uniform") Object time,
+      @Option(doc = "probability of replacing the label by the null label (CFG training)", def = "0", min = 0, max = 1) double p_uncond,
+      @Option(doc = "label id the network reads as the null label", def = "-1") double null_label) {}
+
+  /** How a minibatch OT coupling is solved. */
+  public enum OtMethod { EXACT, SINKHORN }
+
+  /** How an entropic plan becomes a pairing. */
+  public enum Pairing { SAMPLE, ARGMAX }
+
+  /** Options of {@code ot-flow-matching}. */
+  public record OtFlowMatchingOptions(
+      @Option(doc = "σ_min: data-end smoothing, x_t = α x0 + (σ + σ_min α) ε", def = "0", min = 0, max = 0.999) double sigma_min,
+      @Option(doc = "time density (name or map)", def = "uniform") Object time,
+      @Option(doc = "exact (Hungarian assignment) or sinkhorn (entropic plan)", def = "exact") OtMethod method,
+      @Option(doc = "sinkhorn: entropic regularisation ε, relative to the mean cost when normalise_cost", def = "0.05", min = 1e-6) double reg,
+      @Option(doc = "sinkhorn: divide the cost by its mean so reg is scale-free", def = "true") boolean normalise_cost,
+      @Option(doc = "sinkhorn: maximum iterations (stops earlier once the marginals are met)", def = "1000", min = 1) int iterations,
+      @Option(doc = "sinkhorn: sample each row's partner from the plan, or take the argmax", def = "sample") Pairing pairing,
+      @Option(doc = "sinkhorn: seed of the plan sampling", def = "0") long seed,
+      @Option(doc = "probability of replacing the label by the null label (CFG training)", def = "0", min = 0, max = 1) double p_uncond,
+      @Option(doc = "label id the network reads as the null label", def = "-1") double null_label) {}
+
+  /** Options of {@code sb-flow-matching}. */
+  public record SbFlowMatchingOptions(
+      @Option(doc = "bridge noise σ: x_t = (1 − t) x0 + t ε + σ√(t(1 − t)) z; the plan uses reg = 2σ²", def = "1", min = 1e-6) double sigma,
+      @Option(doc = "time density (name or map)", def = "uniform") Object time,
+      @Option(doc = "sinkhorn (entropic plan, reg = 2σ², unnormalised cost) or exact", def = "sinkhorn") OtMethod method,
+      @Option(doc = "sinkhorn: maximum iterations (stops earlier once the marginals are met)", def = "1000", min = 1) int iterations,
+      @Option(doc = "sinkhorn: seed of the plan sampling", def = "0") long seed,
+      @Option(doc = "probability of replacing the label by the null label (CFG training)", def = "0", min = 0, max = 1) double p_uncond,
+      @Option(doc = "label id the network reads as the null label", def = "-1") double null_label) {}
+
+  /** Options of {@code stochastic-interpolant}. */
+  public record InterpolantOptions(
+      @Option(doc = "constant smoothing noise σ added to x_t (TorchCFM's sigma)", def = "0", min = 0) double sigma,
+      @Option(doc = "time density (name or map)", def = "uniform") Object time,
+      @Option(doc = "probability of replacing the label by the null label (CFG training)", def = "0", min = 0, max = 1) double p_uncond,
+      @Option(doc = "label id the network reads as the null label", def = "-1") double null_label) {}
+
+  /** Options of {@code noisy-classifier}. */
+  public record ClassifierOptions(
+      @Option(doc = "time density (name or map)", def = "uniform") Object time) {}
+
+  @Override
+  public List<PluginProvider<?>> providers() {
+    return List.of(
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "denoising",
+                "λ(t)‖f(x_t, t) − target‖², x_t = α x0 + σ ε, on the parameterisation's target (ε-MSE for eps)",
+                "Ho et al. 2020 (L_simple); Kingma & Gao 2023 (weightings); Karras et al. 2022; Hang et al. 2023"),
+            DenoisingOptions.class,
+            (o, c) -> new Denoising(Specs.time(o.time(), c), Specs.weighting(o.weighting(), c),
+                new ConditionDropout(o.p_uncond(), o.null_label()))),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "ddpm-elbo",
+                "ε-MSE with the discrete ELBO weights (N/2)(SNR(t−1/N)/SNR(t) − 1) at t = k/N",
+                "Ho et al. 2020, eq. 5 and 12; Kingma et al. 2021"),
+            ElboOptions.class,
+            o -> new Denoising(new TimeDensity.Discrete(o.steps()), new Weighting.Elbo(o.steps()),
+                new ConditionDropout(o.p_uncond(), o.null_label()))),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "flow-matching",
+                "CFM, independent coupling: ‖v(x_t, t) − (α̇ x0 + (σ̇ + σ_min α̇) ε)‖², x_t = α x0 + (σ + σ_min α) ε",
+                "Lipman et al. 2023, Flow matching for generative modeling; Tong et al. 2023 (I-CFM)"),
+            FlowMatchingOptions.class,
+            (o, c) -> new FlowMatching(o.sigma_min(), Specs.time(o.time(), c), Coupling.INDEPENDENT,
+                new ConditionDropout(o.p_uncond(), o.null_label()))),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "ot-flow-matching",
+                "CFM on minibatch optimal-transport pairs (exact assignment or Sinkhorn) of data and noise",
+                "Tong et al. 2023, Improving and generalizing flow-based generative models with minibatch OT; Pooladian et al. 2023"),
+            OtFlowMatchingOptions.class,
+            (o, c) -> new FlowMatching(o.sigma_min(), Specs.time(o.time(), c),
+                o.method() == OtMethod.EXACT
+                    ? new ExactOtCoupling()
+                    : new SinkhornCoupling(o.reg(), o.iterations(), o.pairing() == Pairing.SAMPLE, o.normalise_cost(), o.seed()),
+                new ConditionDropout(o.p_uncond(), o.null_label()))),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "sb-flow-matching",
+                "Schrödinger-bridge CFM: x_t = (1−t)x0 + tε + σ√(t(1−t))z on entropic-OT pairs, u = ε − x0 + σ(1−2t)/(2√(t(1−t)))z",
+                "Tong et al. 2023, Simulation-free Schrödinger bridges via score and flow matching (SB-CFM)"),
+            SbFlowMatchingOptions.class,
+            (o, c) -> new SchrodingerBridgeFlowMatching(o.sigma(), Specs.time(o.time(), c),
+                o.method() == OtMethod.EXACT
+                    ? new ExactOtCoupling()
+                    : new SinkhornCoupling(2 * o.sigma() * o.sigma(), o.iterations(), true, false, o.seed()),
+                new ConditionDropout(o.p_uncond(), o.null_label()))),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "stochastic-interpolant",
+                "VP interpolant x_t = cos(πt/2) x0 + sin(πt/2) ε (+ σ z), target (π/2)(cos(πt/2) ε − sin(πt/2) x0)",
+                "Albergo & Vanden-Eijnden 2023, Building normalizing flows with stochastic interpolants; Tong et al. 2023 (VP-CFM)"),
+            InterpolantOptions.class,
+            (o, c) -> new StochasticInterpolant(o.sigma(), Specs.time(o.time(), c), Coupling.INDEPENDENT,
+                new ConditionDropout(o.p_uncond(), o.null_label()))),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "reflow",
+                "flow matching on given (endpoint, noise) pairs from a trained model's ODE; row i keeps noise row i",
+                "Liu et al. 2022, Flow straight and fast: rectified flow (reflow)"),
+            FlowMatchingOptions.class,
+            (o, c) -> new FlowMatching(o.sigma_min(), Specs.time(o.time(), c), Coupling.INDEPENDENT,
+                new ConditionDropout(o.p_uncond(), o.null_label()))),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "noisy-classifier",
+                "cross-entropy −log softmax(f(x_t, t))_y of a classifier on noisy samples (for classifier guidance)",
+                "Dhariwal & Nichol 2021, Diffusion models beat GANs; Song et al. 2021, App. I"),
+            ClassifierOptions.class,
+            (o, c) -> new NoisyClassifier(Specs.time(o.time(), c))));
+  }
+}
