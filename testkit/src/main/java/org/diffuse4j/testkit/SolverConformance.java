@@ -1,0 +1,193 @@
+package org.diffuse4j.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.diffuse4j.api.Condition;
+import org.diffuse4j.api.ConstantNoise;
+import org.diffuse4j.api.Denoiser;
+import org.diffuse4j.api.SamplingProblem;
+import org.diffuse4j.api.Schedule;
+import org.diffuse4j.api.Solver;
+import org.diffuse4j.api.SolverState;
+import org.diffuse4j.api.analytic.PointCloud;
+import org.diffuse4j.api.tensor.Backend;
+import org.diffuse4j.api.tensor.Precision;
+import org.diffuse4j.api.tensor.Tensor;
+import org.diffuse4j.schedules.RectifiedFlow;
+import org.diffuse4j.schedules.VariancePreserving;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat64;
+
+/**
+ * The conformance checks every {@link Solver} (ours or a third party's) should pass, on the exact
+ * {@link org.diffuse4j.api.analytic.GaussianMixture} model in float64: {@link #assertConforms}
+ * runs them all; each check is also public. Deterministic solvers must show their declared order
+ * against a {@link ReferenceSolution} (±0.3) under VP and rectified flow and be exact on straight
+ * trajectories; stochastic ones must be reproducible and their weak error must shrink with steps.
+ */
+public final class SolverConformance {
+  private SolverConformance() {}
+
+  /** Allowed gap between measured and declared order. */
+  public static final double ORDER_TOLERANCE = 0.3;
+
+  /** The VP schedule of the checks (β from 0.1 to 20). */
+  public static Schedule vp() {
+    return new VariancePreserving(0.1, 20);
+  }
+
+  /** The rectified-flow schedule of the checks. */
+  public static Schedule rectifiedFlow() {
+    return new RectifiedFlow();
+  }
+
+  /** Runs every applicable check. */
+  public static void assertConforms(Solver solver) {
+    assertEvaluationCount(solver);
+    assertStepIsPure(solver);
+    assertBatchIndependent(solver);
+    if (solver.traits().stochastic()) {
+      assertReproducible(solver);
+      assertWeakErrorShrinks(solver, vp());
+      assertWeakErrorShrinks(solver, rectifiedFlow());
+    } else {
+      assertOrder(solver, vp());
+      assertOrder(solver, rectifiedFlow());
+      assertExactOnPointMass(solver);
+    }
+  }
+
+  /** The fitted order of {@link ConvergenceStudy#of} matches the declared order within ±0.3. */
+  public static ConvergenceStudy.Result assertOrder(Solver solver, Schedule schedule, int... steps) {
+    ConvergenceStudy study = ConvergenceStudy.of(schedule);
+    ConvergenceStudy.Result r =
+        steps.length == 0 ? study.run(solver) : study.run(solver, steps);
+    assertThat(r.order())
+        .as("order of %s on %s:%n%s", solver, schedule, r)
+        .isCloseTo(solver.traits().order(), within(ORDER_TOLERANCE));
+    return r;
+  }
+
+  /**
+   * Model calls counted on the model equal the state's NFE and {@link Solver#evaluations(int)}
+   * (on a grid ending at σ &gt; 0, where no solver has a reason to skip a call).
+   */
+  public static void assertEvaluationCount(Solver solver) {
+    for (int steps : new int[] {1, 5}) {
+      ConvergenceStudy.Run r = ConvergenceStudy.of(vp()).sample(solver, steps, 0, 4);
+      assertThat(r.calls()).as("model calls of %s over %d steps", solver, steps).isEqualTo(r.stateNfe());
+      assertThat(r.calls()).as("evaluations(%d) of %s", steps, solver).isEqualTo(solver.evaluations(steps));
+    }
+  }
+
+  /** Stepping twice from the same state (after two steps, so history exists) gives identical results. */
+  public static void assertStepIsPure(Solver solver) {
+    ConvergenceStudy study = ConvergenceStudy.of(rectifiedFlow());
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
+      SamplingProblem problem = new SamplingProblem(study.model(), study.schedule(), study.times(6),
+          b.constant(study.initialState(0, 4), 4, 2), new ConstantNoise(study.seed(), 0));
+      SolverState s2 = solver.step(problem, solver.step(problem, solver.init(problem)));
+      SolverState a = solver.step(problem, s2);
+      SolverState c = solver.step(problem, s2);
+      assertThat(a.k()).isEqualTo(3).isEqualTo(c.k());
+      assertThat(a.nfe()).isEqualTo(c.nfe());
+      assertThat(a.history()).hasSameSizeAs(c.history());
+      assertThat(fetch(s, a.x())).as("two steps from one state of %s", solver).containsExactly(fetch(s, c.x()));
+    }
+  }
+
+  /** Rows 8..15 of a batch of 32 equal the same samples run as a batch of 8. */
+  public static void assertBatchIndependent(Solver solver) {
+    ConvergenceStudy study = ConvergenceStudy.of(vp());
+    double[] big = study.sample(solver, 6, 0, 32).x();
+    double[] small = study.sample(solver, 6, 8, 8).x();
+    for (int i = 0; i < small.length; i++) {
+      assertThat(small[i]).as("value %d of %s, batch 8 vs 32", i, solver)
+          .isCloseTo(big[16 + i], within(1e-12 * (1 + Math.abs(big[16 + i]))));
+    }
+  }
+
+  /** Two runs with one seed agree exactly; another seed changes the result. */
+  public static void assertReproducible(Solver solver) {
+    ConvergenceStudy study = ConvergenceStudy.of(vp());
+    double[] a = study.sample(solver, 6, 0, 8).x();
+    double[] b = study.sample(solver, 6, 0, 8).x();
+    assertThat(a).containsExactly(b);
+    ConvergenceStudy other = new ConvergenceStudy(study.mixture(), study.schedule(), study.tStart(),
+        study.tEnd(), study.rows(), study.seed() + 1);
+    assertThat(other.sample(solver, 6, 0, 8).x()).isNotEqualTo(a);
+  }
+
+  /** Samples of the weak-error check; the Monte-Carlo floor of the moment error is about 0.03. */
+  public static final int WEAK_ROWS = 20_000;
+
+  /**
+   * Weak error (moments of {@link #WEAK_ROWS} samples against the exact marginal at the end time)
+   * at 64 steps is below half that at 8 steps and below 0.1 (a weak-order-1 method gains about 8×
+   * until it meets the Monte-Carlo floor).
+   *
+   * @return the errors at 8 and 64 steps
+   */
+  public static double[] assertWeakErrorShrinks(Solver solver, Schedule schedule) {
+    ConvergenceStudy study = ConvergenceStudy.of(schedule);
+    double coarse = study.weakError(solver, 8, WEAK_ROWS);
+    double fine = study.weakError(solver, 64, WEAK_ROWS);
+    assertThat(fine).as("weak error of %s on %s at 64 steps vs 8 steps (%s)", solver, schedule, coarse)
+        .isLessThan(coarse / 2).isLessThan(0.1);
+    return new double[] {coarse, fine};
+  }
+
+  /**
+   * Point-mass data under rectified flow: every trajectory x_t = (1 − t) p + t ε is a straight line
+   * at constant speed, so any consistent deterministic solver is exact (seed 003 Ex. 9) with 1 or 3
+   * steps.
+   */
+  public static void assertExactOnPointMass(Solver solver) {
+    double[] p = {0.7, -0.4};
+    PointCloud data = new PointCloud(new double[][] {p});
+    Schedule rf = rectifiedFlow();
+    Denoiser model = (x, pt) -> data.denoiser(rf).predict(x, pt, Condition.none());
+    double t0 = rf.tMax();
+    double t1 = ConvergenceStudy.DEFAULT_T_END;
+    double[] eps = ConvergenceStudy.of(rf).gaussianRows(0, 4);
+    double[] x0 = new double[8];
+    double[] exact = new double[8];
+    for (int i = 0; i < 8; i++) {
+      x0[i] = (1 - t0) * p[i % 2] + t0 * eps[i];
+      exact[i] = (1 - t1) * p[i % 2] + t1 * eps[i];
+    }
+    for (int steps : new int[] {1, 3}) {
+      double[] times = new double[steps + 1];
+      for (int k = 0; k <= steps; k++) {
+        times[k] = t0 + (t1 - t0) * k / steps;
+      }
+      try (Graph g = new Graph(); Session s = new Session(g)) {
+        Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
+        SamplingProblem problem = new SamplingProblem(model, rf, times, b.constant(x0, 4, 2), new ConstantNoise(0, 0));
+        double[] got = fetch(s, solver.sample(problem));
+        for (int i = 0; i < 8; i++) {
+          assertThat(got[i]).as("%s, %d steps, point-mass rectified flow", solver, steps).isCloseTo(exact[i], within(1e-9));
+        }
+      }
+    }
+  }
+
+  /** Row-major values of a [B, d] float64 tensor. */
+  public static double[] fetch(Session s, Tensor x) {
+    try (TFloat64 out = (TFloat64) s.runner().fetch(x.op()).run().get(0)) {
+      int rows = (int) out.shape().get(0);
+      int cols = (int) out.shape().get(1);
+      double[] v = new double[rows * cols];
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < cols; j++) {
+          v[i * cols + j] = out.getDouble(i, j);
+        }
+      }
+      return v;
+    }
+  }
+}
