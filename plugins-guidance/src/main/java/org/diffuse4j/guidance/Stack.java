@@ -1,0 +1,39 @@
+package org.diffuse4j.guidance;
+
+import java.util.List;
+import org.diffuse4j.api.Condition;
+import org.diffuse4j.api.ConditionalDenoiser;
+import org.diffuse4j.api.Denoiser;
+import org.diffuse4j.api.Guidance;
+import org.diffuse4j.api.Prediction;
+
+/**
+ * Composition: one guidance that combines model predictions, then filters applied in order to its
+ * output, D(x) = f_n(… f_1(G(x))). Costs the base guidance's evaluations. In a manifest:
+ * {@code guidance: {name: stack, of: [{name: cfg, scale: 4}, dynamic-thresholding]}}.
+ *
+ * @param base the guidance that calls the model
+ * @param filters post-processings applied in order
+ */
+public record Stack(Guidance base, List<PredictionFilter> filters) implements Guidance {
+
+  public Stack {
+    if (base == null) {
+      throw new IllegalArgumentException("a stack needs a base guidance");
+    }
+    filters = List.copyOf(filters);
+  }
+
+  @Override
+  public Denoiser guide(ConditionalDenoiser model, Condition condition) {
+    Denoiser inner = base.guide(model, condition);
+    return new Guided("stack of " + inner + " and " + filters.size() + " filter(s)", inner.evaluationsPerCall(),
+        (x, p) -> {
+          Prediction out = inner.predict(x, p);
+          for (PredictionFilter f : filters) {
+            out = f.apply(out);
+          }
+          return out;
+        });
+  }
+}
