@@ -1,0 +1,52 @@
+package org.diffuse4j.solvers.exponential;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.diffuse4j.api.Solver;
+import org.diffuse4j.api.plugin.Options;
+import org.diffuse4j.api.plugin.PluginProvider;
+
+/** Every solver of the bundle, built through its provider, with defaults and with a few extra settings. */
+final class Catalogue {
+  private Catalogue() {}
+
+  static <O extends Record> Solver make(PluginProvider<O> p, Map<String, ?> options) {
+    return (Solver) p.create(Options.bind(p.optionsType(), options, p.info().name()), null);
+  }
+
+  static PluginProvider<?> provider(String name) {
+    return new ExponentialSolversBundle().providers().stream()
+        .filter(p -> p.info().name().equals(name)).findFirst().orElseThrow();
+  }
+
+  static Solver make(String name, Map<String, ?> options) {
+    return make(provider(name), options);
+  }
+
+  /** Label → solver: every plugin at its defaults, plus other orders and variants. */
+  static Map<String, Solver> all() {
+    Map<String, Solver> out = new LinkedHashMap<>();
+    for (PluginProvider<?> p : new ExponentialSolversBundle().providers()) {
+      out.put(p.info().name(), make(p, Map.of()));
+    }
+    for (int order = 1; order <= 2; order++) {
+      out.put("dpm-solver order=" + order, make("dpm-solver", Map.of("order", order)));
+    }
+    out.put("dpm-solver-multistep order=3", make("dpm-solver-multistep", Map.of("order", 3)));
+    out.put("unipc order=1", make("unipc", Map.of("order", 1)));
+    out.put("unipc order=3", make("unipc", Map.of("order", 3)));
+    out.put("unipc order=3 bh1", make("unipc", Map.of("order", 3, "variant", "bh1")));
+    out.put("unipc order=2 no corrector", make("unipc", Map.of("order", 2, "corrector", false)));
+    out.put("deis order=2", make("deis", Map.of("order", 2)));
+    out.put("ddim eta=1", make("ddim", Map.of("eta", 1.0)));
+    out.put("dpmpp-2m-sde eta=0", make("dpmpp-2m-sde", Map.of("eta", 0.0)));
+    return out;
+  }
+
+  /** The deterministic ones. */
+  static Map<String, Solver> deterministic() {
+    Map<String, Solver> out = new LinkedHashMap<>(all());
+    out.values().removeIf(s -> s.traits().stochastic());
+    return out;
+  }
+}
