@@ -1,0 +1,78 @@
+package org.diffuse4j.runtime.builtin;
+
+import static org.diffuse4j.api.plugin.Kind.DATA;
+import static org.diffuse4j.api.plugin.Kind.NETWORK;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.diffuse4j.api.analytic.GaussianMixture;
+import org.diffuse4j.api.plugin.PluginBundle;
+import org.diffuse4j.api.plugin.PluginInfo;
+import org.diffuse4j.api.plugin.PluginProvider;
+import org.diffuse4j.runtime.data.Toy2d;
+import org.diffuse4j.runtime.model.DataSet;
+import org.diffuse4j.runtime.model.NetworkFactory;
+import org.diffuse4j.runtime.nn.Mlp;
+import org.diffuse4j.runtime.nn.MlpOptions;
+
+/** The plugins the runtime itself provides: networks ({@code mlp}, {@code gmm}) and data sets. */
+public final class RuntimeBundle implements PluginBundle {
+
+  @Override
+  public List<PluginProvider<?>> providers() {
+    List<PluginProvider<?>> out = new ArrayList<>();
+    out.add(PluginProvider.of(
+        new PluginInfo(NETWORK, "mlp", "MLP with a sinusoidal time embedding, for low-dimensional data",
+            "Ho et al. 2020 (time embedding); Lipman et al. 2023 (toy flow matching)"),
+        MlpOptions.class, o -> (NetworkFactory) (backend, dim, seed) -> new Mlp(backend, dim, o, seed)));
+    out.add(PluginProvider.of(
+        new PluginInfo(NETWORK, "gmm", "exact posterior-mean denoiser of a Gaussian mixture (nothing to train)",
+            "closed form; seed 003 eq. 9"),
+        GmmOptions.class, (o, c) -> {
+          GaussianMixture m = o.mixture("network");
+          return (NetworkFactory) (backend, dim, seed) -> new AnalyticModel(m);
+        }));
+    out.add(PluginProvider.of(
+        new PluginInfo(DATA, "gmm", "samples of a Gaussian mixture (pairs with the gmm network)", "closed form"),
+        GmmOptions.class, (o, c) -> {
+          GaussianMixture m = o.mixture("data");
+          return new DataSet() {
+            @Override
+            public int dim() {
+              return m.dim();
+            }
+
+            @Override
+            public double[] sample(long seed, long first, int n) {
+              return m.sample(seed, first, n);
+            }
+          };
+        }));
+    for (String name : List.of("two-moons", "8-gaussians", "checkerboard", "spirals")) {
+      out.add(PluginProvider.of(
+          new PluginInfo(DATA, name, "toy 2-D data set '" + name + "', generated in code", "Grathwohl et al. 2019 (FFJORD) toy sets"),
+          ToyOptions.class, o -> toy(Toy2d.of(name), o.scale())));
+    }
+    return out;
+  }
+
+  private static DataSet toy(Toy2d set, double scale) {
+    return new DataSet() {
+      @Override
+      public int dim() {
+        return 2;
+      }
+
+      @Override
+      public double[] sample(long seed, long first, int n) {
+        double[] v = set.sample(seed, first, n);
+        if (scale != 1.0) {
+          for (int i = 0; i < v.length; i++) {
+            v[i] *= scale;
+          }
+        }
+        return v;
+      }
+    };
+  }
+}

@@ -1,0 +1,98 @@
+package org.diffuse4j.runtime.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.diffuse4j.api.plugin.OptionException;
+import org.diffuse4j.api.plugin.PluginRegistry;
+import org.diffuse4j.runtime.plugins.PluginDiscovery;
+import org.diffuse4j.runtime.train.TrainingDiverged;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code diffuse4j} command line: {@code run}, {@code validate}, {@code plugins},
+ * {@code describe}. Every error prints one message on stderr and returns a non-zero exit code; stack
+ * traces only with {@code --verbose}. {@link #execute} runs it in-process (tests use it).
+ */
+@Command(
+    name = "diffuse4j",
+    mixinStandardHelpOptions = true,
+    version = "diffuse4j 0.1.0",
+    description = "Diffusion and flow-matching generative models on TensorFlow Java.",
+    subcommands = {RunCommand.class, ValidateCommand.class, PluginsCommand.class, DescribeCommand.class})
+public final class Main implements Callable<Integer> {
+  @Option(names = "--plugins", scope = ScopeType.INHERIT, paramLabel = "DIR",
+      description = "extra plugin jars (default: $" + PluginDiscovery.ENV + ")")
+  Path plugins;
+
+  @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "print stack traces of errors")
+  boolean verbose;
+
+  PrintStream out = System.out;
+  PrintStream err = System.err;
+  private PluginRegistry registry;
+
+  /** The plugins, discovered once per command. */
+  PluginRegistry registry() {
+    if (registry == null) {
+      registry = PluginDiscovery.discover(PluginDiscovery.pluginsFolder(plugins));
+    }
+    return registry;
+  }
+
+  @Override
+  public Integer call() {
+    CommandLine.usage(this, out);
+    return 0;
+  }
+
+  /** Runs the CLI with the process's streams and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(execute(System.out, System.err, args));
+  }
+
+  /** Runs the CLI in-process with System.out/System.err; returns the exit code. */
+  public static int execute(String... args) {
+    return execute(System.out, System.err, args);
+  }
+
+  /** Runs the CLI in-process with the given streams; returns the exit code (0 = success). */
+  public static int execute(PrintStream out, PrintStream err, String... args) {
+    Main main = new Main();
+    main.out = out;
+    main.err = err;
+    CommandLine cli = new CommandLine(main);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      err.println("error: " + message(e));
+      if (main.verbose) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return e instanceof OptionException ? 2 : 1;
+    });
+    cli.setParameterExceptionHandler((e, a) -> {
+      err.println("error: " + e.getMessage());
+      err.println("usage: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
+      err.flush();
+      return 2;
+    });
+    return cli.execute(args);
+  }
+
+  private static String message(Throwable e) {
+    if (e instanceof OptionException || e instanceof TrainingDiverged) {
+      return e.getMessage();
+    }
+    if (e instanceof java.io.IOException) {
+      return "I/O error: " + e.getMessage();
+    }
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m) + " (run with --verbose for details)";
+  }
+}

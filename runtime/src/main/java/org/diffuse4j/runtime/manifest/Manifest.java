@@ -1,0 +1,54 @@
+package org.diffuse4j.runtime.manifest;
+
+import java.util.Map;
+import org.diffuse4j.api.Guidance;
+import org.diffuse4j.api.Objective;
+import org.diffuse4j.api.Parameterisation;
+import org.diffuse4j.api.Schedule;
+import org.diffuse4j.api.Solver;
+import org.diffuse4j.api.TimeGrid;
+import org.diffuse4j.api.tensor.Precision;
+import org.diffuse4j.runtime.model.DataSet;
+import org.diffuse4j.runtime.model.NetworkFactory;
+
+/**
+ * A validated manifest: the resolved tree (defaults filled in, overrides applied), the typed
+ * sections and every plugin already built from its options. Nothing here has run any work yet.
+ *
+ * @param guidance the guidance plugin, or null for "none" when no such plugin is installed
+ */
+public record Manifest(
+    Map<String, Object> resolved,
+    TopLevel top,
+    TrainingOptions training,
+    SamplingOptions sampling,
+    OutputOptions output,
+    DataSet data,
+    NetworkFactory network,
+    Schedule schedule,
+    Parameterisation parameterisation,
+    Objective objective,
+    Solver solver,
+    TimeGrid grid,
+    Guidance guidance) {
+
+  /** The master seed. */
+  public long seed() {
+    return top.seed();
+  }
+
+  /** Graph precision. */
+  public Precision precision() {
+    return top.precision();
+  }
+
+  /** Seed of the training batches. */
+  public long trainingSeed() {
+    return training.seed() >= 0 ? training.seed() : top.seed();
+  }
+
+  /** Seed of the sampling noise. */
+  public long samplingSeed() {
+    return sampling.seed() >= 0 ? sampling.seed() : top.seed();
+  }
+}

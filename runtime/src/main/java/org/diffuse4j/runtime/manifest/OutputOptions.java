@@ -1,0 +1,8 @@
+package org.diffuse4j.runtime.manifest;
+
+import org.diffuse4j.api.plugin.Option;
+
+/** The {@code output} section. */
+public record OutputOptions(
+    @Option(doc = "run folder (relative to the working directory); --out overrides", def = "runs/latest") String dir,
+    @Option(doc = "random projections of the sliced Wasserstein metric", def = "256", min = 1) int projections) {}

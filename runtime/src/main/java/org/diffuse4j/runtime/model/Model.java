@@ -1,0 +1,30 @@
+package org.diffuse4j.runtime.model;
+
+import java.util.List;
+import org.diffuse4j.api.ConditionalDenoiser;
+import org.diffuse4j.api.Network;
+import org.diffuse4j.api.Parameterisation;
+import org.diffuse4j.api.Schedule;
+import org.tensorflow.op.core.Variable;
+
+/**
+ * A model built into one graph: a trainable {@link Network} with its variables, or an analytic
+ * model that has a denoiser and nothing to train.
+ */
+public interface Model {
+  /** The network to train, or null for analytic models. */
+  Network network();
+
+  /** Trainable variables (empty for analytic models). */
+  List<Variable<?>> variables();
+
+  /** The model as the sampler sees it before guidance. */
+  default ConditionalDenoiser denoiser(Parameterisation param, Schedule schedule) {
+    return ConditionalDenoiser.of(network(), param);
+  }
+
+  /** Whether there is anything to train. */
+  default boolean trainable() {
+    return !variables().isEmpty();
+  }
+}

@@ -1,0 +1,95 @@
+package org.diffuse4j.runtime.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.diffuse4j.api.Condition;
+import org.diffuse4j.api.CounterNoise;
+import org.diffuse4j.api.Network;
+import org.diffuse4j.api.tensor.Backend;
+import org.diffuse4j.api.tensor.Tensor;
+import org.diffuse4j.runtime.model.Model;
+import org.tensorflow.Operand;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.family.TType;
+
+/**
+ * A multilayer perceptron for low-dimensional data: [x, sinusoidal embedding of t] → depth × (dense,
+ * activation) → dense back to x's width. Weights are graph variables named {@code mlp/layerK/w|b}
+ * with deterministic initial values (LeCun normal from {@link CounterNoise}), so two graphs built
+ * with the same seed start identically and a checkpoint restores by name.
+ */
+public final class Mlp implements Network, Model {
+  private record Dense(Tensor w, Tensor b) {}
+
+  private final Backend backend;
+  private final MlpOptions options;
+  private final List<Dense> layers = new ArrayList<>();
+  private final List<Variable<?>> variables = new ArrayList<>();
+  private final Tensor frequencies;
+
+  /** Adds the weights for data of width {@code dim} to the backend's graph. */
+  public Mlp(Backend backend, int dim, MlpOptions options, long seed) {
+    this.backend = backend;
+    this.options = options;
+    int half = options.time_embedding() / 2;
+    double[] f = new double[half];
+    for (int k = 0; k < half; k++) {
+      f[k] = options.time_scale() * Math.exp(-Math.log(10000.0) * k / Math.max(1, half - 1));
+    }
+    frequencies = backend.constant(f, 1, half);
+    int in = dim + options.time_embedding();
+    for (int l = 0; l <= options.depth(); l++) {
+      int out = l == options.depth() ? dim : options.width();
+      layers.add(dense("mlp/layer" + l, in, out, seed, l));
+      in = out;
+    }
+  }
+
+  private Dense dense(String name, int in, int out, long seed, int index) {
+    double[] w = new double[in * out];
+    double scale = Math.sqrt(1.0 / in);
+    for (int i = 0; i < w.length; i++) {
+      w[i] = scale * CounterNoise.gaussian(seed, index, 0x3e1, i);
+    }
+    return new Dense(variable(name + "/w", backend.constant(w, in, out)), variable(name + "/b", backend.constant(new double[out], 1, out)));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Tensor variable(String name, Tensor init) {
+    Variable<?> v = org.diffuse4j.runtime.graph.Names.named(backend.tf(), name).variable((Operand<TType>) (Operand) init.op());
+    variables.add(v);
+    return backend.wrap(v);
+  }
+
+  /** Sinusoidal features [sin(t·f_k), cos(t·f_k)] of a [B, 1] time column. */
+  private Tensor embed(Tensor tColumn) {
+    Tensor arg = tColumn.matmul(frequencies);
+    return arg.sin().concat(1, arg.cos());
+  }
+
+  @Override
+  public Tensor apply(Tensor x, Tensor t, Condition condition) {
+    // t may be a scalar (sampling) or a [B, 1] column (training): broadcast it to a [B, 1] column.
+    Tensor zeros = x.mean(1).reshape(-1, 1).zerosLike();
+    Tensor tColumn = zeros.plus(t.rank() == 1 ? t.reshape(-1, 1) : t);
+    Tensor h = x.concat(1, embed(tColumn));
+    for (int l = 0; l < layers.size(); l++) {
+      Dense d = layers.get(l);
+      h = h.matmul(d.w()).plus(d.b());
+      if (l < layers.size() - 1) {
+        h = options.activation().apply(h);
+      }
+    }
+    return h;
+  }
+
+  @Override
+  public Network network() {
+    return this;
+  }
+
+  @Override
+  public List<Variable<?>> variables() {
+    return List.copyOf(variables);
+  }
+}

@@ -1,0 +1,172 @@
+package org.diffuse4j.runtime.sample;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.diffuse4j.api.Condition;
+import org.diffuse4j.api.ConditionalDenoiser;
+import org.diffuse4j.api.CounterNoise;
+import org.diffuse4j.api.Denoiser;
+import org.diffuse4j.api.SamplingProblem;
+import org.diffuse4j.api.tensor.Backend;
+import org.diffuse4j.api.tensor.Precision;
+import org.diffuse4j.api.tensor.Tensor;
+import org.diffuse4j.runtime.graph.Feeds;
+import org.diffuse4j.runtime.graph.FedNoise;
+import org.diffuse4j.runtime.manifest.Manifest;
+import org.diffuse4j.runtime.model.Model;
+import org.diffuse4j.runtime.train.Checkpoint;
+import org.diffuse4j.runtime.util.Progress;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+
+/**
+ * Samples with one graph per (solver, grid, batch size): the solver's whole loop is unrolled into
+ * the graph once, and each batch is one {@code Session.run}. Row i of the output depends only on
+ * (seed, i): the initial state is σ(t₀)·{@link CounterNoise} stream 0 of sample i and the solver's
+ * noise is fed per stream through {@link FedNoise}, so the batch size does not change the samples.
+ */
+public final class SamplingEngine implements AutoCloseable {
+  private final Manifest manifest;
+  private final int dim;
+  private final int batch;
+  private final Precision precision;
+  private final double[] times;
+  private final Graph graph = new Graph();
+  private final Session session;
+  private final Tensor xInit;
+  private final Tensor out;
+  private final FedNoise noise;
+  private final int nfe;
+  private final Model model;
+
+  /**
+   * Builds the graph for batches of {@code batch} rows; restores weights from {@code checkpoint} when
+   * the model is trainable and a checkpoint exists (else the initial weights are used).
+   */
+  public SamplingEngine(Manifest manifest, int dim, int batch, Checkpoint checkpoint) {
+    this.manifest = manifest;
+    this.dim = dim;
+    this.batch = batch;
+    this.precision = manifest.precision();
+    int steps = manifest.sampling().steps();
+    this.times = manifest.grid().times(manifest.schedule(), steps);
+    Backend be = new Backend(Ops.create(graph), precision);
+    model = manifest.network().build(be, dim, manifest.seed());
+    ConditionalDenoiser cd = model.network() != null
+        ? new BatchedDenoiser(model.network(), manifest.parameterisation())
+        : model.denoiser(manifest.parameterisation(), manifest.schedule());
+    Denoiser denoiser = manifest.guidance() == null
+        ? (x, p) -> cd.predict(x, p, Condition.none())
+        : manifest.guidance().guide(cd, Condition.none());
+    xInit = be.placeholder("x_init", batch, dim);
+    noise = new FedNoise(be, batch, "solver_noise_");
+    SamplingProblem problem = new SamplingProblem(denoiser, manifest.schedule(), times, xInit, noise);
+    out = manifest.solver().solve(problem).x();
+    nfe = manifest.solver().evaluations(steps) * denoiser.evaluationsPerCall();
+    session = new Session(graph, org.diffuse4j.runtime.graph.SessionConfig.unoptimised());
+    if (model.trainable() && checkpoint != null && checkpoint.exists()) {
+      checkpoint.restore(session);
+    }
+  }
+
+  /**
+   * Runs one throw-away batch so TensorFlow optimises and allocates the unrolled graph before
+   * timing starts; returns its wall time in seconds.
+   */
+  public double warmUp() {
+    long t0 = System.nanoTime();
+    runBatch(0, 0, new double[batch * dim]);
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** Network evaluations per sample. */
+  public int nfe() {
+    return nfe;
+  }
+
+  /** The grid the solver visits. */
+  public double[] times() {
+    return times.clone();
+  }
+
+  /**
+   * {@code n} samples, row-major n × dim. {@code initNoise} (standard normal, at least n rows) replaces
+   * the drawn initial noise when not null.
+   */
+  public double[] sample(long seed, int n, double[] initNoise, PrintStream console) {
+    double[] all = new double[n * dim];
+    Progress progress = new Progress("sample", n, console);
+    try {
+      for (int first = 0; first < n; first += batch) {
+        double[] eps = new double[batch * dim];
+        int rows = Math.min(batch, n - first);
+        if (initNoise != null) {
+          System.arraycopy(initNoise, first * dim, eps, 0, rows * dim);
+        } else {
+          eps = CounterNoise.gaussian(seed, first, batch, dim, 0);
+        }
+        double[] x = runBatch(seed, first, eps);
+        System.arraycopy(x, 0, all, first * dim, rows * dim);
+        progress.update(first + rows, "");
+      }
+    } finally {
+      progress.close();
+    }
+    return all;
+  }
+
+  /** One batch: rows first … first+B−1, starting from σ(t₀)·eps. */
+  public double[] runBatch(long seed, long first, double[] eps) {
+    double s0 = manifest.schedule().sigma(times[0]);
+    double[] x = new double[eps.length];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = s0 * eps[i];
+    }
+    List<org.tensorflow.Tensor> open = new ArrayList<>();
+    try {
+      Session.Runner r = session.runner();
+      org.tensorflow.Tensor xt = Feeds.tensor(precision, x, batch, dim);
+      open.add(xt);
+      r.feed(xInit.op(), xt);
+      open.addAll(noise.feed(r, seed, first));
+      try (Result res = r.fetch(out.op()).run()) {
+        return Feeds.values(res.get(0));
+      }
+    } finally {
+      open.forEach(org.tensorflow.Tensor::close);
+    }
+  }
+
+  /**
+   * Median wall time in ms of one network evaluation alone at this batch size (a forward pass fed
+   * like the solver's first step), the denominator of the engine-overhead figure.
+   */
+  public double networkEvalMillis(int repeats) {
+    Backend be = xInit.backend();
+    Tensor single = model.network() != null
+        ? model.network().apply(xInit, be.scalar(times[0]), Condition.none())
+        : model.denoiser(manifest.parameterisation(), manifest.schedule())
+            .predict(xInit, org.diffuse4j.api.PathPoint.at(manifest.schedule(), times[0], be), Condition.none()).x0();
+    double[] x = CounterNoise.gaussian(0, 0, batch, dim, 0);
+    double[] ms = new double[repeats + 1];
+    try (org.tensorflow.Tensor xt = Feeds.tensor(precision, x, batch, dim)) {
+      for (int i = 0; i <= repeats; i++) {
+        long t0 = System.nanoTime();
+        session.runner().feed(xInit.op(), xt).fetch(single.op()).run().close();
+        ms[i] = (System.nanoTime() - t0) / 1e6;
+      }
+    }
+    double[] timed = java.util.Arrays.copyOfRange(ms, 1, ms.length); // the first run warms up
+    java.util.Arrays.sort(timed);
+    return timed[timed.length / 2];
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}

@@ -1,0 +1,236 @@
+package org.diffuse4j.runtime.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.diffuse4j.api.Condition;
+import org.diffuse4j.api.CounterNoise;
+import org.diffuse4j.api.Objective;
+import org.diffuse4j.api.PathPoint;
+import org.diffuse4j.api.Schedule;
+import org.diffuse4j.api.TrainingBatch;
+import org.diffuse4j.api.tensor.Backend;
+import org.diffuse4j.api.tensor.Precision;
+import org.diffuse4j.api.tensor.Tensor;
+import org.diffuse4j.runtime.graph.Feeds;
+import org.diffuse4j.runtime.graph.FedNoise;
+import org.diffuse4j.runtime.manifest.Manifest;
+import org.diffuse4j.runtime.manifest.TrainingOptions;
+import org.diffuse4j.runtime.model.DataSet;
+import org.diffuse4j.runtime.model.Model;
+import org.diffuse4j.runtime.util.Progress;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Gradients;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.family.TType;
+
+/**
+ * Trains a model with Adam in one TensorFlow graph. The graph takes the batch as placeholders (x0,
+ * ε, and per-example columns t, α, σ, α̇, σ̇, w); Java fills them for step k from the data plugin
+ * (rows k·B … k·B+B−1), {@link CounterNoise} and the objective's time density and coupling. Every
+ * input is thus a function of (seed, step), so a resumed run equals an uninterrupted one.
+ */
+public final class Trainer implements AutoCloseable {
+  /**
+   * What training produced.
+   *
+   * @param steps the step the model is at
+   * @param ran steps run by this call (fewer than {@code steps} after a resume)
+   * @param seconds wall time of the steps run by this call
+   */
+  public record Outcome(int steps, int ran, List<Double> losses, double seconds) {
+    /** Milliseconds per step run by this call (NaN when none ran). */
+    public double msPerStep() {
+      return ran > 0 ? seconds * 1000 / ran : Double.NaN;
+    }
+
+    /** The last loss, or NaN when nothing was trained. */
+    public double finalLoss() {
+      return losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1);
+    }
+  }
+
+  private static final double BETA1 = 0.9;
+  private static final double BETA2 = 0.999;
+
+  private final Manifest manifest;
+  private final int dim;
+  private final int batch;
+  private final Precision precision;
+  private final Graph graph = new Graph();
+  private final Session session;
+  private final Tensor x0;
+  private final Tensor eps;
+  private final Tensor[] columns = new Tensor[6]; // t, alpha, sigma, alphaDot, sigmaDot, weight
+  private final Tensor lr;
+  private final Tensor beta1Power;
+  private final Tensor beta2Power;
+  private final FedNoise extraNoise;
+  private final Tensor loss;
+  private final Op train;
+
+  /** Builds the training graph for data of width {@code dim}. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public Trainer(Manifest manifest, int dim) {
+    this.manifest = manifest;
+    this.dim = dim;
+    this.batch = manifest.training().batch_size();
+    this.precision = manifest.precision();
+    Ops tf = Ops.create(graph);
+    Backend be = new Backend(tf, precision);
+    Model model = manifest.network().build(be, dim, manifest.seed());
+    if (!model.trainable()) {
+      throw new IllegalArgumentException("the network has nothing to train");
+    }
+    x0 = be.placeholder("x0", batch, dim);
+    eps = be.placeholder("eps", batch, dim);
+    String[] names = {"t", "alpha", "sigma", "alpha_dot", "sigma_dot", "weight"};
+    for (int i = 0; i < names.length; i++) {
+      columns[i] = be.placeholder(names[i], batch, 1);
+    }
+    extraNoise = new FedNoise(be, batch, "train_noise_");
+    PathPoint point = new PathPoint(columns[0], columns[1], columns[2], columns[3], columns[4]);
+    TrainingBatch tb = new TrainingBatch(x0, eps, point, columns[5], Condition.none(), extraNoise);
+    loss = manifest.objective().loss(tb, model.network(), manifest.parameterisation()).mean();
+
+    lr = be.placeholder("lr");
+    beta1Power = be.placeholder("beta1_power");
+    beta2Power = be.placeholder("beta2_power");
+    List<Variable<?>> vars = model.variables();
+    Gradients grads = tf.gradients(loss.op(), (Iterable) vars);
+    // Every update waits for every gradient and the loss: variables are read by reference, so an
+    // update racing a read of the same weight elsewhere in the backward pass would make training
+    // nondeterministic.
+    List<Op> computed = new ArrayList<>();
+    computed.add(loss.op());
+    for (int i = 0; i < vars.size(); i++) {
+      computed.add(grads.dy(i));
+    }
+    Ops gated = tf.withControlDependencies(computed);
+    List<Op> updates = new ArrayList<>();
+    for (int i = 0; i < vars.size(); i++) {
+      Variable v = vars.get(i);
+      String name = v.op().name();
+      long size = v.shape().size();
+      Operand m = org.diffuse4j.runtime.graph.Names.named(tf, "adam/" + name + "/m").variable((Operand) be.constant(new double[(int) size], v.shape().asArray()).op());
+      Operand s = org.diffuse4j.runtime.graph.Names.named(tf, "adam/" + name + "/v").variable((Operand) be.constant(new double[(int) size], v.shape().asArray()).op());
+      updates.add(gated.train.applyAdam(v, m, s, (Operand) beta1Power.op(), (Operand) beta2Power.op(), (Operand) lr.op(),
+          (Operand) be.scalar(BETA1).op(), (Operand) be.scalar(BETA2).op(), (Operand) be.scalar(1e-8).op(),
+          (Operand) grads.dy(i)));
+    }
+    train = tf.withControlDependencies(updates).noOp();
+    session = new Session(graph);
+  }
+
+  /**
+   * Runs steps from the checkpoint's step (or 0) to {@code training.steps}, saving checkpoints
+   * every {@code checkpoint_every} steps and at the end. Lines go to {@code log}; the live progress
+   * bar to {@code console}.
+   */
+  public Outcome train(Checkpoint checkpoint, boolean resume, PrintStream log, PrintStream console) throws IOException {
+    TrainingOptions o = manifest.training();
+    int start = 0;
+    List<Double> losses = new ArrayList<>();
+    if (resume && checkpoint.exists()) {
+      Checkpoint.State s = checkpoint.state();
+      checkpoint.restore(session);
+      start = s.step();
+      losses.addAll(s.losses());
+      log.printf("resumed from %s at step %d%n", checkpoint.dir(), start);
+    }
+    int lastSaved = resume && checkpoint.exists() ? start : -1;
+    long t0 = System.nanoTime();
+    Progress progress = new Progress("train", o.steps(), console);
+    try {
+      for (int k = start; k < o.steps(); k++) {
+        double l = step(k);
+        if (!Double.isFinite(l)) {
+          throw new TrainingDiverged(String.format(
+              "training diverged: the loss is %s at step %d (lr %s). %s Try a lower training.lr or a training.warmup.",
+              Double.isNaN(l) ? "NaN" : "infinite", k + 1, o.lr(),
+              lastSaved < 0 ? "No checkpoint had been saved yet."
+                  : "The last good checkpoint (step " + lastSaved + ") is kept in " + checkpoint.dir() + "."));
+        }
+        losses.add(l);
+        int done = k + 1;
+        progress.update(done, String.format("loss %.4f", l));
+        if (done % o.log_every() == 0 || done == o.steps()) {
+          log.printf("step %d/%d loss %.5f%n", done, o.steps(), l);
+        }
+        if (done == o.steps() || (o.checkpoint_every() > 0 && done % o.checkpoint_every() == 0)) {
+          checkpoint.save(session, new Checkpoint.State(done, losses));
+          lastSaved = done;
+        }
+      }
+    } finally {
+      progress.close();
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    int ran = o.steps() - start;
+    return new Outcome(Math.max(start, o.steps()), Math.max(0, ran), losses, seconds);
+  }
+
+  /** One optimiser step k; returns the loss before the update. */
+  double step(int k) {
+    TrainingOptions o = manifest.training();
+    long seed = manifest.trainingSeed();
+    long noiseSeed = seed + 0x9e3779b97f4a7c15L;
+    long first = (long) k * batch;
+    DataSet data = manifest.data();
+    Objective objective = manifest.objective();
+    Schedule schedule = manifest.schedule();
+    double[] xb = data.sample(seed, first, batch);
+    double[] noise = CounterNoise.gaussian(noiseSeed, first, batch, dim, 1);
+    int[] pair = objective.coupling().pair(xb, noise, batch, dim);
+    double[] eb = new double[noise.length];
+    for (int i = 0; i < batch; i++) {
+      System.arraycopy(noise, pair[i] * dim, eb, i * dim, dim);
+    }
+    double[][] cols = new double[6][batch];
+    for (int i = 0; i < batch; i++) {
+      double t = objective.sampleTime(CounterNoise.uniform(noiseSeed, first + i, 2, 0));
+      cols[0][i] = t;
+      cols[1][i] = schedule.alpha(t);
+      cols[2][i] = schedule.sigma(t);
+      cols[3][i] = schedule.alphaDot(t);
+      cols[4][i] = schedule.sigmaDot(t);
+      cols[5][i] = objective.weight(schedule, t);
+    }
+    double rate = o.lr() * (o.warmup() > 0 ? Math.min(1.0, (k + 1.0) / o.warmup()) : 1.0);
+    List<org.tensorflow.Tensor> open = new ArrayList<>();
+    try {
+      Session.Runner r = session.runner();
+      r.feed(x0.op(), keep(open, Feeds.tensor(precision, xb, batch, dim)));
+      r.feed(eps.op(), keep(open, Feeds.tensor(precision, eb, batch, dim)));
+      for (int c = 0; c < 6; c++) {
+        r.feed(columns[c].op(), keep(open, Feeds.tensor(precision, cols[c], batch, 1)));
+      }
+      r.feed(lr.op(), keep(open, Feeds.scalar(precision, rate)));
+      r.feed(beta1Power.op(), keep(open, Feeds.scalar(precision, Math.pow(BETA1, k + 1))));
+      r.feed(beta2Power.op(), keep(open, Feeds.scalar(precision, Math.pow(BETA2, k + 1))));
+      open.addAll(extraNoise.feed(r, seed ^ 0x5eedL, first));
+      try (Result res = r.fetch(loss.op()).addTarget(train).run()) {
+        return Feeds.scalarValue(res.get(0));
+      }
+    } finally {
+      open.forEach(org.tensorflow.Tensor::close);
+    }
+  }
+
+  private static org.tensorflow.Tensor keep(List<org.tensorflow.Tensor> open, org.tensorflow.Tensor t) {
+    open.add(t);
+    return t;
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}
