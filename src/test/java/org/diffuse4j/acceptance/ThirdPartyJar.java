@@ -44,7 +44,7 @@ final class ThirdPartyJar {
   /** Compiles and jars the example into {@code dir/<jarName>}; returns the jar. */
   static Path build(Path dir, String jarName) throws IOException {
     Path project = repoRoot().resolve("examples/third-party-solver");
-    Path classes = Files.createTempDirectory("ralston-classes");
+    Path classes = Files.createTempDirectory("ssprk3-classes");
     List<String> sources;
     try (Stream<Path> s = Files.walk(project.resolve("src/main/java"))) {
       sources = s.filter(p -> p.toString().endsWith(".java")).map(Path::toString).toList();

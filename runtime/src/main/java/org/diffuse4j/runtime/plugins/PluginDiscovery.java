@@ -51,45 +51,58 @@ public final class PluginDiscovery {
     return env == null || env.isBlank() ? null : Path.of(env);
   }
 
-  /** A class loader over the jars in {@code folder} (sorted by name) on top of {@code parent}. */
-  public static ClassLoader loaderFor(Path folder, ClassLoader parent) {
+  /**
+   * One class loader per jar in {@code folder} (sorted by name), each on top of {@code parent}. Jars
+   * are isolated from each other, so two jars that ship the same classes still show up as two
+   * sources, and their clash is reported instead of one silently shadowing the other.
+   */
+  public static List<ClassLoader> jarLoaders(Path folder, ClassLoader parent) {
     if (folder == null) {
-      return parent;
+      return List.of();
     }
     if (!Files.isDirectory(folder)) {
       throw new OptionException("plugins folder '" + folder + "' does not exist or is not a folder");
     }
-    List<URL> urls = new ArrayList<>();
+    List<ClassLoader> loaders = new ArrayList<>();
     try (Stream<Path> files = Files.list(folder)) {
       for (Path jar : files.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
-        urls.add(jar.toUri().toURL());
+        loaders.add(new URLClassLoader(jar.getFileName().toString(), new URL[] {jar.toUri().toURL()}, parent));
       }
     } catch (MalformedURLException e) {
       throw new IllegalStateException(e);
     } catch (IOException e) {
       throw new OptionException("cannot list plugins folder '" + folder + "': " + e.getMessage());
     }
-    return new URLClassLoader(urls.toArray(new URL[0]), parent);
+    return loaders;
   }
 
-  /** Discovers plugins on the runtime's classpath plus the given folder (may be null). */
+  /** Discovers plugins on the runtime's classpath plus the jars of the given folder (may be null). */
   public static PluginRegistry discover(Path folder) {
-    return discover(loaderFor(folder, PluginDiscovery.class.getClassLoader()));
-  }
-
-  /** Discovers plugins visible to {@code loader}. */
-  public static PluginRegistry discover(ClassLoader loader) {
+    ClassLoader parent = PluginDiscovery.class.getClassLoader();
+    List<ClassLoader> jars = jarLoaders(folder, parent);
     try {
-      return wire(loader);
+      List<PluginBundle> bundles = new ArrayList<>(load(PluginBundle.class, parent, false));
+      bundles.sort(Comparator.comparing(b -> b.getClass().getName()));
+      List<Module> guiceModules = new ArrayList<>(load(Module.class, parent, false));
+      for (ClassLoader jar : jars) {
+        bundles.addAll(load(PluginBundle.class, jar, true));
+        guiceModules.addAll(load(Module.class, jar, true));
+      }
+      return wire(bundles, guiceModules);
     } catch (ServiceConfigurationError e) {
       throw new OptionException("cannot load a plugin: " + e.getMessage());
     }
   }
 
-  private static PluginRegistry wire(ClassLoader loader) {
-    List<PluginBundle> bundles = new ArrayList<>();
-    ServiceLoader.load(PluginBundle.class, loader).forEach(bundles::add);
-    bundles.sort(Comparator.comparing(b -> b.getClass().getName()));
+  /** Services visible to {@code loader}; with {@code ownOnly}, only those defined by that loader itself. */
+  private static <S> List<S> load(Class<S> service, ClassLoader loader, boolean ownOnly) {
+    return ServiceLoader.load(service, loader).stream()
+        .filter(p -> !ownOnly || p.type().getClassLoader() == loader)
+        .map(ServiceLoader.Provider::get)
+        .toList();
+  }
+
+  private static PluginRegistry wire(List<PluginBundle> bundles, List<Module> guiceModules) {
 
     // 1. duplicates, with both sources named, before Guice sees anything
     PluginRegistry check = new PluginRegistry();
@@ -110,7 +123,7 @@ public final class PluginDiscovery {
       modules.add(new BundleModule(b, source));
     }
     // 2. plugins that ship their own Guice module
-    ServiceLoader.load(Module.class, loader).forEach(modules::add);
+    modules.addAll(guiceModules);
 
     // 3. Guice builds the per-kind maps
     Injector injector;
