@@ -1,0 +1,228 @@
+package org.diffuse4j.runtime.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import org.diffuse4j.api.Schedule;
+import org.diffuse4j.api.TimeGrid;
+import org.diffuse4j.api.plugin.Kind;
+import org.diffuse4j.api.plugin.OptionException;
+import org.diffuse4j.runtime.manifest.ManifestLoader;
+import org.diffuse4j.runtime.plot.Plots;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code inspect schedule|grid}: look at a schedule's curves and coefficients, or a grid's times. */
+@Command(name = "inspect", description = "Look at schedules and time grids.",
+    subcommands = {InspectCommand.ScheduleCommand.class, InspectCommand.GridCommand.class})
+final class InspectCommand implements Callable<Integer> {
+  @ParentCommand Main main;
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Override
+  public Integer call() {
+    picocli.CommandLine.usage(this, main.out);
+    return 0;
+  }
+
+  /** A plugin spec from a name or YAML map, with {@code --set key=value} options applied. */
+  static Object spec(String nameOrYaml, List<String> sets) {
+    Map<String, Object> tree = new LinkedHashMap<>(ManifestLoader.parse("plugin: " + nameOrYaml, "the command line"));
+    for (String s : sets) {
+      ManifestLoader.override(tree, "plugin." + s);
+    }
+    return tree.get("plugin");
+  }
+
+  /** A finite double, or null for JSON (λ is infinite where σ or α vanishes). */
+  static Double finite(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+
+  /** {@code inspect schedule NAME}: values at one time, or a plot of α, σ and λ over t. */
+  @Command(name = "schedule", description = "Coefficients of a schedule at --t, or schedule.png (α, σ, λ against t).")
+  static final class ScheduleCommand implements Callable<Integer> {
+    @ParentCommand InspectCommand parent;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "schedule name or YAML map, e.g. vp or '{name: vp, beta_max: 10}'")
+    String name;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a schedule option, e.g. beta_max=10")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--t", paramLabel = "T", description = "print the coefficients at this time instead of plotting")
+    Double t;
+
+    @Option(names = "--json", description = "print JSON")
+    boolean json;
+
+    @Option(names = "--compare", split = ",", paramLabel = "A,B,...", description = "plot these schedules too")
+    List<String> compare = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "PNG", description = "plot file (default schedule.png)")
+    Path out = Path.of("schedule.png");
+
+    @Override
+    public Integer call() throws IOException {
+      Main main = parent.main;
+      Schedule s = main.registry().create(Kind.SCHEDULE, spec(name, sets), "schedule");
+      if (t != null) {
+        if (!(t >= 0 && t <= 1)) {
+          throw new OptionException("--t must be in [0, 1], got " + t);
+        }
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("t", t);
+        v.put("alpha", finite(s.alpha(t)));
+        v.put("sigma", finite(s.sigma(t)));
+        v.put("lambda", finite(s.lambda(t)));
+        v.put("alpha_dot", finite(s.alphaDot(t)));
+        v.put("sigma_dot", finite(s.sigmaDot(t)));
+        v.put("f", finite(s.f(t)));
+        v.put("g2", finite(s.g2(t)));
+        v.put("t_min", s.tMin());
+        v.put("t_max", s.tMax());
+        if (json) {
+          main.out.println(JSON.writeValueAsString(v));
+        } else {
+          v.forEach((k, x) -> main.out.printf("%-9s %s%n", k, x));
+        }
+        return 0;
+      }
+      List<String> names = new ArrayList<>(List.of(name));
+      names.addAll(compare);
+      List<Plots.Series> coefficients = new ArrayList<>();
+      List<Plots.Series> lambdas = new ArrayList<>();
+      for (String n : names) {
+        Schedule sc = n.equals(name) ? s : main.registry().create(Kind.SCHEDULE, spec(n, List.of()), "compare");
+        String label = names.size() == 1 ? "" : n + " ";
+        double[] ts = linspace(sc.tMin(), sc.tMax(), 400);
+        coefficients.add(new Plots.Series(label + "α", ts, map(ts, sc::alpha)));
+        coefficients.add(new Plots.Series(label + "σ", ts, map(ts, sc::sigma)));
+        lambdas.add(new Plots.Series(label + "λ = log(α/σ)", ts, map(ts, sc::lambda)));
+      }
+      Path a = Files.createTempFile("schedule-coefficients", ".png");
+      Path b = Files.createTempFile("schedule-lambda", ".png");
+      try {
+        String title = String.join(", ", names);
+        Plots.lines(a, title + ": α(t), σ(t)", "t", "value", false, false, coefficients);
+        Plots.lines(b, title + ": log signal-to-noise λ(t)", "t", "λ", false, false, lambdas);
+        stack(out, a, b);
+      } finally {
+        Files.deleteIfExists(a);
+        Files.deleteIfExists(b);
+      }
+      main.out.println("wrote " + out.toAbsolutePath());
+      return 0;
+    }
+  }
+
+  /** {@code inspect grid NAME --schedule S --steps N}: the times a solver would visit. */
+  @Command(name = "grid", description = "The times, σ and λ a solver visits on a grid.")
+  static final class GridCommand implements Callable<Integer> {
+    @ParentCommand InspectCommand parent;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "grid name or YAML map, e.g. karras or '{name: karras, rho: 5}'")
+    String name;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a grid option, e.g. rho=5")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--schedule", paramLabel = "S", description = "schedule name or YAML map (default vp)")
+    String schedule = "vp";
+
+    @Option(names = "--steps", paramLabel = "N", description = "number of steps (default 10)")
+    int steps = 10;
+
+    @Option(names = "--json", description = "print JSON")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+      Main main = parent.main;
+      if (steps < 1) {
+        throw new OptionException("--steps must be >= 1, got " + steps);
+      }
+      Schedule s = main.registry().create(Kind.SCHEDULE, spec(schedule, List.of()), "schedule");
+      TimeGrid g = main.registry().create(Kind.GRID, spec(name, sets), "grid");
+      double[] ts;
+      try {
+        ts = g.times(s, steps);
+      } catch (IllegalArgumentException e) {
+        throw new OptionException("grid '" + name + "': " + e.getMessage());
+      }
+      List<Double> sigma = new ArrayList<>();
+      List<Double> alpha = new ArrayList<>();
+      List<Double> lambda = new ArrayList<>();
+      List<Double> ratio = new ArrayList<>();
+      for (double t : ts) {
+        sigma.add(finite(s.sigma(t)));
+        alpha.add(finite(s.alpha(t)));
+        lambda.add(finite(s.lambda(t)));
+        ratio.add(finite(s.sigmaOverAlpha(t)));
+      }
+      Map<String, Object> v = new LinkedHashMap<>();
+      v.put("t", ts);
+      v.put("sigma", sigma);
+      v.put("lambda", lambda);
+      v.put("alpha", alpha);
+      v.put("sigma_over_alpha", ratio);
+      if (json) {
+        main.out.println(JSON.writeValueAsString(v));
+      } else {
+        main.out.printf("%4s %12s %12s %12s %12s%n", "k", "t", "sigma", "sigma/alpha", "lambda");
+        for (int k = 0; k < ts.length; k++) {
+          main.out.printf("%4d %12.6g %12.6g %12.6g %12.6g%n", k, ts[k], sigma.get(k), ratio.get(k), lambda.get(k));
+        }
+      }
+      return 0;
+    }
+  }
+
+  private static double[] linspace(double lo, double hi, int n) {
+    double[] x = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = lo + (hi - lo) * i / (n - 1);
+    }
+    return x;
+  }
+
+  private static double[] map(double[] ts, java.util.function.DoubleUnaryOperator f) {
+    double[] y = new double[ts.length];
+    for (int i = 0; i < ts.length; i++) {
+      y[i] = f.applyAsDouble(ts[i]);
+    }
+    return y;
+  }
+
+  /** Writes the two images one above the other into {@code out}. */
+  private static void stack(Path out, Path top, Path bottom) throws IOException {
+    BufferedImage a = ImageIO.read(top.toFile());
+    BufferedImage b = ImageIO.read(bottom.toFile());
+    BufferedImage c = new BufferedImage(Math.max(a.getWidth(), b.getWidth()), a.getHeight() + b.getHeight(), BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = c.createGraphics();
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, c.getWidth(), c.getHeight());
+    g.drawImage(a, 0, 0, null);
+    g.drawImage(b, 0, a.getHeight(), null);
+    g.dispose();
+    Path parent = out.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    ImageIO.write(c, "png", out.toFile());
+  }
+}
