@@ -7,8 +7,11 @@ package org.diffuse4j.api;
  */
 public interface Objective {
 
-  /** Maps a uniform u ∈ (0, 1) to a training time t (inverse CDF of the time density). */
-  double sampleTime(double u);
+  /**
+   * Maps a uniform u ∈ (0, 1) to a training time t (inverse CDF of the time density). The run's
+   * schedule is given for densities defined on σ/α or λ (EDM's log-normal).
+   */
+  double sampleTime(Schedule schedule, double u);
 
   /** Per-example weight w(t), evaluated in Java from the schedule; 1 by default. */
   default double weight(Schedule schedule, double t) {

@@ -25,12 +25,8 @@ public final class NoisyClassifier implements Objective {
     this.time = time;
   }
 
+  /** t = F⁻¹(u); densities defined through the schedule use the run's. */
   @Override
-  public double sampleTime(double u) {
-    return time.sample(null, u);
-  }
-
-  /** t = F⁻¹(u) for densities defined through the schedule. */
   public double sampleTime(Schedule schedule, double u) {
     return time.sample(schedule, u);
   }

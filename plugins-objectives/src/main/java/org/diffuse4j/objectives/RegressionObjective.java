@@ -47,13 +47,8 @@ public abstract class RegressionObjective implements Objective {
     return dropout;
   }
 
-  /** t = F⁻¹(u); fails with a clear message if the density needs the schedule (see the overload). */
+  /** t = F⁻¹(u); densities defined through the schedule (EDM's log-normal on σ/α) use the run's. */
   @Override
-  public double sampleTime(double u) {
-    return time.sample(null, u);
-  }
-
-  /** t = F⁻¹(u) for densities defined through the schedule (EDM's log-normal on σ/α). */
   public double sampleTime(Schedule schedule, double u) {
     return time.sample(schedule, u);
   }

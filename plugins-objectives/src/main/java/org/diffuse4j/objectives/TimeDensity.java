@@ -73,8 +73,7 @@ public interface TimeDensity {
       Schedule s = fixed != null ? fixed : schedule;
       if (s == null) {
         throw new IllegalStateException(
-            "the log-normal time density maps σ to t through a schedule: give it a 'schedule' option"
-                + " or call sampleTime(schedule, u)");
+            "the log-normal time density maps σ to t through a schedule, and none was given");
       }
       double lambda = -(pMean + pStd * NormalQuantile.of(u));
       double hi = s.lambda(s.tMin());

@@ -24,7 +24,7 @@ class ObjectivesBundleTest {
     assertThat(registry.entries(Kind.OBJECTIVE).keySet()).containsAll(names);
     for (String n : names) {
       Objective o = registry.create(Kind.OBJECTIVE, n, "objective");
-      double t = o.sampleTime(0.3);
+      double t = o.sampleTime(new VariancePreserving(0.1, 20), 0.3);
       assertThat(t).as(n).isBetween(0.0, 1.0);
     }
   }
@@ -34,8 +34,8 @@ class ObjectivesBundleTest {
     Objective o = registry.create(Kind.OBJECTIVE, Map.of("name", "denoising",
         "time", Map.of("name", "logit-normal", "m", 0.5, "s", 2),
         "weighting", Map.of("name", "min-snr", "gamma", 5)), "objective");
-    assertThat(o.sampleTime(0.5)).isCloseTo(1 / (1 + Math.exp(-0.5)), within(1e-12));
     VariancePreserving vp = new VariancePreserving(0.1, 20);
+    assertThat(o.sampleTime(vp, 0.5)).isCloseTo(1 / (1 + Math.exp(-0.5)), within(1e-12));
     double snr = Math.pow(vp.alpha(0.5) / vp.sigma(0.5), 2);
     assertThat(o.weight(vp, 0.5)).isCloseTo(Math.min(snr, 5) / snr, within(1e-12));
 
@@ -53,12 +53,12 @@ class ObjectivesBundleTest {
   void logNormalTimeUsesANamedScheduleOrTheRunsOne() {
     Objective withVp = registry.create(Kind.OBJECTIVE, Map.of("name", "denoising",
         "time", Map.of("name", "log-normal", "schedule", "vp")), "objective");
-    double t = withVp.sampleTime(0.5);
     VariancePreserving vp = new VariancePreserving(0.1, 20);
+    double t = withVp.sampleTime(new org.diffuse4j.schedules.RectifiedFlow(), 0.5); // its own schedule wins
     assertThat(vp.sigma(t) / vp.alpha(t)).isCloseTo(Math.exp(-1.2), within(1e-9));
 
     RegressionObjective run = registry.create(Kind.OBJECTIVE, Map.of("name", "denoising", "time", "log-normal"), "objective");
-    assertThatThrownBy(() -> run.sampleTime(0.5)).hasMessageContaining("schedule");
+    assertThatThrownBy(() -> run.sampleTime(null, 0.5)).hasMessageContaining("schedule");
     assertThat(run.sampleTime(vp, 0.5)).isCloseTo(t, within(1e-12));
   }
 

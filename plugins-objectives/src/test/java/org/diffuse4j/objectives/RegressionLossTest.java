@@ -151,8 +151,8 @@ class RegressionLossTest {
       double want = n * beta * beta / (2 * post * (1 - beta) * (1 - abarK)); // Ho et al. 2020, eq. 12
       assertThat(obj.weight(VP, (double) k / n)).isCloseTo(want, within(1e-9 * want));
     }
-    assertThat(obj.sampleTime(0.5)).isEqualTo(0.5);
-    assertThat(obj.sampleTime(0.501)).isEqualTo(0.55);
+    assertThat(obj.sampleTime(null, 0.5)).isEqualTo(0.5);
+    assertThat(obj.sampleTime(null, 0.501)).isEqualTo(0.55);
   }
 
   @Test

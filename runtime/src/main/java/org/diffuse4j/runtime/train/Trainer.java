@@ -194,7 +194,7 @@ public final class Trainer implements AutoCloseable {
     }
     double[][] cols = new double[6][batch];
     for (int i = 0; i < batch; i++) {
-      double t = objective.sampleTime(CounterNoise.uniform(noiseSeed, first + i, 2, 0));
+      double t = objective.sampleTime(schedule, CounterNoise.uniform(noiseSeed, first + i, 2, 0));
       cols[0][i] = t;
       cols[1][i] = schedule.alpha(t);
       cols[2][i] = schedule.sigma(t);

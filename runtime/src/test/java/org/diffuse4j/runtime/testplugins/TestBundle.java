@@ -79,7 +79,7 @@ public final class TestBundle implements PluginBundle {
   /** Per-example squared error against the parameterisation's target. */
   public static final class Regression implements Objective {
     @Override
-    public double sampleTime(double u) {
+    public double sampleTime(org.diffuse4j.api.Schedule schedule, double u) {
       return u;
     }
 
