@@ -1,0 +1,173 @@
+package org.diffuse4j.runtime.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.diffuse4j.api.Schedule;
+import org.diffuse4j.api.Solver;
+import org.diffuse4j.api.analytic.GaussianMixture;
+import org.diffuse4j.api.plugin.Kind;
+import org.diffuse4j.api.plugin.OptionException;
+import org.diffuse4j.runtime.likelihood.Dequantisation;
+import org.diffuse4j.runtime.likelihood.Inputs;
+import org.diffuse4j.runtime.likelihood.LikelihoodEngine;
+import org.diffuse4j.runtime.likelihood.LikelihoodOptions;
+import org.diffuse4j.runtime.likelihood.Likelihoods;
+import org.diffuse4j.runtime.manifest.Manifest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code likelihood RUN_DIR_OR_MANIFEST}: log-likelihood of data under the probability-flow ODE (docs/likelihood.md). */
+@Command(name = "likelihood", description = "Negative log-likelihood of data under the probability-flow ODE.")
+final class LikelihoodCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @ParentCommand Main main;
+
+  @Parameters(index = "0", paramLabel = "RUN_DIR_OR_MANIFEST", description = "a run folder (uses its checkpoint) or a manifest ('network: gmm' needs no training)")
+  Path target;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a manifest value, e.g. precision=float64")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--data", paramLabel = "NPY", description = "rows to evaluate (n × dim); default: --n draws of the manifest's data set")
+  Path data;
+
+  @Option(names = "--n", paramLabel = "N", description = "rows drawn from the data set, or the first N of --data (default 1000 drawn / all of --data)")
+  Integer n;
+
+  @Option(names = "--divergence", paramLabel = "KIND", description = "exact (d gradients per evaluation) or hutchinson (default exact)")
+  String divergence = "exact";
+
+  @Option(names = "--probes", paramLabel = "K", description = "Hutchinson probes per sample (default 4)")
+  int probes = 4;
+
+  @Option(names = "--probe", paramLabel = "KIND", description = "Hutchinson probe distribution: gaussian or rademacher (default rademacher)")
+  String probe = "rademacher";
+
+  @Option(names = "--prior", paramLabel = "KIND", description = "density at t_max: gaussian N(0, σ(t_max)² I), or exact (gmm network only) (default gaussian)")
+  String prior = "gaussian";
+
+  @Option(names = "--solver", paramLabel = "NAME", description = "a deterministic solver plugin (default rk4)")
+  String solver = "rk4";
+
+  @Option(names = "--steps", paramLabel = "N", description = "solver steps (default 64)")
+  int steps = 64;
+
+  @Option(names = "--grid", paramLabel = "NAME", description = "grid plugin placing the steps between t_min and t_max (default uniform)")
+  String grid = "uniform";
+
+  @Option(names = "--t-min", paramLabel = "T", description = "start time: the data is read as x at t_min (default 1e-5)")
+  Double tMin;
+
+  @Option(names = "--t-max", paramLabel = "T", description = "end time where the prior is evaluated (default the schedule's t_max)")
+  Double tMax;
+
+  @Option(names = "--batch", paramLabel = "B", description = "rows per integration (results do not depend on it; default 500)")
+  int batch = 500;
+
+  @Option(names = "--dequantise", paramLabel = "LEVELS", description = "uniformly dequantise discrete data with this many levels (256 for 8-bit images) and report bits_per_dim")
+  Integer levels;
+
+  @Option(names = "--data-range", split = ",", paramLabel = "LO,HI", description = "stored values of the lowest and highest level (default -1,1)")
+  double[] range = {-1, 1};
+
+  @Option(names = "--seed", paramLabel = "S", description = "seed of the probes and the dequantisation noise (default the manifest's)")
+  Long seed;
+
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    LikelihoodOptions.Divergence div = LikelihoodOptions.parse(LikelihoodOptions.Divergence.class, divergence, "--divergence");
+    LikelihoodOptions.Probe kind = LikelihoodOptions.parse(LikelihoodOptions.Probe.class, probe, "--probe");
+    LikelihoodOptions.Prior pr = LikelihoodOptions.parse(LikelihoodOptions.Prior.class, prior, "--prior");
+    if (batch < 1) {
+      throw new OptionException("--batch must be >= 1, got " + batch);
+    }
+    if (range.length != 2) {
+      throw new OptionException("--data-range needs two values LO,HI, got " + range.length);
+    }
+    Inputs.Target t = Inputs.target(target, overrides, main.registry());
+    Manifest m = t.manifest();
+    long s = seed != null ? seed : m.seed();
+    LikelihoodOptions options = new LikelihoodOptions(div, kind, div == LikelihoodOptions.Divergence.EXACT ? 1 : probes, pr, s);
+    Schedule schedule = m.schedule();
+    double lo = tMin != null ? tMin : Inputs.defaultTMin(schedule);
+    double hi = tMax != null ? tMax : schedule.tMax();
+    double[] times = Inputs.increasingTimes(main.registry(), grid, schedule, steps, lo, hi);
+    Solver ode = main.registry().create(Kind.SOLVER, solver, "--solver");
+    int dim = m.data().dim();
+    double[] x = Inputs.data(data, m, n == null ? 1000 : n, n == null ? 0 : n);
+    int rows = x.length / dim;
+    Dequantisation deq = levels == null ? null : new Dequantisation(levels, range[0], range[1]);
+    if (deq != null) {
+      x = deq.apply(x, rows, dim, s);
+    }
+
+    long t0 = System.nanoTime();
+    Likelihoods l;
+    GaussianMixture mixture;
+    try (LikelihoodEngine engine = new LikelihoodEngine(m, ode, solver, times, options, dim, Math.min(batch, rows), t.checkpoint())) {
+      l = engine.evaluate(x, rows);
+      mixture = engine.mixture();
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("mean_nll", l.meanNll());
+    if (mixture != null && deq == null) {
+      double[] ours = l.perSample();
+      double nllTrue = 0;
+      double diff = 0;
+      for (int i = 0; i < rows; i++) {
+        double lp = mixture.logDensity(java.util.Arrays.copyOfRange(x, i * dim, (i + 1) * dim));
+        nllTrue -= lp / rows;
+        diff += Math.abs(ours[i] - lp) / rows;
+      }
+      out.put("mean_nll_true", nllTrue);
+      out.put("mean_abs_diff_true", diff);
+    }
+    if (deq != null) {
+      out.put("bits_per_dim", deq.bitsPerDim(l.meanNll(), dim));
+    }
+    out.put("std_error", finite(l.stdError()));
+    if (div == LikelihoodOptions.Divergence.HUTCHINSON) {
+      out.put("probe_std_error", finite(l.probeStdError()));
+    }
+    out.put("n", rows);
+    out.put("dim", dim);
+    out.put("nfe", l.nfe());
+    out.put("gradients_per_evaluation", div == LikelihoodOptions.Divergence.EXACT ? dim : options.probes());
+    out.put("divergence", div.name().toLowerCase());
+    if (div == LikelihoodOptions.Divergence.HUTCHINSON) {
+      out.put("probes", options.probes());
+      out.put("probe", kind.name().toLowerCase());
+    }
+    out.put("prior", pr.name().toLowerCase());
+    out.put("solver", solver);
+    out.put("steps", steps);
+    out.put("grid", grid);
+    out.put("t_min", lo);
+    out.put("t_max", hi);
+    out.put("seconds", seconds);
+    if (json) {
+      main.out.println(JSON.writeValueAsString(out));
+    } else {
+      out.forEach((k, v) -> main.out.printf("%-24s %s%n", k, v));
+    }
+    return 0;
+  }
+
+  private static Double finite(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+}
