@@ -6,6 +6,8 @@ import static org.diffuse4j.api.plugin.Kind.NETWORK;
 import java.util.ArrayList;
 import java.util.List;
 import org.diffuse4j.api.analytic.GaussianMixture;
+import org.diffuse4j.runtime.data.NpyData;
+import org.diffuse4j.runtime.data.PngFolder;
 import org.diffuse4j.api.plugin.PluginBundle;
 import org.diffuse4j.api.plugin.PluginInfo;
 import org.diffuse4j.api.plugin.PluginProvider;
@@ -34,25 +36,19 @@ public final class RuntimeBundle implements PluginBundle {
         }));
     out.add(PluginProvider.of(
         new PluginInfo(DATA, "gmm", "samples of a Gaussian mixture (pairs with the gmm network)", "closed form"),
-        GmmOptions.class, (o, c) -> {
-          GaussianMixture m = o.mixture("data");
-          return new DataSet() {
-            @Override
-            public int dim() {
-              return m.dim();
-            }
-
-            @Override
-            public double[] sample(long seed, long first, int n) {
-              return m.sample(seed, first, n);
-            }
-          };
-        }));
+        GmmOptions.class, (o, c) -> LabelledSets.mixture(o.mixture("data"))));
     for (String name : List.of("two-moons", "8-gaussians", "checkerboard", "spirals")) {
       out.add(PluginProvider.of(
-          new PluginInfo(DATA, name, "toy 2-D data set '" + name + "', generated in code", "Grathwohl et al. 2019 (FFJORD) toy sets"),
-          ToyOptions.class, o -> toy(Toy2d.of(name), o.scale())));
+          new PluginInfo(DATA, name, "toy 2-D data set '" + name + "', generated in code"
+              + (name.equals("8-gaussians") ? " (labels: component 0-7)" : ""), "Grathwohl et al. 2019 (FFJORD) toy sets"),
+          ToyOptions.class, o -> name.equals("8-gaussians") ? LabelledSets.eightGaussians(o.scale()) : toy(Toy2d.of(name), o.scale())));
     }
+    out.add(PluginProvider.of(
+        new PluginInfo(DATA, "npy", "rows of a .npy array (N × D), optional integer labels from a second .npy", "-"),
+        NpyOptions.class, o -> NpyData.load(o.path(), o.labels())));
+    out.add(PluginProvider.of(
+        new PluginInfo(DATA, "png-folder", "a folder of PNG images scaled to [-1, 1]; class subfolders give labels", "-"),
+        PngFolderOptions.class, o -> PngFolder.load(o.path()).data()));
     return out;
   }
 
@@ -66,12 +62,7 @@ public final class RuntimeBundle implements PluginBundle {
       @Override
       public double[] sample(long seed, long first, int n) {
         double[] v = set.sample(seed, first, n);
-        if (scale != 1.0) {
-          for (int i = 0; i < v.length; i++) {
-            v[i] *= scale;
-          }
-        }
-        return v;
+        return LabelledSets.scaled(v, scale);
       }
     };
   }

@@ -11,4 +11,14 @@ public interface DataSet {
 
   /** Rows [first, first + n) of the stream with this seed, row-major n × dim. */
   double[] sample(long seed, long first, int n);
+
+  /** Number of classes of labelled data (labels 0 … classes−1), or 0 for unlabelled data. */
+  default int classes() {
+    return 0;
+  }
+
+  /** Class labels of the same rows as {@link #sample}; only for labelled data. */
+  default int[] labels(long seed, long first, int n) {
+    throw new UnsupportedOperationException("this data set has no labels");
+  }
 }

@@ -23,6 +23,11 @@ public interface Model {
     return ConditionalDenoiser.of(network(), param);
   }
 
+  /** Classes of a class-conditional model (labels 0 … classes−1), or 0 when it ignores labels. */
+  default int classes() {
+    return 0;
+  }
+
   /** Whether there is anything to train. */
   default boolean trainable() {
     return !variables().isEmpty();

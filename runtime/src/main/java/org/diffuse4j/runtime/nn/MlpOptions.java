@@ -8,7 +8,9 @@ public record MlpOptions(
     @Option(doc = "number of hidden layers", def = "3", min = 1, max = 64) int depth,
     @Option(doc = "size of the sinusoidal time embedding (even)", def = "32", min = 2, max = 4096) int time_embedding,
     @Option(doc = "hidden nonlinearity", def = "silu") Activation activation,
-    @Option(doc = "scale applied to t before the embedding (1000 matches DDPM's integer steps)", def = "1000", min = 0) double time_scale) {
+    @Option(doc = "scale applied to t before the embedding (1000 matches DDPM's integer steps)", def = "1000", min = 0) double time_scale,
+    @Option(doc = "classes of the learned class embedding added to the time embedding (0 = unconditional); "
+        + "class num_classes is the null class, used for negative labels and no condition", def = "0", min = 0, max = 1e6) int num_classes) {
 
   public MlpOptions {
     if (time_embedding % 2 != 0) {

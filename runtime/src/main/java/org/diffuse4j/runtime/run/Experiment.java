@@ -56,7 +56,8 @@ public final class Experiment {
   }
 
   /** What sampling produced and how long it took. */
-  private record Sampled(double[] samples, int nfe, int batches, double seconds, double warmUpSeconds, double evalMillis) {}
+  private record Sampled(double[] samples, int nfe, int batches, double seconds, double warmUpSeconds, double evalMillis,
+      boolean ema) {}
 
   private static Map<String, Object> run(Manifest m, Path dir, Checkpoint checkpoint, boolean resume, PrintStream log,
       PrintStream console) throws IOException {
@@ -70,8 +71,8 @@ public final class Experiment {
     Trainer.Outcome trained = train(m, dim, dir, checkpoint, resume, log, console);
     Sampled s = sample(m, dim, init, checkpoint, console);
     Npy.writeFloat32(dir.resolve("samples.npy"), s.samples(), n, dim);
-    log.printf("sampled %d with %d steps (NFE %d) in %.2f s (plus %.2f s graph warm-up)%n", n, m.sampling().steps(),
-        s.nfe(), s.seconds(), s.warmUpSeconds());
+    log.printf("sampled %d with %d steps (NFE %d, %s weights) in %.2f s (plus %.2f s graph warm-up)%n", n,
+        m.sampling().steps(), s.nfe(), s.ema() ? "EMA" : "raw", s.seconds(), s.warmUpSeconds());
 
     double[] reference = data.sample(m.seed() + REFERENCE_SEED, 0, n);
     double[] baseline = data.sample(m.seed() + BASELINE_SEED, 0, n);
@@ -86,6 +87,7 @@ public final class Experiment {
     metrics.put("sliced_wasserstein_baseline", swBase);
     metrics.put("nfe", s.nfe());
     metrics.put("samples", n);
+    metrics.put("ema_weights", s.ema());
     metrics.put("train_steps", trained == null ? 0 : trained.steps());
     metrics.put("train_seconds", trained == null ? 0.0 : trained.seconds());
     metrics.put("train_steps_this_run", trained == null ? 0 : trained.ran());
@@ -133,7 +135,7 @@ public final class Experiment {
       long t0 = System.nanoTime();
       double[] samples = engine.sample(m.samplingSeed(), n, init, console);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      return new Sampled(samples, engine.nfe(), (n + batch - 1) / batch, seconds, warmUp, evalMillis);
+      return new Sampled(samples, engine.nfe(), (n + batch - 1) / batch, seconds, warmUp, evalMillis, engine.usesEma());
     }
   }
 

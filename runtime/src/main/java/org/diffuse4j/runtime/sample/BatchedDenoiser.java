@@ -12,8 +12,9 @@ import org.diffuse4j.api.tensor.Tensor;
 
 /**
  * A network and parameterisation whose {@link #predictAll} stacks the conditions into one network
- * call (batch k·B), as guidance with several model evaluations wants. Conditions must all carry
- * labels or all be unconditional; otherwise it falls back to one call each.
+ * call (batch k·B), as guidance with several model evaluations wants. When some conditions carry
+ * labels, the unconditional ones become the null label −1 (which conditional networks map to their
+ * null class), so classifier-free guidance's (c, ∅) pair is one call.
  */
 public record BatchedDenoiser(Network network, Parameterisation param) implements ConditionalDenoiser {
   @Override
@@ -26,8 +27,7 @@ public record BatchedDenoiser(Network network, Parameterisation param) implement
     int k = conditions.size();
     long b = x.shape().get(0);
     boolean allNone = conditions.stream().noneMatch(Condition::isConditional);
-    boolean allLabels = conditions.stream().allMatch(Condition::isConditional);
-    if (k == 1 || b < 0 || !(allNone || allLabels) || p.t().rank() > 0) {
+    if (k == 1 || b < 0 || p.t().rank() > 0) {
       return ConditionalDenoiser.super.predictAll(x, p, conditions);
     }
     Tensor in = param.networkInput(x, p);
@@ -35,9 +35,13 @@ public record BatchedDenoiser(Network network, Parameterisation param) implement
     java.util.Arrays.fill(rest, in);
     Tensor stacked = in.concat(0, rest);
     Condition c = Condition.none();
-    if (allLabels) {
-      Tensor[] more = conditions.subList(1, k).stream().map(Condition::labels).toArray(Tensor[]::new);
-      c = new Condition(conditions.get(0).labels().concat(0, more));
+    if (!allNone) {
+      // "no condition" is the null label, which conditional networks take from a negative label
+      double[] minusOne = new double[(int) b];
+      java.util.Arrays.fill(minusOne, -1);
+      Tensor nul = x.backend().constant(minusOne, b);
+      Tensor[] labels = conditions.stream().map(q -> q.isConditional() ? q.labels().reshape(b) : nul).toArray(Tensor[]::new);
+      c = new Condition(labels[0].concat(0, java.util.Arrays.copyOfRange(labels, 1, k)));
     }
     Tensor raw = network.apply(stacked, param.networkTime(p), c);
     List<Prediction> out = new ArrayList<>();

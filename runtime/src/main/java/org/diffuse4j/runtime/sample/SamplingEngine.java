@@ -16,6 +16,7 @@ import org.diffuse4j.runtime.graph.FedNoise;
 import org.diffuse4j.runtime.manifest.Manifest;
 import org.diffuse4j.runtime.model.Model;
 import org.diffuse4j.runtime.train.Checkpoint;
+import org.diffuse4j.runtime.train.EmaWeights;
 import org.diffuse4j.runtime.util.Progress;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -24,7 +25,9 @@ import org.tensorflow.op.Ops;
 
 /**
  * Samples with one graph per (solver, grid, batch size): the solver's whole loop is unrolled into
- * the graph once, and each batch is one {@code Session.run}. Row i of the output depends only on
+ * the graph once, and each batch is one {@code Session.run}. The weights are the checkpoint's EMA
+ * weights when it has them (unless {@code sampling.use_ema: false}); {@code sampling.label} is the
+ * condition given to guidance (sample i's label depends only on i). Row i of the output depends only on
  * (seed, i): the initial state is σ(t₀)·{@link CounterNoise} stream 0 of sample i and the solver's
  * noise is fed per stream through {@link FedNoise}, so the batch size does not change the samples.
  */
@@ -41,6 +44,8 @@ public final class SamplingEngine implements AutoCloseable {
   private final FedNoise noise;
   private final int nfe;
   private final Model model;
+  private final Tensor labels;
+  private final boolean usesEma;
 
   /**
    * Builds the graph for batches of {@code batch} rows; restores weights from {@code checkpoint} when
@@ -58,18 +63,36 @@ public final class SamplingEngine implements AutoCloseable {
     ConditionalDenoiser cd = model.network() != null
         ? new BatchedDenoiser(model.network(), manifest.parameterisation())
         : model.denoiser(manifest.parameterisation(), manifest.schedule());
+    boolean all = manifest.sampling().label().equals("all");
+    if (all && manifest.data().classes() == 0) {
+      throw new org.diffuse4j.api.plugin.OptionException("sampling.label: 'all' cycles through the data's classes, "
+          + "but this data set has no labels; give a class id or -1");
+    }
+    int label = all ? manifest.data().classes() - 1 : manifest.sampling().labelOf(0, 0);
+    if (model.classes() > 0 && label >= model.classes()) {
+      throw new org.diffuse4j.api.plugin.OptionException("sampling.label " + label + " is not a class of the network "
+          + "(network.num_classes: " + model.classes() + "; classes are 0 … " + (model.classes() - 1) + ")");
+    }
+    labels = manifest.sampling().unconditional() ? null : be.placeholder("labels", batch);
+    Condition condition = labels == null ? Condition.none() : new Condition(labels);
     Denoiser denoiser = manifest.guidance() == null
-        ? (x, p) -> cd.predict(x, p, Condition.none())
-        : manifest.guidance().guide(cd, Condition.none());
+        ? (x, p) -> cd.predict(x, p, condition)
+        : manifest.guidance().guide(cd, condition);
     xInit = be.placeholder("x_init", batch, dim);
     noise = new FedNoise(be, batch, "solver_noise_");
     SamplingProblem problem = new SamplingProblem(denoiser, manifest.schedule(), times, xInit, noise);
     out = manifest.solver().solve(problem).x();
     nfe = manifest.solver().evaluations(steps) * denoiser.evaluationsPerCall();
+    boolean restore = model.trainable() && checkpoint != null && checkpoint.exists();
+    EmaWeights ema = EmaWeights.forSampling(manifest, be, model, checkpoint);
     session = new Session(graph, org.diffuse4j.runtime.graph.SessionConfig.unoptimised());
-    if (model.trainable() && checkpoint != null && checkpoint.exists()) {
+    if (restore) {
       checkpoint.restore(session);
+      if (ema != null) {
+        ema.apply(session);
+      }
     }
+    usesEma = ema != null;
   }
 
   /**
@@ -80,6 +103,11 @@ public final class SamplingEngine implements AutoCloseable {
     long t0 = System.nanoTime();
     runBatch(0, 0, new double[batch * dim]);
     return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** Whether the weights are the checkpoint's EMA weights. */
+  public boolean usesEma() {
+    return usesEma;
   }
 
   /** Network evaluations per sample. */
@@ -132,6 +160,16 @@ public final class SamplingEngine implements AutoCloseable {
       open.add(xt);
       r.feed(xInit.op(), xt);
       open.addAll(noise.feed(r, seed, first));
+      if (labels != null) {
+        int classes = manifest.data().classes();
+        double[] l = new double[batch];
+        for (int i = 0; i < batch; i++) {
+          l[i] = manifest.sampling().labelOf(first + i, classes);
+        }
+        org.tensorflow.Tensor lt = Feeds.tensor(precision, l, batch);
+        open.add(lt);
+        r.feed(labels.op(), lt);
+      }
       try (Result res = r.fetch(out.op()).run()) {
         return Feeds.values(res.get(0));
       }

@@ -13,12 +13,16 @@ import org.tensorflow.Session;
 
 /**
  * The {@code checkpoint/} folder of a run: TensorFlow variables ({@code variables.*}, Adam slots
- * included) plus {@code state.json} (step and loss history). Written into a staging folder and
+ * and EMA weights included) plus {@code state.json} (step and loss history). Written into a staging folder and
  * swapped in atomically, so a crash never leaves a half-written checkpoint.
  */
 public final class Checkpoint {
-  /** What {@code state.json} holds. */
-  public record State(int step, List<Double> losses) {}
+  /**
+   * What {@code state.json} holds.
+   *
+   * @param ema whether the variables include EMA copies ({@code ema/NAME})
+   */
+  public record State(int step, List<Double> losses, boolean ema) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path dir;

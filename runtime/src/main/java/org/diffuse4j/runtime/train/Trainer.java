@@ -21,19 +21,15 @@ import org.diffuse4j.runtime.model.DataSet;
 import org.diffuse4j.runtime.model.Model;
 import org.diffuse4j.runtime.util.Progress;
 import org.tensorflow.Graph;
-import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Gradients;
-import org.tensorflow.op.core.Variable;
-import org.tensorflow.types.family.TType;
 
 /**
- * Trains a model with Adam in one TensorFlow graph. The graph takes the batch as placeholders (x0,
- * ε, and per-example columns t, α, σ, α̇, σ̇, w); Java fills them for step k from the data plugin
- * (rows k·B … k·B+B−1), {@link CounterNoise} and the objective's time density and coupling. Every
+ * Trains a model with Adam or AdamW ({@link Updates}) in one TensorFlow graph. The graph takes the
+ * batch as placeholders (x0, ε, per-example columns t, α, σ, α̇, σ̇, w, and the class labels of
+ * labelled data as the condition); Java fills them for step k from the data plugin (rows k·B …
+ * k·B+B−1), {@link CounterNoise} and the objective's time density and coupling. Every
  * input is thus a function of (seed, step), so a resumed run equals an uninterrupted one.
  */
 public final class Trainer implements AutoCloseable {
@@ -56,9 +52,6 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  private static final double BETA1 = 0.9;
-  private static final double BETA2 = 0.999;
-
   private final Manifest manifest;
   private final int dim;
   private final int batch;
@@ -68,15 +61,13 @@ public final class Trainer implements AutoCloseable {
   private final Tensor x0;
   private final Tensor eps;
   private final Tensor[] columns = new Tensor[6]; // t, alpha, sigma, alphaDot, sigmaDot, weight
-  private final Tensor lr;
-  private final Tensor beta1Power;
-  private final Tensor beta2Power;
+  private final Tensor labels;
   private final FedNoise extraNoise;
   private final Tensor loss;
-  private final Op train;
+  private final Updates updates;
+  private final List<String> variableNames;
 
   /** Builds the training graph for data of width {@code dim}. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public Trainer(Manifest manifest, int dim) {
     this.manifest = manifest;
     this.dim = dim;
@@ -88,6 +79,11 @@ public final class Trainer implements AutoCloseable {
     if (!model.trainable()) {
       throw new IllegalArgumentException("the network has nothing to train");
     }
+    int classes = manifest.data().classes();
+    if (model.classes() > 0 && classes > model.classes()) {
+      throw new org.diffuse4j.api.plugin.OptionException("the data has " + classes + " classes but network.num_classes is "
+          + model.classes() + "; set network.num_classes: " + classes);
+    }
     x0 = be.placeholder("x0", batch, dim);
     eps = be.placeholder("eps", batch, dim);
     String[] names = {"t", "alpha", "sigma", "alpha_dot", "sigma_dot", "weight"};
@@ -96,35 +92,14 @@ public final class Trainer implements AutoCloseable {
     }
     extraNoise = new FedNoise(be, batch, "train_noise_");
     PathPoint point = new PathPoint(columns[0], columns[1], columns[2], columns[3], columns[4]);
-    TrainingBatch tb = new TrainingBatch(x0, eps, point, columns[5], Condition.none(), extraNoise);
+    // labelled data feeds its labels as the condition (the objective may drop some to the null label)
+    labels = manifest.data().classes() > 0 ? be.placeholder("labels", batch) : null;
+    Condition condition = labels == null ? Condition.none() : new Condition(labels);
+    TrainingBatch tb = new TrainingBatch(x0, eps, point, columns[5], condition, extraNoise);
     loss = manifest.objective().loss(tb, model.network(), manifest.parameterisation()).mean();
 
-    lr = be.placeholder("lr");
-    beta1Power = be.placeholder("beta1_power");
-    beta2Power = be.placeholder("beta2_power");
-    List<Variable<?>> vars = model.variables();
-    Gradients grads = tf.gradients(loss.op(), (Iterable) vars);
-    // Every update waits for every gradient and the loss: variables are read by reference, so an
-    // update racing a read of the same weight elsewhere in the backward pass would make training
-    // nondeterministic.
-    List<Op> computed = new ArrayList<>();
-    computed.add(loss.op());
-    for (int i = 0; i < vars.size(); i++) {
-      computed.add(grads.dy(i));
-    }
-    Ops gated = tf.withControlDependencies(computed);
-    List<Op> updates = new ArrayList<>();
-    for (int i = 0; i < vars.size(); i++) {
-      Variable v = vars.get(i);
-      String name = v.op().name();
-      long size = v.shape().size();
-      Operand m = org.diffuse4j.runtime.graph.Names.named(tf, "adam/" + name + "/m").variable((Operand) be.constant(new double[(int) size], v.shape().asArray()).op());
-      Operand s = org.diffuse4j.runtime.graph.Names.named(tf, "adam/" + name + "/v").variable((Operand) be.constant(new double[(int) size], v.shape().asArray()).op());
-      updates.add(gated.train.applyAdam(v, m, s, (Operand) beta1Power.op(), (Operand) beta2Power.op(), (Operand) lr.op(),
-          (Operand) be.scalar(BETA1).op(), (Operand) be.scalar(BETA2).op(), (Operand) be.scalar(1e-8).op(),
-          (Operand) grads.dy(i)));
-    }
-    train = tf.withControlDependencies(updates).noOp();
+    updates = new Updates(be, manifest.training(), model.variables(), loss);
+    variableNames = model.variables().stream().map(v -> v.op().name()).toList();
     session = new Session(graph);
   }
 
@@ -139,6 +114,11 @@ public final class Trainer implements AutoCloseable {
     List<Double> losses = new ArrayList<>();
     if (resume && checkpoint.exists()) {
       Checkpoint.State s = checkpoint.state();
+      if (s.ema() != o.ema() > 0) {
+        throw new org.diffuse4j.api.plugin.OptionException("--resume: the checkpoint in " + checkpoint.dir() + " was saved "
+            + (s.ema() ? "with" : "without") + " EMA weights; resume with the same setting (--set training.ema="
+            + (s.ema() ? "0.999" : "0") + ") or start afresh without --resume");
+      }
       checkpoint.restore(session);
       start = s.step();
       losses.addAll(s.losses());
@@ -152,7 +132,7 @@ public final class Trainer implements AutoCloseable {
         double l = step(k);
         if (!Double.isFinite(l)) {
           throw new TrainingDiverged(String.format(
-              "training diverged: the loss is %s at step %d (lr %s). %s Try a lower training.lr or a training.warmup.",
+              "training diverged: the loss is %s at step %d (lr %s). %s Try a lower training.lr, a training.warmup or a training.clip_norm.",
               Double.isNaN(l) ? "NaN" : "infinite", k + 1, o.lr(),
               lastSaved < 0 ? "No checkpoint had been saved yet."
                   : "The last good checkpoint (step " + lastSaved + ") is kept in " + checkpoint.dir() + "."));
@@ -164,7 +144,7 @@ public final class Trainer implements AutoCloseable {
           log.printf("step %d/%d loss %.5f%n", done, o.steps(), l);
         }
         if (done == o.steps() || (o.checkpoint_every() > 0 && done % o.checkpoint_every() == 0)) {
-          checkpoint.save(session, new Checkpoint.State(done, losses));
+          checkpoint.save(session, new Checkpoint.State(done, losses, o.ema() > 0));
           lastSaved = done;
         }
       }
@@ -202,7 +182,6 @@ public final class Trainer implements AutoCloseable {
       cols[4][i] = schedule.sigmaDot(t);
       cols[5][i] = objective.weight(schedule, t);
     }
-    double rate = o.lr() * (o.warmup() > 0 ? Math.min(1.0, (k + 1.0) / o.warmup()) : 1.0);
     List<org.tensorflow.Tensor> open = new ArrayList<>();
     try {
       Session.Runner r = session.runner();
@@ -211,15 +190,46 @@ public final class Trainer implements AutoCloseable {
       for (int c = 0; c < 6; c++) {
         r.feed(columns[c].op(), keep(open, Feeds.tensor(precision, cols[c], batch, 1)));
       }
-      r.feed(lr.op(), keep(open, Feeds.scalar(precision, rate)));
-      r.feed(beta1Power.op(), keep(open, Feeds.scalar(precision, Math.pow(BETA1, k + 1))));
-      r.feed(beta2Power.op(), keep(open, Feeds.scalar(precision, Math.pow(BETA2, k + 1))));
+      if (labels != null) {
+        r.feed(labels.op(), keep(open, Feeds.tensor(precision, labelValues(data, seed, first), batch)));
+      }
+      r.feed(updates.lr.op(), keep(open, Feeds.scalar(precision, o.learningRate(k))));
+      r.feed(updates.beta1Power.op(), keep(open, Feeds.scalar(precision, Math.pow(Updates.BETA1, k + 1))));
+      r.feed(updates.beta2Power.op(), keep(open, Feeds.scalar(precision, Math.pow(Updates.BETA2, k + 1))));
+      r.feed(updates.emaDecay.op(), keep(open, Feeds.scalar(precision, k == 0 ? 0.0 : o.emaDecay(k))));
       open.addAll(extraNoise.feed(r, seed ^ 0x5eedL, first));
-      try (Result res = r.fetch(loss.op()).addTarget(train).run()) {
+      try (Result res = r.fetch(loss.op()).addTarget(updates.train).run()) {
         return Feeds.scalarValue(res.get(0));
       }
     } finally {
       open.forEach(org.tensorflow.Tensor::close);
+    }
+  }
+
+  /** The labels of rows first … first+B−1 as floats. */
+  private double[] labelValues(DataSet data, long seed, long first) {
+    int[] l = data.labels(seed, first, batch);
+    double[] out = new double[batch];
+    for (int i = 0; i < batch; i++) {
+      out[i] = l[i];
+    }
+    return out;
+  }
+
+  /** The current EMA of the variable named {@code name} (training.ema &gt; 0). */
+  public double[] readEma(String name) {
+    return read(updates.emaNames.get(name));
+  }
+
+  /** Graph names of the trainable variables. */
+  public List<String> variableNames() {
+    return variableNames;
+  }
+
+  /** The current values of the variable named {@code name} (e.g. "mlp/layer0/w" or "ema/mlp/layer0/w"). */
+  public double[] read(String name) {
+    try (Result res = session.runner().fetch(name).run()) {
+      return Feeds.values(res.get(0));
     }
   }
 

@@ -21,7 +21,7 @@ import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 
 class MlpTest {
-  private static final MlpOptions OPTIONS = new MlpOptions(16, 2, 8, Activation.SILU, 1000);
+  private static final MlpOptions OPTIONS = new MlpOptions(16, 2, 8, Activation.SILU, 1000, 0);
 
   /** Evaluates the given outputs of a fresh graph holding one MLP with seed 5. */
   private static double[][] run(Precision precision, java.util.function.Function<Backend, List<Tensor>> build) {

@@ -1,0 +1,95 @@
+package org.diffuse4j.runtime.data;
+
+import org.diffuse4j.api.CounterNoise;
+import org.diffuse4j.api.plugin.OptionException;
+import org.diffuse4j.runtime.model.DataSet;
+
+/**
+ * A data set held in memory: N rows of D values and optional integer labels 0 … K−1. Row i of the
+ * stream with a seed is table row ⌊u·N⌋, u = {@link CounterNoise} uniform of (seed, i, {@link
+ * #STREAM}): drawn with replacement, a function of (seed, i) only, like every other data set.
+ */
+public final class ArrayData implements DataSet {
+  /** Noise stream that picks the rows. */
+  public static final long STREAM = 0xDA7AL;
+
+  private final double[] rows;
+  private final int count;
+  private final int dim;
+  private final int[] labels;
+  private final int classes;
+
+  /**
+   * Wraps {@code rows} (row-major count × dim). {@code labels} (one per row, 0 … K−1) may be null.
+   * {@code source} names where the rows came from in error messages; a non-finite value fails,
+   * naming the row, so training never starts on a NaN.
+   */
+  public ArrayData(double[] rows, int dim, int[] labels, String source) {
+    if (dim <= 0 || rows.length == 0 || rows.length % dim != 0) {
+      throw new OptionException(source + ": expected a non-empty table of rows with " + dim + " values each");
+    }
+    this.rows = rows;
+    this.dim = dim;
+    this.count = rows.length / dim;
+    for (int i = 0; i < rows.length; i++) {
+      if (!Double.isFinite(rows[i])) {
+        throw new OptionException(String.format("%s: row %d (0-based), column %d is %s; training on it would diverge. "
+            + "Remove or fix that row (e.g. numpy: x = x[np.isfinite(x).all(axis=1)]).", source, i / dim, i % dim, rows[i]));
+      }
+    }
+    int k = 0;
+    if (labels != null) {
+      if (labels.length != count) {
+        throw new OptionException(source + ": " + labels.length + " labels for " + count + " rows; give one label per row");
+      }
+      for (int i = 0; i < count; i++) {
+        if (labels[i] < 0) {
+          throw new OptionException(source + ": label of row " + i + " is " + labels[i] + "; labels must be 0, 1, 2, …");
+        }
+        k = Math.max(k, labels[i] + 1);
+      }
+    }
+    this.labels = labels;
+    this.classes = k;
+  }
+
+  /** Number of rows in the table. */
+  public int count() {
+    return count;
+  }
+
+  @Override
+  public int dim() {
+    return dim;
+  }
+
+  @Override
+  public int classes() {
+    return classes;
+  }
+
+  private int row(long seed, long i) {
+    return Math.min(count - 1, (int) (CounterNoise.uniform(seed, i, STREAM, 0) * count));
+  }
+
+  @Override
+  public double[] sample(long seed, long first, int n) {
+    double[] out = new double[n * dim];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(rows, row(seed, first + i) * dim, out, i * dim, dim);
+    }
+    return out;
+  }
+
+  @Override
+  public int[] labels(long seed, long first, int n) {
+    if (labels == null) {
+      return DataSet.super.labels(seed, first, n);
+    }
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = labels[row(seed, first + i)];
+    }
+    return out;
+  }
+}

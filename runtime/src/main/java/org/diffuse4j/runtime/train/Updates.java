@@ -1,0 +1,106 @@
+package org.diffuse4j.runtime.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.diffuse4j.api.tensor.Backend;
+import org.diffuse4j.api.tensor.Tensor;
+import org.diffuse4j.runtime.graph.Names;
+import org.diffuse4j.runtime.manifest.TrainingOptions;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Gradients;
+import org.tensorflow.op.core.Variable;
+
+/**
+ * The ops of one optimiser step, in order: gradients of the loss; optional clipping of all
+ * gradients together to a global L2 norm; for AdamW the decoupled decay w ← w − lr·λ·w (Loshchilov
+ * &amp; Hutter 2019, with PyTorch's lr·λ convention); the Adam update (TensorFlow's ApplyAdam:
+ * lr·√(1−β₂ᵏ)/(1−β₁ᵏ)·m/(√v+ε)); then the EMA e ← e − (1−d)(e − w). The learning rate, β powers
+ * and EMA decay are placeholders fed by the {@link Trainer}, so their schedules live in Java.
+ * Slots are variables in scopes {@code adam/NAME/m|v} and {@code ema/NAME} (TensorFlow suffixes
+ * repeated scopes: adam_1, ema_1, …), so checkpoints carry them.
+ */
+final class Updates {
+  static final double BETA1 = 0.9;
+  static final double BETA2 = 0.999;
+  static final double EPSILON = 1e-8;
+
+  /** Name of the EMA copy of a weight variable. */
+  static String emaName(String variable) {
+    return "ema/" + variable;
+  }
+
+  final Tensor lr;
+  final Tensor beta1Power;
+  final Tensor beta2Power;
+  /** EMA decay of this step (fed 0 on the first step, so the average starts at the first update). */
+  final Tensor emaDecay;
+  /** Global L2 norm of the gradients before clipping. */
+  final Tensor gradNorm;
+  /** The gradients the optimiser uses (clipped when clip_norm &gt; 0), one per variable. */
+  final List<Tensor> gradients;
+  final Op train;
+  /** Graph name of each weight's EMA copy, by weight name (scopes get TF's _N suffixes). */
+  final java.util.Map<String, String> emaNames = new java.util.HashMap<>();
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  Updates(Backend be, TrainingOptions o, List<Variable<?>> vars, Tensor loss) {
+    Ops tf = be.tf();
+    lr = be.placeholder("lr");
+    beta1Power = be.placeholder("beta1_power");
+    beta2Power = be.placeholder("beta2_power");
+    emaDecay = be.placeholder("ema_decay");
+    Gradients grads = tf.gradients(loss.op(), (Iterable) vars);
+    // Every update waits for every gradient and the loss: variables are read by reference, so an
+    // update racing a read of the same weight elsewhere in the backward pass would make training
+    // nondeterministic.
+    List<Op> computed = new ArrayList<>();
+    computed.add(loss.op());
+    List<Tensor> g = new ArrayList<>();
+    Tensor sumSq = be.scalar(0);
+    for (int i = 0; i < vars.size(); i++) {
+      computed.add(grads.dy(i));
+      g.add(be.wrap(grads.dy(i)));
+      sumSq = sumSq.plus(g.get(i).square().sum());
+    }
+    gradNorm = sumSq.sqrt();
+    if (o.clip_norm() > 0) {
+      Tensor scale = gradNorm.max(be.scalar(o.clip_norm())).rdiv(o.clip_norm()); // ≤ 1
+      g.replaceAll(x -> x.times(scale));
+    }
+    gradients = List.copyOf(g);
+    Ops gated = tf.withControlDependencies(computed);
+    List<Op> done = new ArrayList<>();
+    for (int i = 0; i < vars.size(); i++) {
+      Variable v = vars.get(i);
+      String name = v.op().name();
+      Ops step = gated;
+      if (o.optimizer() == TrainingOptions.Optimizer.ADAMW) {
+        Op decay = gated.assignSub(v, (Operand) be.wrap(v).times(lr).times(o.weight_decay()).op());
+        step = tf.withControlDependencies(List.of(decay));
+      }
+      Operand m = slot(be, "adam/" + name + "/m", v);
+      Operand s = slot(be, "adam/" + name + "/v", v);
+      Operand updated = step.train.applyAdam(v, m, s, (Operand) beta1Power.op(), (Operand) beta2Power.op(),
+          (Operand) lr.op(), (Operand) be.scalar(BETA1).op(), (Operand) be.scalar(BETA2).op(),
+          (Operand) be.scalar(EPSILON).op(), (Operand) g.get(i).op());
+      if (o.ema() > 0) {
+        Operand e = slot(be, emaName(name), v);
+        emaNames.put(name, e.op().name());
+        Tensor delta = be.wrap(e).minus(be.wrap(updated)).times(emaDecay.rsub(1));
+        done.add(tf.assignSub(e, (Operand) delta.op()));
+      } else {
+        done.add(updated);
+      }
+    }
+    train = tf.withControlDependencies(done).noOp();
+  }
+
+  /** A zero-initialised variable shaped like {@code like}. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static Operand slot(Backend be, String name, Variable<?> like) {
+    long size = like.shape().size();
+    return Names.named(be.tf(), name).variable((Operand) be.constant(new double[(int) size], like.shape().asArray()).op());
+  }
+}
