@@ -1,5 +1,9 @@
 package org.diffuse4j.runtime.builtin;
 
+import org.diffuse4j.runtime.data.FashionMnist;
+import org.diffuse4j.runtime.unet.UNet;
+import org.diffuse4j.runtime.unet.UNetOptions;
+
 import static org.diffuse4j.api.plugin.Kind.DATA;
 import static org.diffuse4j.api.plugin.Kind.NETWORK;
 
@@ -35,6 +39,14 @@ public final class RuntimeBundle implements PluginBundle {
           return (NetworkFactory) (backend, dim, seed) -> new AnalyticModel(m);
         }));
     out.add(PluginProvider.of(
+        new PluginInfo(NETWORK, "unet", "U-Net for square images: residual blocks, GroupNorm, attention, class embedding",
+            "Ho et al. 2020; Dhariwal & Nichol 2021 (ADM)"),
+        UNetOptions.class, o -> (NetworkFactory) (backend, dim, seed) -> UNet.forFlatImages(backend, dim, o, seed)));
+    out.add(PluginProvider.of(
+        new PluginInfo(DATA, "fashion-mnist", "Fashion-MNIST training images (28×28, 10 classes) from Debian's dataset-fashion-mnist",
+            "Xiao et al. 2017"),
+        FashionMnistOptions.class, o -> fashionMnist(o.path())));
+    out.add(PluginProvider.of(
         new PluginInfo(DATA, "gmm", "samples of a Gaussian mixture (pairs with the gmm network)", "closed form"),
         GmmOptions.class, (o, c) -> LabelledSets.mixture(o.mixture("data"))));
     for (String name : List.of("two-moons", "8-gaussians", "checkerboard", "spirals")) {
@@ -65,5 +77,14 @@ public final class RuntimeBundle implements PluginBundle {
         return LabelledSets.scaled(v, scale);
       }
     };
+  }
+
+  /** Loads Fashion-MNIST, turning a missing package into a configuration error with the fix. */
+  private static FashionMnist fashionMnist(String path) {
+    try {
+      return FashionMnist.load(java.nio.file.Path.of(path));
+    } catch (IllegalStateException e) {
+      throw new org.diffuse4j.api.plugin.OptionException("data 'fashion-mnist': " + e.getMessage());
+    }
   }
 }

@@ -17,7 +17,7 @@ import org.diffuse4j.runtime.model.DataSet;
  * <p>As a {@link DataSet}, training row i of a draw is the training image with index
  * ⌊u·60000⌋, u = {@link CounterNoise#uniform(long, long, long, long)}(seed, first + i, stream 0x0fa,
  * 0): sampling with replacement, a pure function of (seed, first + i), so training is deterministic
- * and resumable. {@link #sampleLabels} gives the labels of the same rows.
+ * and resumable. {@link #labels(long, long, int)} gives the labels of the same rows.
  */
 public final class FashionMnist implements DataSet {
   /** Where Debian's package installs the files. */
@@ -149,7 +149,14 @@ public final class FashionMnist implements DataSet {
   }
 
   /** Labels of the rows {@link #sample} returns for the same arguments. */
-  public int[] sampleLabels(long seed, long first, int n) {
+  /** Ten clothing classes, see {@link #CLASS_NAMES}. */
+  @Override
+  public int classes() {
+    return CLASS_NAMES.size();
+  }
+
+  @Override
+  public int[] labels(long seed, long first, int n) {
     int[] out = new int[n];
     for (int i = 0; i < n; i++) {
       out[i] = label(true, trainingIndex(seed, first + i));

@@ -9,6 +9,7 @@ import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.api.tensor.Backend;
 import org.diffuse4j.runtime.builtin.AnalyticModel;
 import org.diffuse4j.runtime.graph.SessionConfig;
+import org.diffuse4j.runtime.train.EmaWeights;
 import org.diffuse4j.runtime.manifest.Manifest;
 import org.diffuse4j.runtime.model.Model;
 import org.diffuse4j.runtime.sample.BatchedDenoiser;
@@ -24,12 +25,14 @@ import org.tensorflow.op.Ops;
  */
 final class ModelGraph implements AutoCloseable {
   private final Graph graph = new Graph();
+  private final Manifest manifest;
   private final Backend backend;
   private final Model model;
   private final Denoiser denoiser;
   private Session session;
 
   ModelGraph(Manifest m, int dim) {
+    manifest = m;
     backend = new Backend(Ops.create(graph), m.precision());
     model = m.network().build(backend, dim, m.seed());
     ConditionalDenoiser cd = model.network() != null
@@ -53,6 +56,8 @@ final class ModelGraph implements AutoCloseable {
 
   /** Creates the session; a network with weights needs a checkpoint (a run folder). */
   Session open(Checkpoint checkpoint) {
+    // the same weights as sampling: the EMA copies unless the manifest says otherwise
+    EmaWeights ema = model.trainable() ? EmaWeights.forSampling(manifest, backend, model, checkpoint) : null;
     session = new Session(graph, SessionConfig.unoptimised());
     if (model.trainable()) {
       if (checkpoint == null || !checkpoint.exists()) {
@@ -61,6 +66,9 @@ final class ModelGraph implements AutoCloseable {
             + ", or a manifest with 'network: gmm'");
       }
       checkpoint.restore(session);
+      if (ema != null) {
+        ema.apply(session);
+      }
     }
     return session;
   }

@@ -81,6 +81,8 @@ public final class Experiment {
     double swBase = SlicedWasserstein.distance(baseline, n, reference, n, dim, proj, m.seed());
     if (dim == 2) {
       Plots.scatter(dir.resolve("samples.png"), "samples (" + n + ") over data", reference, s.samples());
+    } else {
+      imageGrid(dir.resolve("samples.png"), s.samples(), n, dim, data.classes(), m.sampling().label().equals("all"));
     }
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("sliced_wasserstein", sw);
@@ -181,5 +183,44 @@ public final class Experiment {
     series.add(new Plots.Series("loss", x, y));
     series.add(new Plots.Series("moving average", x, avg));
     Plots.lines(dir.resolve("loss.png"), "training loss", "step", "loss", false, true, series);
+  }
+
+  /**
+   * Square images (1 or 3 channels) as a grid: with labels cycling over K classes, one row per class
+   * (sample i has class i mod K); otherwise up to 10 × 10 samples in drawing order.
+   */
+  private static void imageGrid(Path png, double[] samples, int n, int dim, int classes, boolean byClass)
+      throws IOException {
+    int channels = isSquare(dim) ? 1 : isSquare(dim / 3) && dim % 3 == 0 ? 3 : 0;
+    if (channels == 0) {
+      return; // not an image: nothing sensible to draw
+    }
+    int side = (int) Math.round(Math.sqrt(dim / (double) channels));
+    boolean rowsAreClasses = byClass && classes > 0 && n >= classes;
+    int cols = rowsAreClasses ? Math.min(10, n / classes) : Math.min(10, n);
+    int rows = rowsAreClasses ? classes : Math.min(10, (n + cols - 1) / cols);
+    double[] grid = new double[rows * cols * dim];
+    int shown = 0;
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        int i = rowsAreClasses ? r + classes * c : r * cols + c;
+        if (i < n) {
+          System.arraycopy(samples, i * dim, grid, shown * dim, dim);
+        }
+        shown++;
+      }
+    }
+    java.util.List<String> labels = new java.util.ArrayList<>();
+    for (int r = 0; r < rows; r++) {
+      labels.add(rowsAreClasses ? (classes == 10 && side == 28 ? FASHION_NAMES.get(r) : "class " + r) : "");
+    }
+    Plots.imageGrid(png, grid, rows * cols, side, side, channels, cols, labels);
+  }
+
+  private static final java.util.List<String> FASHION_NAMES = org.diffuse4j.runtime.data.FashionMnist.CLASS_NAMES;
+
+  private static boolean isSquare(int v) {
+    int r = (int) Math.round(Math.sqrt(v));
+    return v > 3 && r * r == v;
   }
 }

@@ -28,6 +28,7 @@ public final class UNet implements Network, Model {
   private final int height;
   private final int width;
   private final int channels;
+  private final int classes;
   private final Params params;
   private final Embedding embedding;
   private final Conv convIn;
@@ -47,6 +48,7 @@ public final class UNet implements Network, Model {
     this.height = height;
     this.width = width;
     this.channels = o.channels();
+    this.classes = o.num_classes();
     this.params = new Params(backend, seed);
     int base = o.base_channels();
     int embDim = 4 * base;
@@ -107,6 +109,11 @@ public final class UNet implements Network, Model {
       throw new IllegalArgumentException("data width " + dim + " is not a square image with " + o.channels() + " channel(s)");
     }
     return new UNet(backend, side, side, o, seed);
+  }
+
+  @Override
+  public int classes() {
+    return classes;
   }
 
   @Override

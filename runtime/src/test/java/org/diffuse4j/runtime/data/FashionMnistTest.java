@@ -94,7 +94,7 @@ class FashionMnistTest {
     assertThat(java.util.Arrays.copyOfRange(a, 3 * 784, 6 * 784)).containsExactly(b);
     assertThat(data.sample(7, 100, 6)).containsExactly(a);
     assertThat(data.sample(8, 100, 6)).isNotEqualTo(a);
-    int[] labels = data.sampleLabels(7, 100, 6);
+    int[] labels = data.labels(7, 100, 6);
     double[] image = new double[784];
     for (int i = 0; i < 6; i++) {
       int index = data.trainingIndex(7, 100 + i);
@@ -104,7 +104,7 @@ class FashionMnistTest {
     }
     // rows cover the classes roughly evenly
     int[] hist = new int[10];
-    for (int y : data.sampleLabels(1, 0, 5000)) {
+    for (int y : data.labels(1, 0, 5000)) {
       hist[y]++;
     }
     for (int h : hist) {

@@ -85,7 +85,7 @@ public final class UNetFashionDemo {
         double avg = 0;
         for (int k = 0; k < steps; k++) {
           double[] xb = data.sample(1, (long) k * batch, batch);
-          int[] yb = data.sampleLabels(1, (long) k * batch, batch);
+          int[] yb = data.labels(1, (long) k * batch, batch);
           double[] eb = CounterNoise.gaussian(2, (long) k * batch, batch, 784, 0);
           double[] tb = new double[batch];
           double[] lb = new double[batch];
