@@ -39,21 +39,24 @@ class RungeKuttaTest {
   }
 
   /**
-   * Dormand–Prince at fixed steps: the kit's checks, except that on rectified flow the error
-   * falls faster than h⁵ over the step counts we can afford above the reference's floor
-   * (measured 5.3, ratios of ≈ 70 per halving between 8 and 32 steps), so there we require at
-   * least order 5 − 0.3.
+   * Dormand–Prince at fixed steps: every kit check, but the order on the kit's grid is 5.8–6.0 at
+   * 16–128 steps (VP and RF) instead of the theoretical 5. Dormand and Prince chose the free
+   * coefficients to minimise the 5th-order solution's principal error terms, so on this smooth
+   * problem the h⁶ terms dominate at every step count whose error stays above the reference's
+   * floor (10⁻¹² at 256 steps). The test pins the measured 6 ± 0.3 so a regression still shows;
+   * docs/solvers.md explains the difference.
    */
   @Test
-  void dopri5ConformsAndIsAtLeastFifthOrderOnRectifiedFlow() {
+  void dopri5ConformsAndMeasuresSixthOrderBeforeTheFloor() {
     RungeKutta dopri = new RungeKutta(ButcherTableau.DOPRI5);
     SolverConformance.assertEvaluationCount(dopri);
     SolverConformance.assertStepIsPure(dopri);
     SolverConformance.assertBatchIndependent(dopri);
     SolverConformance.assertExactOnPointMass(dopri);
-    SolverConformance.assertOrder(dopri, SolverConformance.vp());
-    double rf = ConvergenceStudy.of(SolverConformance.rectifiedFlow()).run(dopri).order();
-    assertThat(rf).isGreaterThan(5 - SolverConformance.ORDER_TOLERANCE);
+    for (Schedule s : new Schedule[] {SolverConformance.vp(), SolverConformance.rectifiedFlow()}) {
+      ConvergenceStudy.Result r = ConvergenceStudy.of(s).run(dopri);
+      assertThat(r.order()).as("dopri5 on %s:%n%s", s, r).isCloseTo(6, within(SolverConformance.ORDER_TOLERANCE));
+    }
   }
 
   /** Order conditions of explicit RK methods (Butcher): rooted trees up to order 4. */
@@ -160,7 +163,8 @@ class RungeKuttaTest {
   @Test
   void rk4ConvergesToTheReferenceWithinItsErrorBudget() {
     // an absolute check besides the slope: 64 RK4 steps are within 1e-5 of the reference
-    ConvergenceStudy.Result r = ConvergenceStudy.of(SolverConformance.vp()).run(new RungeKutta(ButcherTableau.RK4), 64);
-    assertThat(r.points().get(0).error()).isLessThan(1e-5);
+    ConvergenceStudy study = ConvergenceStudy.of(SolverConformance.vp());
+    double[] x = study.sample(new RungeKutta(ButcherTableau.RK4), 64, 0, study.rows()).x();
+    assertThat(study.rms(x, study.reference())).isLessThan(1e-5);
   }
 }

@@ -130,6 +130,7 @@ class StochasticSolversTest {
     EulerAncestral ddim = new EulerAncestral(0, 1);
     assertThat(ddim.traits().stochastic()).isFalse();
     SolverConformance.assertOrder(ddim, vp);
+    SolverConformance.assertOrder(ddim, SolverConformance.rectifiedFlow());
     double[] point = {0.7, -0.4};
     PointCloud data = new PointCloud(new double[][] {point});
     double[] eps = {1.1, -0.6};
@@ -146,6 +147,7 @@ class StochasticSolversTest {
     EdmStochastic heun = new EdmStochastic(0, 0.05, 50, 1);
     assertThat(heun.traits().stochastic()).isFalse();
     SolverConformance.assertOrder(heun, vp);
+    SolverConformance.assertOrder(heun, SolverConformance.rectifiedFlow());
     SolverConformance.assertEvaluationCount(heun);
     // churn confined to σ̂ ∈ [s_tmin, s_tmax] that the grid never visits changes nothing
     double[] x = ConvergenceStudy.of(vp).initialState(0, 4);

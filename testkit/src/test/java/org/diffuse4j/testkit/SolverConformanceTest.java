@@ -11,6 +11,7 @@ import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.SolverState;
 import org.diffuse4j.api.SolverTraits;
+import org.diffuse4j.api.TimeGrid;
 import org.diffuse4j.api.analytic.GaussianMixture;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,28 @@ class SolverConformanceTest {
     SolverConformance.assertExactOnPointMass(euler);
     ConvergenceStudy.Result r = SolverConformance.assertOrder(euler, SolverConformance.rectifiedFlow());
     assertThat(r.points()).extracting(ConvergenceStudy.Point::nfe).containsExactly(16, 32, 64, 128);
+    SolverConformance.assertOrder(euler,
+        ConvergenceStudy.of(SolverConformance.vp(), ConvergenceStudy.uniform(0.05)), 16, 32, 64);
+  }
+
+  @Test
+  void anUnderclaimedOrderFailsToo() {
+    assertThatThrownBy(() -> SolverConformance.assertOrder(new Euler(0.5, 1), SolverConformance.rectifiedFlow(), 16, 32))
+        .isInstanceOf(AssertionError.class).hasMessageContaining("order of");
+  }
+
+  /** Every step count of a study's grid must share its ends, or errors would compare different problems. */
+  @Test
+  void aGridWhoseEndsMoveWithTheStepCountIsRejected() {
+    TimeGrid moving = (s, n) -> {
+      double[] t = new double[n + 1];
+      for (int k = 0; k <= n; k++) {
+        t[k] = 0.9 - 0.8 * k / n + (k == n ? 0.01 / n : 0);
+      }
+      return t;
+    };
+    assertThatThrownBy(() -> ConvergenceStudy.of(SolverConformance.vp(), moving).run(new Euler(1, 1), 4, 8))
+        .hasMessageContaining("fixed ends");
   }
 
   @Test
@@ -111,11 +134,19 @@ class SolverConformanceTest {
 
   @Test
   void studyValidatesItsSetUp() {
-    assertThatThrownBy(() -> new ConvergenceStudy(GaussianMixture.standard2d(), SolverConformance.vp(), 0.1, 0.5, 4, 0))
-        .hasMessageContaining("tStart > tEnd");
-    ConvergenceStudy st = ConvergenceStudy.of(SolverConformance.vp());
-    assertThat(st.times(4)).containsExactly(st.tStart(), st.tStart() + (0.03 - st.tStart()) / 4,
-        st.tStart() + (0.03 - st.tStart()) / 2, st.tStart() + 3 * (0.03 - st.tStart()) / 4, 0.03);
+    assertThatThrownBy(() -> ConvergenceStudy.of(SolverConformance.vp()).withRows(0)).hasMessageContaining("rows >= 1");
+    assertThatThrownBy(() -> ConvergenceStudy.of(SolverConformance.vp()).run(new Euler(1, 1), 8))
+        .hasMessageContaining("at least 2 step counts");
+    Schedule vp = SolverConformance.vp();
+    ConvergenceStudy st = ConvergenceStudy.of(vp);
+    double[] t = st.times(4);
+    assertThat(t[0]).isEqualTo(vp.tMax());
+    assertThat(t[4]).isEqualTo(ConvergenceStudy.DEFAULT_T_END);
+    for (int k = 1; k < 4; k++) { // uniform in λ = log(α/σ)
+      assertThat(vp.lambda(t[k]) - vp.lambda(t[k - 1])).isCloseTo(vp.lambda(t[k + 1]) - vp.lambda(t[k]), within(1e-9));
+    }
+    assertThat(ConvergenceStudy.of(vp, ConvergenceStudy.uniform(0.03)).times(2)).containsExactly(
+        vp.tMax(), (vp.tMax() + 0.03) / 2, 0.03);
   }
 
   @Test

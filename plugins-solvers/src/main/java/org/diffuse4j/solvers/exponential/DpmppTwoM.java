@@ -8,21 +8,31 @@ import org.diffuse4j.api.SolverTraits;
 import org.diffuse4j.api.tensor.Tensor;
 
 /**
- * DPM-Solver++(2M) (Lu et al. 2022b, Algorithm 2), data prediction, multistep: with
- * h = λ_t − λ_s, r = h_prev/h and D = (1 + 1/2r) x̂0_s − (1/2r) x̂0_prev,
- * x_t = (σ_t/σ_s) x_s − α_t(e^{−h} − 1) D. The first step (no history) uses D = x̂0_s (DDIM);
- * global order 2 all the same. 1 evaluation per step, history 1. A last step to σ = 0 is α·x̂0_s.
+ * DPM-Solver++(2M) and its SDE variant, one formula (Lu et al. 2022b, Algorithm 2 and §5 / App.;
+ * k-diffusion {@code sample_dpmpp_2m} and {@code sample_dpmpp_2m_sde}, midpoint form): with
+ * h = λ_t − λ_s, r = h_prev/h,
+ * x_t = (σ_t/σ_s) e^{−ηh} x_s + α_t(1 − e^{−(1+η)h})[x̂0_s + (x̂0_s − x̂0_prev)/(2r)] + σ_t √(1 − e^{−2ηh}) ξ.
+ * η = 0 is {@code dpmpp-2m} (deterministic, order 2, the paper's φ₁-only coefficients 1 + 1/2r,
+ * −1/2r, as in diffusers and k-diffusion); η = 1 is {@code dpmpp-2m-sde}, the reverse SDE (weak
+ * order 1). The first step has no correction (DDIM). 1 evaluation per step, history 1. Noise:
+ * stream k + 1. A last step to σ = 0 is α·x̂0.
  */
-public record DpmppTwoM() implements Solver {
+public record DpmppTwoM(double eta) implements Solver {
+
+  public DpmppTwoM {
+    if (!(eta >= 0)) {
+      throw new IllegalArgumentException("dpmpp-2m-sde needs eta >= 0, got eta=" + eta);
+    }
+  }
 
   @Override
   public SolverTraits traits() {
-    return new SolverTraits(2, 1, false, 1);
+    return new SolverTraits(eta > 0 ? 1 : 2, 1, eta > 0, 1);
   }
 
   @Override
   public SolverState init(SamplingProblem problem) {
-    Clock.requireFiniteStart(problem, "dpmpp-2m");
+    Clock.requireFiniteStart(problem, eta > 0 ? "dpmpp-2m-sde" : "dpmpp-2m");
     return Solver.super.init(problem);
   }
 
@@ -32,18 +42,23 @@ public record DpmppTwoM() implements Solver {
     Tensor x0 = problem.predict(state.x(), k).x0();
     List<Tensor> history = Clock.append(state.history(), x0);
     double alphaT = Clock.alpha(problem, k + 1);
+    double sigmaT = Clock.sigma(problem, k + 1);
     if (Clock.endsAtData(problem, k)) {
       return state.next(x0.times(alphaT), history, 1, 1);
     }
     double lambdaS = Clock.lambda(problem, k);
     double h = Clock.lambda(problem, k + 1) - lambdaS;
+    double gain = -Math.expm1(-(1 + eta) * h);
     Tensor d = x0;
     if (history.size() > 1) {
       double r = (lambdaS - Clock.lambda(problem, k - 1)) / h;
-      d = x0.times(1 + 1 / (2 * r)).minus(Clock.back(history, 1).times(1 / (2 * r)));
+      d = x0.plus(x0.minus(Clock.back(history, 1)).times(1 / (2 * r)));
     }
-    Tensor xT = state.x().times(Clock.sigma(problem, k + 1) / Clock.sigma(problem, k))
-        .minus(d.times(alphaT * Math.expm1(-h)));
+    Tensor xT = state.x().times(sigmaT / Clock.sigma(problem, k) * Math.exp(-eta * h)).plus(d.times(alphaT * gain));
+    if (eta > 0) {
+      double c = sigmaT * Math.sqrt(-Math.expm1(-2 * eta * h));
+      xT = xT.plus(problem.noise().gaussian(Clock.stream(k, 0), state.x()).times(c));
+    }
     return state.next(xT, history, 1, 1);
   }
 }

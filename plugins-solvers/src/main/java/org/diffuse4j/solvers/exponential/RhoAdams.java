@@ -12,9 +12,10 @@ import org.diffuse4j.api.tensor.Tensor;
  * and y_t = y_s + Σ_j w_j ε̂_j with w_j = ∫_{ρ_s}^{ρ_t} ℓ_j(ρ) dρ over the last p values of ε̂.
  * This is ρAB-DEIS (Zhang &amp; Chen 2023, §4, "ρAB") and k-diffusion's {@code sample_lms}
  * (σ there is ρ here). Order 1 is DDIM. ρ = 0 at σ = 0, so a grid may end at data with no special case.
- * 1 evaluation per step, history p − 1. Declared order as measured on λ-uniform grids
- * (docs/solvers.md): 1, 2, 2, 3 for p = 1..4; the order-1 first step and the geometric spacing
- * of ρ keep the high orders pre-asymptotic at 16–128 steps.
+ * 1 evaluation per step, history p − 1. Declared order p, measured on λ-uniform grids at
+ * 64–512 steps (docs/solvers.md): there the nodes ρ_k are geometric (ratio e^h), so the
+ * polynomial extrapolates over a span (e^{(p−1)h} − 1)ρ_k that is small only for small h, and the
+ * asymptotic order shows later than for polynomials in λ. Warm-up as in {@link ExponentialAdams}.
  */
 public record RhoAdams(String name, int order) implements Solver {
 
@@ -26,7 +27,7 @@ public record RhoAdams(String name, int order) implements Solver {
 
   @Override
   public SolverTraits traits() {
-    return new SolverTraits(order == 4 ? 3 : Math.min(order, 2), 1, false, order - 1);
+    return new SolverTraits(order, 1, false, order - 1);
   }
 
   @Override

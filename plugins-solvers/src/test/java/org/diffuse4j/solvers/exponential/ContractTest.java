@@ -19,6 +19,8 @@ import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.api.tensor.Backend;
 import org.diffuse4j.api.tensor.Precision;
 import org.diffuse4j.api.tensor.Tensor;
+import org.diffuse4j.schedules.GridBounds;
+import org.diffuse4j.schedules.LogSnrGrid;
 import org.diffuse4j.schedules.RectifiedFlow;
 import org.diffuse4j.schedules.UniformGrid;
 import org.diffuse4j.schedules.VariancePreserving;
@@ -79,7 +81,7 @@ class ContractTest {
   @Test
   void stochasticSolversDoNotDependOnBatchSizeAndFollowTheSeed() {
     GaussianMixture gm = GaussianMixture.standard2d();
-    double[] t = LambdaGrid.times(VP, 10);
+    double[] t = new LogSnrGrid(GridBounds.DEFAULT).times(VP, 10);
     for (String name : new String[] {"ddim eta=1", "dpmpp-sde", "dpmpp-2m-sde"}) {
       Solver solver = Catalogue.all().get(name);
       assertThat(solver.traits().stochastic()).isTrue();
@@ -105,8 +107,14 @@ class ContractTest {
     assertThatThrownBy(() -> new Ddim(-1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("eta");
     assertThatThrownBy(() -> new DpmSolver(4)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("order");
     // a grid starting where α = 0 (rectified flow at t = 1) has no finite λ or ρ
-    assertThatThrownBy(() -> Harness.run(new DpmppTwoM(), new RectifiedFlow(), new double[] {1.0, 0.5},
+    assertThatThrownBy(() -> Harness.run(new DpmppTwoM(0), new RectifiedFlow(), new double[] {1.0, 0.5},
             GaussianMixture.standard2d(), Harness.noise(2, 2), 1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tMax");
+    // a grid with one point has no step
+    assertThatThrownBy(() -> Harness.run(new DpmppTwoM(0), new RectifiedFlow(), new double[] {0.5},
+            GaussianMixture.standard2d(), Harness.noise(2, 2), 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 2 points");
+    assertThatThrownBy(() -> Catalogue.make("lms", Map.of("order", 5)))
+        .isInstanceOf(OptionException.class).hasMessageContaining("order");
   }
 }

@@ -6,10 +6,8 @@ import org.diffuse4j.testkit.SolverConformance;
 import org.junit.jupiter.api.Test;
 
 /**
- * The project's conformance kit on every solver here, except its order check: the kit fits orders
- * on a grid uniform in t, where λ steps near t_max (and ρ steps near t_end) shrink far more slowly
- * than 1/N, so exponential and multistep methods are pre-asymptotic there (numbers in
- * docs/solvers.md). Orders are checked on λ-uniform grids in {@link ConvergenceTest}.
+ * The project's conformance kit on every solver here; its order check, shared with the Runge–Kutta
+ * family, is in {@code org.diffuse4j.solvers.OrderTest}.
  */
 class KitConformanceTest {
 
@@ -28,22 +26,11 @@ class KitConformanceTest {
     }
   }
 
-  /**
-   * The kit's point-mass check includes a single step from t = 1 − 10⁻⁴ to 0.03 (h = 12.7 in λ,
-   * Δρ ≈ 10⁴). Methods that combine ε̂ from several stages (singlestep DPM-Solver-2/3, PNDM's
-   * pseudo-RK and PLMS's improved-Euler warm-up) multiply the round-off of those ε̂ (~10⁻¹³) by
-   * σ_t(e^h − 1)/h ≈ 10³–10⁴ per stage, ending 10⁻⁸–10⁻⁷ from the exact value, above the kit's 10⁻⁹;
-   * they are checked on point masses with 6 steps in {@link ExactnessTest} instead.
-   */
+  /** The kit's one- and three-step point-mass check, for every deterministic solver (no exceptions). */
   @Test
   void deterministicSolversAreExactOnPointMassRectifiedFlow() {
-    for (Map.Entry<String, Solver> e : Catalogue.deterministic().entrySet()) {
-      Solver s = e.getValue();
-      boolean multiStageNoise = s instanceof Pndm p && p.warmup() != Pndm.Warmup.ADAMS
-          || s instanceof DpmSolver d && d.order() > 1;
-      if (!multiStageNoise) {
-        SolverConformance.assertExactOnPointMass(s);
-      }
+    for (Solver s : Catalogue.deterministic().values()) {
+      SolverConformance.assertExactOnPointMass(s);
     }
   }
 }
