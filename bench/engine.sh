@@ -4,6 +4,7 @@
 # Usage: bench/engine.sh [OUT_DIR]      (prints a Markdown table; takes ~3 minutes)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+d4j="${DIFFUSE4J:-$root/diffuse4j}"   # the launcher; set DIFFUSE4J to run something else
 out="${1:-$root/runs/bench-engine}"
 manifest="$root/examples/manifests/two-moons.yaml"
 common=(--set training.batch_size=1024 --set sampling.batch_size=1024 --set sampling.n=8192 --set sampling.steps=50)
@@ -11,7 +12,7 @@ common=(--set training.batch_size=1024 --set sampling.batch_size=1024 --set samp
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "command: bench/engine.sh ($(date -u +%Y-%m-%dT%H:%MZ))"
 echo
-"$root/diffuse4j" run "$manifest" --out "$out" "${common[@]}" --set training.steps=1000 >/dev/null 2>&1
+"$d4j" run "$manifest" --out "$out" "${common[@]}" --set training.steps=1000 >/dev/null 2>&1
 python3 - "$out/metrics.json" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
@@ -21,7 +22,7 @@ PY
 echo "| solver | NFE | sampling ms/step | network eval ms | engine overhead |"
 echo "|---|---|---|---|---|"
 for solver in euler heun dpmpp-2m dpm-solver ddim euler-maruyama; do
-  "$root/diffuse4j" run "$manifest" --out "$out" --resume "${common[@]}" --set training.steps=1000 \
+  "$d4j" run "$manifest" --out "$out" --resume "${common[@]}" --set training.steps=1000 \
     --set sampling.solver="$solver" >/dev/null 2>&1 || { echo "| $solver | failed | | | |"; continue; }
   python3 - "$out/metrics.json" "$solver" <<'PY'
 import json, sys

@@ -25,6 +25,14 @@ public interface Solver {
     return steps * traits().evaluationsPerStep();
   }
 
+  /**
+   * Model evaluations for a run over {@code times}; the default is {@link #evaluations(int)}.
+   * Override when the grid changes the count (e.g. a last step to σ = 0 taken with one call).
+   */
+  default int evaluations(double[] times, Schedule schedule) {
+    return evaluations(times.length - 1);
+  }
+
   /** Runs every step and returns the final state. */
   default SolverState solve(SamplingProblem problem) {
     SolverState s = init(problem);

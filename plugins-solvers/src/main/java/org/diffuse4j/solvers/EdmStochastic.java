@@ -36,6 +36,12 @@ public record EdmStochastic(double sChurn, double sTmin, double sTmax, double sN
     return sChurn > 0 ? new SolverTraits(1, 2, true, 0) : new SolverTraits(2, 2, false, 0);
   }
 
+  /** One call on a last step to σ = 0. */
+  @Override
+  public int evaluations(double[] times, Schedule schedule) {
+    return LastStepToData.evaluations(this, times, schedule);
+  }
+
   @Override
   public SolverState step(SamplingProblem problem, SolverState state) {
     int k = state.k();

@@ -1,6 +1,7 @@
 package org.diffuse4j.solvers;
 
 import org.diffuse4j.api.SamplingProblem;
+import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.SolverState;
 import org.diffuse4j.api.SolverTraits;
@@ -31,6 +32,12 @@ public record PredictorCorrector(double snr, int correctorSteps) implements Solv
   @Override
   public SolverTraits traits() {
     return new SolverTraits(1, 1 + correctorSteps, true, 0);
+  }
+
+  /** One call on a last step to σ = 0. */
+  @Override
+  public int evaluations(double[] times, Schedule schedule) {
+    return LastStepToData.evaluations(this, times, schedule);
   }
 
   @Override

@@ -27,10 +27,9 @@ public record RungeKutta(ButcherTableau tableau) implements Solver {
   }
 
   /** Calls for a run over {@code times}, counting the Euler fallback on a final step to σ = 0. */
+  @Override
   public int evaluations(double[] times, Schedule schedule) {
-    int steps = times.length - 1;
-    boolean endsAtData = schedule.sigma(times[steps]) == 0;
-    return evaluations(steps) - (endsAtData ? tableau.stagesForStep() - 1 : 0);
+    return LastStepToData.evaluations(this, times, schedule);
   }
 
   @Override

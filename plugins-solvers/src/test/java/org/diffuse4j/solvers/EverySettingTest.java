@@ -22,7 +22,7 @@ import org.diffuse4j.schedules.KarrasGrid;
 import org.diffuse4j.schedules.LogSnrGrid;
 import org.diffuse4j.schedules.UniformGrid;
 import org.diffuse4j.schedules.VelocityParameterisation;
-import org.diffuse4j.testkit.ConvergenceStudy;
+import org.diffuse4j.api.analytic.ConvergenceStudy;
 import org.diffuse4j.testkit.SolverConformance;
 import org.junit.jupiter.api.Test;
 

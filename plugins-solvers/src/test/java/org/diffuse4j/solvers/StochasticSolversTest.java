@@ -15,7 +15,7 @@ import org.diffuse4j.api.analytic.GaussianMixture;
 import org.diffuse4j.api.analytic.PointCloud;
 import org.diffuse4j.api.tensor.Backend;
 import org.diffuse4j.api.tensor.Precision;
-import org.diffuse4j.testkit.ConvergenceStudy;
+import org.diffuse4j.api.analytic.ConvergenceStudy;
 import org.diffuse4j.testkit.SolverConformance;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;

@@ -1,5 +1,7 @@
 package org.diffuse4j.testkit;
 
+import org.diffuse4j.api.analytic.ReferenceSolution;
+import org.diffuse4j.api.analytic.ConvergenceStudy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -96,6 +98,13 @@ public final class SolverConformance {
       assertThat(r.calls()).as("model calls of %s over %d steps", solver, steps).isEqualTo(r.stateNfe());
       assertThat(r.calls()).as("evaluations(%d) of %s", steps, solver).isEqualTo(solver.evaluations(steps));
     }
+    // a grid whose last point is data (σ = 0): the grid-aware count must still be exact
+    ConvergenceStudy study = ConvergenceStudy.of(vp());
+    double[] toData = {study.tStart(), 0.5, 0.1, 0.0};
+    ConvergenceStudy.Run r = study.sample(solver, study.model(), toData, 0, 4);
+    assertThat(r.calls()).as("model calls of %s on a grid ending at σ = 0", solver).isEqualTo(r.stateNfe());
+    assertThat(r.calls()).as("evaluations(times, schedule) of %s on a grid ending at σ = 0", solver)
+        .isEqualTo(solver.evaluations(toData, study.schedule()));
   }
 
   /** Stepping twice from the same state (after two steps, so history exists) gives identical results. */

@@ -1,5 +1,7 @@
 package org.diffuse4j.testkit;
 
+import org.diffuse4j.api.analytic.ReferenceSolution;
+import org.diffuse4j.api.analytic.ConvergenceStudy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

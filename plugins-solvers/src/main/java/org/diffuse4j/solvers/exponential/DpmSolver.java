@@ -2,6 +2,8 @@ package org.diffuse4j.solvers.exponential;
 
 import org.diffuse4j.api.Prediction;
 import org.diffuse4j.api.SamplingProblem;
+import org.diffuse4j.api.Schedule;
+import org.diffuse4j.solvers.LastStepToData;
 import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.SolverState;
 import org.diffuse4j.api.SolverTraits;
@@ -26,6 +28,12 @@ public record DpmSolver(int order) implements Solver {
   @Override
   public SolverTraits traits() {
     return new SolverTraits(order, order, false, 0);
+  }
+
+  /** One call on a last step to σ = 0. */
+  @Override
+  public int evaluations(double[] times, Schedule schedule) {
+    return LastStepToData.evaluations(this, times, schedule);
   }
 
   @Override

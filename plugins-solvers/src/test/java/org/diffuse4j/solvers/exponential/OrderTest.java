@@ -3,7 +3,7 @@ package org.diffuse4j.solvers.exponential;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.diffuse4j.api.Solver;
-import org.diffuse4j.testkit.ConvergenceStudy;
+import org.diffuse4j.api.analytic.ConvergenceStudy;
 import org.diffuse4j.testkit.SolverConformance;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;

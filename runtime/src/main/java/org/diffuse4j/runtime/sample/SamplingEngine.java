@@ -82,7 +82,7 @@ public final class SamplingEngine implements AutoCloseable {
     noise = new FedNoise(be, batch, "solver_noise_");
     SamplingProblem problem = new SamplingProblem(denoiser, manifest.schedule(), times, xInit, noise);
     out = manifest.solver().solve(problem).x();
-    nfe = manifest.solver().evaluations(steps) * denoiser.evaluationsPerCall();
+    nfe = manifest.solver().evaluations(times, manifest.schedule()) * denoiser.evaluationsPerCall();
     boolean restore = model.trainable() && checkpoint != null && checkpoint.exists();
     EmaWeights ema = EmaWeights.forSampling(manifest, be, model, checkpoint);
     session = new Session(graph, org.diffuse4j.runtime.graph.SessionConfig.unoptimised());

@@ -1,4 +1,4 @@
-package org.diffuse4j.testkit;
+package org.diffuse4j.api.analytic;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,12 +15,8 @@ import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.SolverState;
 import org.diffuse4j.api.TimeGrid;
-import org.diffuse4j.api.analytic.GaussianMixture;
 import org.diffuse4j.api.tensor.Backend;
 import org.diffuse4j.api.tensor.Precision;
-import org.diffuse4j.schedules.GridBounds;
-import org.diffuse4j.schedules.LogSnrGrid;
-import org.diffuse4j.schedules.UniformGrid;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
@@ -54,8 +50,10 @@ import org.tensorflow.types.TFloat64;
  * @param grid the time grid; every step count must give the same first and last time
  * @param rows samples per run
  * @param seed seed of the initial draw and of any solver noise
+ * @param init the rows at the first grid time (row-major rows × dim), or null for exact draws of the marginal there
  */
-public record ConvergenceStudy(GaussianMixture mixture, Schedule schedule, TimeGrid grid, int rows, long seed) {
+public record ConvergenceStudy(
+    GaussianMixture mixture, Schedule schedule, TimeGrid grid, int rows, long seed, double[] init) {
 
   /** The default last time, see the class comment. */
   public static final double DEFAULT_T_END = 0.03;
@@ -67,6 +65,9 @@ public record ConvergenceStudy(GaussianMixture mixture, Schedule schedule, TimeG
     if (rows < 1) {
       throw new IllegalArgumentException("need rows >= 1, got " + rows);
     }
+    if (init != null && init.length != rows * mixture.dim()) {
+      throw new IllegalArgumentException("initial state has " + init.length + " values, not rows × dim = " + rows * mixture.dim());
+    }
   }
 
   /** The standard study: {@link GaussianMixture#standard2d()}, λ-uniform grid from tMax to 0.03, 16 rows. */
@@ -76,27 +77,49 @@ public record ConvergenceStudy(GaussianMixture mixture, Schedule schedule, TimeG
 
   /** The standard mixture, rows and seed on another grid. */
   public static ConvergenceStudy of(Schedule schedule, TimeGrid grid) {
-    return new ConvergenceStudy(GaussianMixture.standard2d(), schedule, grid, 16, 20261123L);
+    return new ConvergenceStudy(GaussianMixture.standard2d(), schedule, grid, 16, 20261123L, null);
   }
 
   /** Times uniform in λ from the schedule's tMax to {@code tEnd}. */
   public static TimeGrid logSnr(double tEnd) {
-    return new LogSnrGrid(GridBounds.ofTimes(-1, tEnd, false));
+    return (schedule, steps) -> {
+      double l0 = schedule.lambda(schedule.tMax());
+      double l1 = schedule.lambda(tEnd);
+      double[] t = new double[steps + 1];
+      for (int k = 0; k <= steps; k++) {
+        t[k] = k == 0 ? schedule.tMax() : k == steps ? tEnd : schedule.timeOfLambda(l0 + (l1 - l0) * k / steps);
+      }
+      return t;
+    };
   }
 
   /** Times uniform in t from the schedule's tMax to {@code tEnd}. */
   public static TimeGrid uniform(double tEnd) {
-    return new UniformGrid(-1, tEnd);
+    return (schedule, steps) -> {
+      double[] t = new double[steps + 1];
+      for (int k = 0; k <= steps; k++) {
+        t[k] = k == steps ? tEnd : schedule.tMax() + (tEnd - schedule.tMax()) * k / steps;
+      }
+      return t;
+    };
   }
 
   /** The same study with another row count. */
   public ConvergenceStudy withRows(int n) {
-    return new ConvergenceStudy(mixture, schedule, grid, n, seed);
+    return new ConvergenceStudy(mixture, schedule, grid, n, seed, null);
   }
 
   /** The same study with another seed. */
   public ConvergenceStudy withSeed(long s) {
-    return new ConvergenceStudy(mixture, schedule, grid, rows, s);
+    return new ConvergenceStudy(mixture, schedule, grid, rows, s, init);
+  }
+
+  /**
+   * The same study started from given points at the grid's first time (row-major n × dim, e.g. noise
+   * from another implementation) instead of exact draws of the marginal there.
+   */
+  public ConvergenceStudy withInit(double[] x) {
+    return new ConvergenceStudy(mixture, schedule, grid, x.length / mixture.dim(), seed, x.clone());
   }
 
   /** One measurement. */
@@ -138,7 +161,16 @@ public record ConvergenceStudy(GaussianMixture mixture, Schedule schedule, TimeG
 
   /** {@code n} exact draws of q_{tStart} for samples [first, first + n): row-major n × dim. */
   public double[] initialState(long first, int n) {
-    return mixture.at(schedule, tStart()).sample(seed, first, n);
+    return initialRows(tStart(), first, n);
+  }
+
+  /** Rows [first, first + n) at time {@code start}: the given initial state, or exact draws of q_start. */
+  private double[] initialRows(double start, long first, int n) {
+    if (init == null || start != tStart()) {
+      return mixture.at(schedule, start).sample(seed, first, n);
+    }
+    int d = mixture.dim();
+    return Arrays.copyOfRange(init, (int) first * d, (int) (first + n) * d);
   }
 
   /** The model a solver integrates: the mixture's exact unconditional denoiser. */
@@ -165,12 +197,12 @@ public record ConvergenceStudy(GaussianMixture mixture, Schedule schedule, TimeG
 
   /** Runs {@code solver} with another model (e.g. the mixture seen through a parameterisation) over {@code times}. */
   public Run sample(Solver solver, Denoiser denoiser, double[] times, long first, int n) {
-    double[] init = mixture.at(schedule, times[0]).sample(seed, first, n);
+    double[] start = initialRows(times[0], first, n);
     try (Graph g = new Graph(); Session s = new Session(g, RUN_ONCE)) {
       Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
       CountingDenoiser model = new CountingDenoiser(denoiser);
       SamplingProblem problem = new SamplingProblem(
-          model, schedule, times, b.constant(init, n, mixture.dim()), new ConstantNoise(seed, first));
+          model, schedule, times, b.constant(start, n, mixture.dim()), new ConstantNoise(seed, first));
       SolverState end = solver.solve(problem);
       try (TFloat64 out = (TFloat64) s.runner().fetch(end.x().op()).run().get(0)) {
         double[] x = new double[n * mixture.dim()];
@@ -202,10 +234,11 @@ public record ConvergenceStudy(GaussianMixture mixture, Schedule schedule, TimeG
   /** The reference end points at {@code end} of the rows drawn at {@code start}. */
   public double[] reference(double start, double end) {
     String key = Arrays.deepToString(mixture.means()) + Arrays.toString(mixture.stds())
-        + Arrays.toString(mixture.weights()) + schedule + start + "/" + end + "/" + rows + "/" + seed;
+        + Arrays.toString(mixture.weights()) + schedule + start + "/" + end + "/" + rows + "/" + seed
+        + (init == null ? "" : "/" + Arrays.hashCode(init));
     synchronized (REFERENCES) {
       return REFERENCES.computeIfAbsent(key,
-          k -> ReferenceSolution.solve(mixture, schedule, start, end, mixture.at(schedule, start).sample(seed, 0, rows)))
+          k -> ReferenceSolution.solve(mixture, schedule, start, end, initialRows(start, 0, rows)))
           .clone();
     }
   }

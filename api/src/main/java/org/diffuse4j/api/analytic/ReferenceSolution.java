@@ -1,7 +1,6 @@
-package org.diffuse4j.testkit;
+package org.diffuse4j.api.analytic;
 
 import org.diffuse4j.api.Schedule;
-import org.diffuse4j.api.analytic.GaussianMixture;
 
 /**
  * A high-accuracy solution of the probability-flow ODE dx/dt = α̇ x̂0 + σ̇ ε̂ of a

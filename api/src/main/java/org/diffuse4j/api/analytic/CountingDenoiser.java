@@ -1,4 +1,4 @@
-package org.diffuse4j.testkit;
+package org.diffuse4j.api.analytic;
 
 import org.diffuse4j.api.Denoiser;
 import org.diffuse4j.api.PathPoint;
