@@ -54,6 +54,16 @@ class ThirdPartySolverTest {
   }
 
   @Test
+  void passesTheConformanceKitLoadedFromItsJar() throws Exception {
+    try (java.net.URLClassLoader jar = new java.net.URLClassLoader(
+        new java.net.URL[] {plugins.resolve("ssprk3-solver-1.0.jar").toUri().toURL()}, getClass().getClassLoader())) {
+      org.diffuse4j.api.Solver solver = (org.diffuse4j.api.Solver)
+          jar.loadClass("com.example.ssprk3.Ssprk3").getDeclaredConstructor().newInstance();
+      org.diffuse4j.testkit.SolverConformance.assertConforms(solver);
+    }
+  }
+
+  @Test
   void aDuplicateNameFailsNamingBothJars() throws Exception {
     Path twice = tmp.resolve("twice");
     Files.createDirectories(twice);
