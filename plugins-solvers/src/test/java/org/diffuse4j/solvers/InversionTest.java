@@ -1,5 +1,6 @@
 package org.diffuse4j.solvers;
 
+import org.diffuse4j.api.Inversion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

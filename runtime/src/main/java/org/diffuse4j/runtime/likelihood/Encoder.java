@@ -1,5 +1,7 @@
 package org.diffuse4j.runtime.likelihood;
 
+import org.diffuse4j.api.Inversion;
+import org.diffuse4j.api.SamplingProblem;
 import java.util.Map;
 import org.diffuse4j.api.Denoiser;
 import org.diffuse4j.api.Schedule;
@@ -14,7 +16,7 @@ import org.tensorflow.Session;
 /**
  * Deterministic encoder (ODE / "DDIM" inversion, seed 003 §4.5; Song et al. 2021 DDIM §5):
  * integrates the probability-flow ODE from x0 (read at t_min) up to x_T with a deterministic solver
- * run forward through {@link Reflection}, then back down over the same grid (the model is one graph
+ * run forward through {@link Inversion}, then back down over the same grid (the model is one graph
  * called from an eager solver loop, as in {@link LikelihoodEngine}), and reports how well
  * the round trip reconstructs x0. The error is the solver's discretisation error, which shrinks as
  * the steps grow (the exact flow map is invertible: Φ_{T→t}∘Φ_{t→T} = id).
@@ -68,9 +70,9 @@ public final class Encoder implements AutoCloseable {
       try (EagerSession es = EagerSession.create()) {
         Backend eager = FedDenoiser.eager(es, model.backend().precision());
         Denoiser d = field.on(eager, session, Map.of(), calls);
-        Tensor latent = solver.solve(Reflection.forward(d, schedule, up, eager.constant(in, batch, dim))).x();
+        Tensor latent = solver.solve(Inversion.problem(d, schedule, up, eager.constant(in, batch, dim), Inversion.NO_NOISE)).x();
         maxCalls = Math.max(maxCalls, calls[0]);
-        Tensor back = solver.solve(Reflection.backward(d, schedule, down, latent)).x();
+        Tensor back = solver.solve(new SamplingProblem(d, schedule, down, latent, Inversion.NO_NOISE)).x();
         System.arraycopy(FedDenoiser.values(latent), 0, z, first * dim, rows * dim);
         System.arraycopy(FedDenoiser.values(back), 0, rec, first * dim, rows * dim);
       }

@@ -1,5 +1,6 @@
 package org.diffuse4j.runtime.likelihood;
 
+import org.diffuse4j.api.Inversion;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +24,7 @@ import org.tensorflow.Session;
  * log p(x) = log p_T(x_T) + ∫_{t_min}^{T} ∇·v(x_t, t) dt, with x_t the PF-ODE trajectory that
  * starts at x_{t_min} = x. The data point is read as a sample of q_{t_min} (t_min small: σ(t_min)
  * near 0), the augmented state [x, ℓ] ({@link AugmentedDenoiser}) is integrated forward to
- * T = t_max by the chosen solver through {@link Reflection}, and the prior is N(0, σ(T)² I) or, for
+ * T = t_max by the chosen solver through {@link Inversion}, and the prior is N(0, σ(T)² I) or, for
  * the {@code gmm} network, the exact q_T.
  *
  * <p>The model and its divergence are one small graph ({@link FedDenoiser}); the solver runs on an
@@ -115,8 +116,8 @@ public final class LikelihoodEngine implements AutoCloseable {
         feeds.put(probes.get(k), Feeds.tensor(model.backend().precision(), probe(first, k), batch, dim));
       }
       Backend eager = FedDenoiser.eager(es, model.backend().precision());
-      SamplingProblem problem = Reflection.forward(field.on(eager, session, feeds, calls), schedule, times,
-          eager.constant(z0, batch, dim + channels));
+      SamplingProblem problem = Inversion.problem(field.on(eager, session, feeds, calls), schedule, times,
+          eager.constant(z0, batch, dim + channels), Inversion.NO_NOISE);
       return FedDenoiser.values(solver.solve(problem).x());
     } finally {
       feeds.values().forEach(org.tensorflow.Tensor::close);

@@ -1,12 +1,5 @@
-package org.diffuse4j.solvers;
+package org.diffuse4j.api;
 
-import org.diffuse4j.api.Denoiser;
-import org.diffuse4j.api.NoiseSource;
-import org.diffuse4j.api.PathPoint;
-import org.diffuse4j.api.Prediction;
-import org.diffuse4j.api.SamplingProblem;
-import org.diffuse4j.api.Schedule;
-import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.tensor.Tensor;
 
 /**
@@ -21,6 +14,11 @@ import org.diffuse4j.api.tensor.Tensor;
  */
 public final class Inversion {
   private Inversion() {}
+
+  /** The noise source of a deterministic run: drawing from it is a bug. */
+  public static final NoiseSource NO_NOISE = (stream, like) -> {
+    throw new IllegalStateException("a deterministic solver drew noise");
+  };
 
   /** The schedule seen in reflected time τ = 1 − t. */
   public record Reflected(Schedule base) implements Schedule {
@@ -108,9 +106,6 @@ public final class Inversion {
     if (solver.traits().stochastic()) {
       throw new IllegalArgumentException("inversion needs a deterministic solver; " + solver + " is stochastic");
     }
-    NoiseSource none = (stream, like) -> {
-      throw new IllegalStateException("a deterministic solver drew noise during inversion");
-    };
-    return solver.sample(problem(model, schedule, increasingTimes, x, none));
+    return solver.sample(problem(model, schedule, increasingTimes, x, NO_NOISE));
   }
 }
