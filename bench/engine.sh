@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Training and sampling speed at batch 1024, and the sampling engine's overhead
 # (sampling time / (NFE x time of one network evaluation alone)), for several solvers.
-# Usage: bench/engine.sh [OUT_DIR]      (prints a Markdown table; takes ~3 minutes)
+# Usage: bench/engine.sh [OUT_DIR]      (prints a Markdown table; takes ~6 minutes)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 d4j="${DIFFUSE4J:-$root/diffuse4j}"   # the launcher; set DIFFUSE4J to run something else
@@ -21,7 +21,8 @@ print()
 PY
 echo "| solver | NFE | sampling ms/step | network eval ms | engine overhead |"
 echo "|---|---|---|---|---|"
-for solver in euler heun dpmpp-2m dpm-solver ddim euler-maruyama; do
+for solver in euler heun midpoint ralston rk3 rk4 dopri5 ddim dpm-solver dpm-solver-multistep dpmpp-2s dpmpp-2m dpmpp-3m \
+    unipc deis lms pndm plms ipndm dpmpp-sde dpmpp-2m-sde euler-maruyama ddpm euler-ancestral edm-stochastic pc; do
   "$d4j" run "$manifest" --out "$out" --resume "${common[@]}" --set training.steps=1000 \
     --set sampling.solver="$solver" >/dev/null 2>&1 || { echo "| $solver | failed | | | |"; continue; }
   python3 - "$out/metrics.json" "$solver" <<'PY'
