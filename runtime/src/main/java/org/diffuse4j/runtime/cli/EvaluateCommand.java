@@ -1,0 +1,60 @@
+package org.diffuse4j.runtime.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.diffuse4j.api.plugin.OptionException;
+import org.diffuse4j.runtime.data.FashionMnist;
+import org.diffuse4j.runtime.eval.ClassifierCache;
+import org.diffuse4j.runtime.eval.Evaluation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code evaluate RUN_DIR}: class accuracy and Fréchet distance of a Fashion-MNIST run's samples. */
+@Command(name = "evaluate", description = "Class accuracy and classifier-feature Fréchet distance of a Fashion-MNIST run's samples"
+    + " (writes RUN_DIR/evaluation.json).")
+final class EvaluateCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @ParentCommand Main main;
+
+  @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run folder with manifest.yaml and samples.npy")
+  Path runDir;
+
+  @Option(names = "--cache", paramLabel = "DIR", description = "cache root of the evaluation classifier (default $"
+      + ClassifierCache.ENV + " or ~/.cache/diffuse4j)")
+  Path cache;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX folder, read only to train the classifier (default "
+      + "/usr/share/datasets/fashion-mnist)")
+  Path data = FashionMnist.DEFAULT_DIR;
+
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
+  /** The data set, needed only to train the classifier; a missing data set is a user error, not a crash. */
+  private FashionMnist loadData() {
+    try {
+      return FashionMnist.load(data);
+    } catch (IllegalStateException e) {
+      throw new OptionException(e.getMessage());
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path root = cache != null ? cache : ClassifierCache.defaultRoot();
+    Map<String, Object> out = Evaluation.evaluate(runDir, root, this::loadData, main.err);
+    if (json) {
+      main.out.println(JSON.writeValueAsString(out));
+    } else {
+      out.forEach((k, v) -> main.out.printf("%-26s %s%n", k, v instanceof int[] a ? java.util.Arrays.toString(a) : v));
+      main.out.printf("wrote %s%n", runDir.resolve("evaluation.json"));
+    }
+    return 0;
+  }
+}
