@@ -5,7 +5,8 @@ import org.diffuse4j.api.tensor.Tensor;
 /**
  * The model as a solver sees it: (x, time) ↦ {@link Prediction}, with network, parameterisation,
  * condition and guidance already composed. Each call costs {@link #evaluationsPerCall()} network
- * evaluations.
+ * evaluations. A denoiser is a pure function of (x, time) within a solver step; {@link #next()} is
+ * the one channel for state across steps (APG momentum).
  */
 public interface Denoiser {
 
@@ -14,5 +15,15 @@ public interface Denoiser {
   /** Network evaluations per call (2 for classifier-free guidance). */
   default int evaluationsPerCall() {
     return 1;
+  }
+
+  /**
+   * The denoiser for the next solver step; called once after each step by the sampling loop
+   * ({@link Solver#solve}). A stateful guidance (APG momentum) returns one carrying the state its
+   * calls in the step produced; every other denoiser returns {@code this}. A wrapper of a denoiser
+   * should return a wrapper of the inner denoiser's {@code next()}.
+   */
+  default Denoiser next() {
+    return this;
   }
 }

@@ -88,6 +88,12 @@ public final class Inversion {
       public int evaluationsPerCall() {
         return model.evaluationsPerCall();
       }
+
+      @Override
+      public Denoiser next() {
+        Denoiser n = model.next();
+        return n == model ? this : reflect(n);
+      }
     };
   }
 

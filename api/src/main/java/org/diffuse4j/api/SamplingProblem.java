@@ -23,6 +23,11 @@ public record SamplingProblem(
     }
   }
 
+  /** The same problem with another model (the same object when {@code next} is the current model). */
+  public SamplingProblem withModel(Denoiser next) {
+    return next == model ? this : new SamplingProblem(next, schedule, times, xInit, noise);
+  }
+
   /** Number of steps (grid intervals). */
   public int steps() {
     return times.length - 1;

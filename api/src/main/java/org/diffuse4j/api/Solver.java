@@ -33,11 +33,16 @@ public interface Solver {
     return evaluations(times.length - 1);
   }
 
-  /** Runs every step and returns the final state. */
+  /**
+   * Runs every step and returns the final state. After each step the problem's model is replaced by
+   * {@code model.next()} (see {@link Denoiser#next()}); steps themselves stay pure functions of
+   * (problem, state). A solver overriding this loop must do the same.
+   */
   default SolverState solve(SamplingProblem problem) {
     SolverState s = init(problem);
     while (!s.done(problem)) {
       s = step(problem, s);
+      problem = problem.withModel(problem.model().next());
     }
     return s;
   }

@@ -5,6 +5,7 @@ import org.diffuse4j.api.Condition;
 import org.diffuse4j.api.ConditionalDenoiser;
 import org.diffuse4j.api.Denoiser;
 import org.diffuse4j.api.Guidance;
+import org.diffuse4j.api.PathPoint;
 import org.diffuse4j.api.Prediction;
 import org.diffuse4j.api.tensor.Tensor;
 
@@ -15,14 +16,17 @@ import org.diffuse4j.api.tensor.Tensor;
  * (norm threshold r, off at r = 0); Δ∥ = (⟨Δ, D_c⟩/⟨D_c, D_c⟩) D_c, Δ⊥ = Δ − Δ∥;
  * D = D_c + (w(t) − 1)(Δ⊥ + η Δ∥), ε̂ re-derived from x. With η = 1 and r = 0 it is plain CFG on x̂0.
  *
- * <p>Momentum needs Δ from the previous step. {@link #combine} takes and returns it as an explicit
- * {@link Momentum} value; a {@link Denoiser} has no state channel, so {@link #guide} requires β = 0
- * (see docs/guidance.md for the api addition that would carry it).
+ * <p>Momentum β keeps a running average across solver steps, Δ_k = (D_c − D_u) + β·Δ_{k−1}, taken
+ * before the norm cap (Alg. 1; diffusers' {@code MomentumBuffer}). The denoiser {@link #guide}
+ * returns holds Δ_{k−1} immutably: every call within a step uses it, and {@link Denoiser#next()}
+ * (called by the sampling loop after each step) returns a denoiser holding the Δ of the step's last
+ * call. With one evaluation per step (DDIM, Euler) this is exactly the paper's per-step update and
+ * diffusers' per-call buffer. {@link #combine} exposes the same update with the state explicit.
  *
  * @param scale w(t); 1 = the conditional model
  * @param eta weight η of the parallel component
  * @param normThreshold r &gt; 0 caps ‖Δ‖ per sample; 0 = no cap
- * @param momentum β (typically negative, e.g. −0.5)
+ * @param momentum β ∈ (−1, 1), 0 = off (Sadat et al. use negative values, e.g. −0.5)
  */
 public record AdaptiveProjected(ScaleSchedule scale, double eta, double normThreshold, double momentum)
     implements Guidance {
@@ -44,22 +48,71 @@ public record AdaptiveProjected(ScaleSchedule scale, double eta, double normThre
     if (!(normThreshold >= 0)) {
       throw new IllegalArgumentException("apg norm_threshold must be >= 0 (0 = off), got " + normThreshold);
     }
-    if (!Double.isFinite(eta) || !Double.isFinite(momentum)) {
-      throw new IllegalArgumentException("apg eta and momentum must be finite");
+    if (!Double.isFinite(eta)) {
+      throw new IllegalArgumentException("apg eta must be finite, got " + eta);
+    }
+    if (!(Math.abs(momentum) < 1)) {
+      throw new IllegalArgumentException(momentumRange(momentum));
     }
   }
 
   @Override
   public Denoiser guide(ConditionalDenoiser model, Condition condition) {
     if (momentum != 0) {
-      throw new IllegalStateException(
-          "apg momentum " + momentum + " needs the previous step's update, which a Denoiser cannot carry"
-              + " without hidden state; use momentum 0, or AdaptiveProjected.combine with an explicit Momentum");
+      return new WithMomentum(this, model, condition, Momentum.start());
     }
     return new Guided("apg w=" + scale.scale(), 2, (x, p) -> {
       List<Prediction> both = model.predictAll(x, p, List.of(condition, Condition.none()));
       return combine(both.get(0), both.get(1), Momentum.start()).prediction();
     });
+  }
+
+  /** The message for a momentum outside (−1, 1). */
+  static String momentumRange(double momentum) {
+    return "apg momentum must satisfy -1 < beta < 1 (0 = off; Sadat et al. use e.g. -0.5), got " + momentum
+        + ": the running average sum_j beta^j delta_{k-j} forgets earlier steps only when |beta| < 1";
+  }
+
+  /**
+   * The guided model with momentum for one solver step: every call uses {@code previous} (Δ_{k−1});
+   * {@link #next()} carries the Δ of the most recent call to the next step.
+   */
+  private static final class WithMomentum implements Denoiser {
+    private final AdaptiveProjected apg;
+    private final ConditionalDenoiser model;
+    private final Condition condition;
+    private final Momentum previous;
+    private Momentum latest;
+
+    WithMomentum(AdaptiveProjected apg, ConditionalDenoiser model, Condition condition, Momentum previous) {
+      this.apg = apg;
+      this.model = model;
+      this.condition = condition;
+      this.previous = previous;
+    }
+
+    @Override
+    public Prediction predict(Tensor x, PathPoint p) {
+      List<Prediction> both = model.predictAll(x, p, List.of(condition, Condition.none()));
+      Step step = apg.combine(both.get(0), both.get(1), previous);
+      latest = step.next();
+      return step.prediction();
+    }
+
+    @Override
+    public int evaluationsPerCall() {
+      return 2;
+    }
+
+    @Override
+    public Denoiser next() {
+      return latest == null ? this : new WithMomentum(apg, model, condition, latest);
+    }
+
+    @Override
+    public String toString() {
+      return "apg w=" + apg.scale().scale() + " momentum=" + apg.momentum() + " (2 evaluations per call)";
+    }
   }
 
   /** One APG combination of a conditional and an unconditional prediction at the same (x, t). */

@@ -82,8 +82,9 @@ public final class GuidanceBundle implements PluginBundle {
       @Option(doc = "guidance scale w: 1 = conditional model", def = "4", min = 0) double scale,
       @Option(doc = "eta: weight of the component of the update parallel to x0_c (0 drops it)", def = "0") double eta,
       @Option(doc = "r: caps the per-sample norm of x0_c - x0_u; 0 = no cap", def = "0", min = 0) double norm_threshold,
-      @Option(doc = "beta: momentum on the update; must be 0 until the api can carry state across steps",
-          def = "0", min = -1, max = 1) double momentum,
+      @Option(doc = "beta in (-1, 1): running average of the update across solver steps,"
+          + " delta_k = (x0_c - x0_u) + beta delta_{k-1}; 0 = off, Sadat et al. use e.g. -0.5",
+          def = "0") double momentum,
       @Option(doc = "shape k(t) of the scale over time", def = "constant") Shape schedule,
       @Option(doc = "guide only where the interval variable is >= t_lo", def = "0", min = 0) double t_lo,
       @Option(doc = "guide only where the interval variable is <= t_hi", def = "Infinity", min = 0) double t_hi,
@@ -91,10 +92,8 @@ public final class GuidanceBundle implements PluginBundle {
 
     public ApgOptions {
       checkInterval(t_lo, t_hi);
-      if (momentum != 0) {
-        throw new OptionException(
-            "apg momentum " + momentum + " is not supported yet: it needs the previous step's update, and a guided"
-                + " model has no state channel across solver steps (docs/guidance.md); set momentum: 0");
+      if (!(Math.abs(momentum) < 1)) {
+        throw new OptionException(AdaptiveProjected.momentumRange(momentum));
       }
     }
   }
@@ -222,7 +221,8 @@ public final class GuidanceBundle implements PluginBundle {
             RectifiedCfgOptions.class, o -> new RectifiedCfg(o.scale(), o.gamma(), o.half_step())),
         PluginProvider.of(
             new PluginInfo(GUIDANCE, "apg",
-                "adaptive projected guidance: norm-capped update split parallel/orthogonal to x0_c (2 evaluations)",
+                "adaptive projected guidance: norm-capped update split parallel/orthogonal to x0_c, optional momentum"
+                    + " across steps (2 evaluations)",
                 "Sadat et al. 2024, Eliminating oversaturation and artifacts of high guidance scales"),
             ApgOptions.class,
             o -> new AdaptiveProjected(schedule(o.scale(), o.schedule(), o.t_lo(), o.t_hi(), o.interval_on()),

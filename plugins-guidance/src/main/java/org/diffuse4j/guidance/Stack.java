@@ -5,7 +5,9 @@ import org.diffuse4j.api.Condition;
 import org.diffuse4j.api.ConditionalDenoiser;
 import org.diffuse4j.api.Denoiser;
 import org.diffuse4j.api.Guidance;
+import org.diffuse4j.api.PathPoint;
 import org.diffuse4j.api.Prediction;
+import org.diffuse4j.api.tensor.Tensor;
 
 /**
  * Composition: one guidance that combines model predictions, then filters applied in order to its
@@ -26,14 +28,35 @@ public record Stack(Guidance base, List<PredictionFilter> filters) implements Gu
 
   @Override
   public Denoiser guide(ConditionalDenoiser model, Condition condition) {
-    Denoiser inner = base.guide(model, condition);
-    return new Guided("stack of " + inner + " and " + filters.size() + " filter(s)", inner.evaluationsPerCall(),
-        (x, p) -> {
-          Prediction out = inner.predict(x, p);
-          for (PredictionFilter f : filters) {
-            out = f.apply(out);
-          }
-          return out;
-        });
+    return new Filtered(base.guide(model, condition), filters);
+  }
+
+  /** The base's guided model followed by the filters; {@link #next()} advances the base (APG momentum). */
+  private record Filtered(Denoiser inner, List<PredictionFilter> filters) implements Denoiser {
+
+    @Override
+    public Prediction predict(Tensor x, PathPoint p) {
+      Prediction out = inner.predict(x, p);
+      for (PredictionFilter f : filters) {
+        out = f.apply(out);
+      }
+      return out;
+    }
+
+    @Override
+    public int evaluationsPerCall() {
+      return inner.evaluationsPerCall();
+    }
+
+    @Override
+    public Denoiser next() {
+      Denoiser n = inner.next();
+      return n == inner ? this : new Filtered(n, filters);
+    }
+
+    @Override
+    public String toString() {
+      return "stack of " + inner + " and " + filters.size() + " filter(s)";
+    }
   }
 }
