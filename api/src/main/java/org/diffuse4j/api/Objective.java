@@ -18,9 +18,21 @@ public interface Objective {
     return 1.0;
   }
 
-  /** How data rows pair with noise rows (independent by default; minibatch OT, reflow pairs, …). */
+  /**
+   * How data rows pair with noise rows (independent by default; minibatch OT, …). Not consulted
+   * when {@link #pairedNoise()} is true: then the data set's pairs are the coupling.
+   */
   default Coupling coupling() {
     return Coupling.INDEPENDENT;
+  }
+
+  /**
+   * Whether the data set supplies the noise row paired with each data row; the runtime then feeds
+   * it instead of drawing fresh noise (reflow: Liu et al. 2022, pairs (x0, ε) where x0 is the end of
+   * a trained model's probability-flow ODE started at ε). False by default.
+   */
+  default boolean pairedNoise() {
+    return false;
   }
 
   /** Per-example loss, shape [B]. */

@@ -125,10 +125,10 @@ public final class ObjectivesBundle implements PluginBundle {
                 new ConditionDropout(o.p_uncond(), o.null_label()))),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "reflow",
-                "flow matching on given (endpoint, noise) pairs from a trained model's ODE; row i keeps noise row i",
+                "flow matching on the data set's (endpoint, noise) pairs from a trained model's ODE (./diffuse4j reflow); row i trains with its own noise row",
                 "Liu et al. 2022, Flow straight and fast: rectified flow (reflow)"),
             FlowMatchingOptions.class,
-            (o, c) -> new FlowMatching(o.sigma_min(), Specs.time(o.time(), c), Coupling.INDEPENDENT,
+            (o, c) -> FlowMatching.reflow(o.sigma_min(), Specs.time(o.time(), c),
                 new ConditionDropout(o.p_uncond(), o.null_label()))),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "noisy-classifier",

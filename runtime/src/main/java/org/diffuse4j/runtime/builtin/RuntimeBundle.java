@@ -20,6 +20,7 @@ import org.diffuse4j.runtime.model.DataSet;
 import org.diffuse4j.runtime.model.NetworkFactory;
 import org.diffuse4j.runtime.nn.Mlp;
 import org.diffuse4j.runtime.nn.MlpOptions;
+import org.diffuse4j.runtime.train.TrainedNetwork;
 
 /** The plugins the runtime itself provides: networks ({@code mlp}, {@code gmm}) and data sets. */
 public final class RuntimeBundle implements PluginBundle {
@@ -30,18 +31,23 @@ public final class RuntimeBundle implements PluginBundle {
     out.add(PluginProvider.of(
         new PluginInfo(NETWORK, "mlp", "MLP with a sinusoidal time embedding, for low-dimensional data",
             "Ho et al. 2020 (time embedding); Lipman et al. 2023 (toy flow matching)"),
-        MlpOptions.class, o -> (NetworkFactory) (backend, dim, seed) -> new Mlp(backend, dim, o, seed)));
+        MlpOptions.class, o -> (NetworkFactory) (backend, dim, seed, weights) -> new Mlp(backend, dim, o, seed, weights)));
     out.add(PluginProvider.of(
         new PluginInfo(NETWORK, "gmm", "exact posterior-mean denoiser of a Gaussian mixture (nothing to train)",
             "closed form; seed 003 eq. 9"),
         GmmOptions.class, (o, c) -> {
           GaussianMixture m = o.mixture("network");
-          return (NetworkFactory) (backend, dim, seed) -> new AnalyticModel(m);
+          return (NetworkFactory) (backend, dim, seed, weights) -> new AnalyticModel(m);
         }));
     out.add(PluginProvider.of(
         new PluginInfo(NETWORK, "unet", "U-Net for square images: residual blocks, GroupNorm, attention, class embedding",
             "Ho et al. 2020; Dhariwal & Nichol 2021 (ADM)"),
-        UNetOptions.class, o -> (NetworkFactory) (backend, dim, seed) -> UNet.forFlatImages(backend, dim, o, seed)));
+        UNetOptions.class, o -> (NetworkFactory) (backend, dim, seed, weights) -> UNet.forFlatImages(backend, dim, o, seed, weights)));
+    out.add(PluginProvider.of(
+        new PluginInfo(NETWORK, "checkpoint", "the network of a trained run folder with its weights fixed "
+            + "(for autoguidance.weak_model, classifier.classifier)", "-"),
+        CheckpointOptions.class,
+        (o, c) -> TrainedNetwork.load(java.nio.file.Path.of(o.run()), o.use_ema(), c, "checkpoint")));
     out.add(PluginProvider.of(
         new PluginInfo(DATA, "fashion-mnist", "Fashion-MNIST training images (28×28, 10 classes) from Debian's dataset-fashion-mnist",
             "Xiao et al. 2017"),
@@ -56,8 +62,8 @@ public final class RuntimeBundle implements PluginBundle {
           ToyOptions.class, o -> name.equals("8-gaussians") ? LabelledSets.eightGaussians(o.scale()) : toy(Toy2d.of(name), o.scale())));
     }
     out.add(PluginProvider.of(
-        new PluginInfo(DATA, "npy", "rows of a .npy array (N × D), optional integer labels from a second .npy", "-"),
-        NpyOptions.class, o -> NpyData.load(o.path(), o.labels())));
+        new PluginInfo(DATA, "npy", "rows of a .npy array (N × D), optional integer labels and paired noise rows (reflow) from more .npy files", "-"),
+        NpyOptions.class, o -> NpyData.load(o.path(), o.labels(), o.noise())));
     out.add(PluginProvider.of(
         new PluginInfo(DATA, "png-folder", "a folder of PNG images scaled to [-1, 1]; class subfolders give labels", "-"),
         PngFolderOptions.class, o -> PngFolder.load(o.path()).data()));

@@ -25,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
  * training error): error of the final samples against a Dormand–Prince reference solution of the
  * probability-flow ODE from the same start, for several step counts, and the fitted slope.
  */
-@Command(name = "convergence", description = "Empirical convergence order of a solver on the analytic gmm model.")
+@Command(name = "convergence", mixinStandardHelpOptions = true, description = "Empirical convergence order of a solver on the analytic gmm model.")
 final class ConvergenceCommand implements Callable<Integer> {
   @ParentCommand Main main;
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code describe KIND NAME}: a plugin's description, reference and options. */
-@Command(name = "describe", description = "Show a plugin's options (type, default, range, doc).")
+@Command(name = "describe", mixinStandardHelpOptions = true, description = "Show a plugin's options (type, default, range, doc).")
 final class DescribeCommand implements Callable<Integer> {
   @ParentCommand Main main;
 

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code encode RUN_DIR_OR_MANIFEST --data x.npy --out z.npy}: deterministic ODE inversion x0 → x_T and its round-trip error. */
-@Command(name = "encode", description = "Encode data to noise by running the probability-flow ODE forward; reports the round-trip error.")
+@Command(name = "encode", mixinStandardHelpOptions = true, description = "Encode data to noise by running the probability-flow ODE forward; reports the round-trip error.")
 final class EncodeCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code evaluate RUN_DIR}: class accuracy and Fréchet distance of a Fashion-MNIST run's samples. */
-@Command(name = "evaluate", description = "Class accuracy and classifier-feature Fréchet distance of a Fashion-MNIST run's samples"
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Class accuracy and classifier-feature Fréchet distance of a Fashion-MNIST run's samples"
     + " (writes RUN_DIR/evaluation.json).")
 final class EvaluateCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

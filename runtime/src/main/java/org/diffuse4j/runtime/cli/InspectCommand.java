@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code inspect schedule|grid}: look at a schedule's curves and coefficients, or a grid's times. */
-@Command(name = "inspect", description = "Look at schedules and time grids.",
+@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Look at schedules and time grids.",
     subcommands = {InspectCommand.ScheduleCommand.class, InspectCommand.GridCommand.class})
 final class InspectCommand implements Callable<Integer> {
   @ParentCommand Main main;
@@ -54,7 +54,7 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   /** {@code inspect schedule NAME}: values at one time, or a plot of α, σ and λ over t. */
-  @Command(name = "schedule", description = "Coefficients of a schedule at --t, or schedule.png (α, σ, λ against t).")
+  @Command(name = "schedule", mixinStandardHelpOptions = true, description = "Coefficients of a schedule at --t, or schedule.png (α, σ, λ against t).")
   static final class ScheduleCommand implements Callable<Integer> {
     @ParentCommand InspectCommand parent;
 
@@ -131,7 +131,7 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   /** {@code inspect grid NAME --schedule S --steps N}: the times a solver would visit. */
-  @Command(name = "grid", description = "The times, σ and λ a solver visits on a grid.")
+  @Command(name = "grid", mixinStandardHelpOptions = true, description = "The times, σ and λ a solver visits on a grid.")
   static final class GridCommand implements Callable<Integer> {
     @ParentCommand InspectCommand parent;
 

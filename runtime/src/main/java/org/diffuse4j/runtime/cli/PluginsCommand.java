@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code plugins [--json]}: every discovered plugin with kind, name, description, reference and source. */
-@Command(name = "plugins", description = "List the discovered plugins.")
+@Command(name = "plugins", mixinStandardHelpOptions = true, description = "List the discovered plugins.")
 final class PluginsCommand implements Callable<Integer> {
   @ParentCommand Main main;
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code run MANIFEST}: validate, train, sample, write the run folder. */
-@Command(name = "run", description = "Train and sample as a manifest says; writes a run folder.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Train and sample as a manifest says; writes a run folder.")
 final class RunCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Mixin ManifestOptions manifest = new ManifestOptions();

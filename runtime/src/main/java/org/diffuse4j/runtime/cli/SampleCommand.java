@@ -20,7 +20,7 @@ import picocli.CommandLine.ParentCommand;
  * settings (solver, grid, steps, n, seed, initial noise), without training; rewrites the run's
  * samples, plots and metrics.
  */
-@Command(name = "sample", description = "Sample from a trained run folder (e.g. with another solver or step count).")
+@Command(name = "sample", mixinStandardHelpOptions = true, description = "Sample from a trained run folder (e.g. with another solver or step count).")
 final class SampleCommand implements Callable<Integer> {
   @ParentCommand Main main;
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code validate MANIFEST}: check everything, print the resolved manifest, run nothing. */
-@Command(name = "validate", description = "Check a manifest (keys, types, ranges, plugins) and print it resolved.")
+@Command(name = "validate", mixinStandardHelpOptions = true, description = "Check a manifest (keys, types, ranges, plugins) and print it resolved.")
 final class ValidateCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Mixin ManifestOptions manifest = new ManifestOptions();

@@ -5,9 +5,10 @@ import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.runtime.model.DataSet;
 
 /**
- * A data set held in memory: N rows of D values and optional integer labels 0 … K−1. Row i of the
- * stream with a seed is table row ⌊u·N⌋, u = {@link CounterNoise} uniform of (seed, i, {@link
- * #STREAM}): drawn with replacement, a function of (seed, i) only, like every other data set.
+ * A data set held in memory: N rows of D values, optional integer labels 0 … K−1 and optional paired
+ * noise rows (reflow). Row i of the stream with a seed is table row ⌊u·N⌋, u = {@link CounterNoise}
+ * uniform of (seed, i, {@link #STREAM}): drawn with replacement, a function of (seed, i) only, like
+ * every other data set; labels and noise rows follow the same table row.
  */
 public final class ArrayData implements DataSet {
   /** Noise stream that picks the rows. */
@@ -18,6 +19,7 @@ public final class ArrayData implements DataSet {
   private final int dim;
   private final int[] labels;
   private final int classes;
+  private final double[] noise;
 
   /**
    * Wraps {@code rows} (row-major count × dim). {@code labels} (one per row, 0 … K−1) may be null.
@@ -25,6 +27,15 @@ public final class ArrayData implements DataSet {
    * naming the row, so training never starts on a NaN.
    */
   public ArrayData(double[] rows, int dim, int[] labels, String source) {
+    this(rows, dim, labels, null, source);
+  }
+
+  /**
+   * As {@link #ArrayData(double[], int, int[], String)} with {@code noise} (null, or one noise row per
+   * data row, count × dim) paired with the rows: row i of a draw gets the noise row of the same table
+   * row ({@link #noise}).
+   */
+  public ArrayData(double[] rows, int dim, int[] labels, double[] noise, String source) {
     if (dim <= 0 || rows.length == 0 || rows.length % dim != 0) {
       throw new OptionException(source + ": expected a non-empty table of rows with " + dim + " values each");
     }
@@ -51,6 +62,20 @@ public final class ArrayData implements DataSet {
     }
     this.labels = labels;
     this.classes = k;
+    this.noise = noise == null ? null : checkedNoise(noise, rows.length, source);
+  }
+
+  private static double[] checkedNoise(double[] noise, int values, String source) {
+    if (noise.length != values) {
+      throw new OptionException(source + ": " + noise.length + " noise values for " + values
+          + " data values; give one noise row per data row, of the same width");
+    }
+    for (double v : noise) {
+      if (!Double.isFinite(v)) {
+        throw new OptionException(source + ": a paired noise value is " + v + "; every noise value must be finite");
+      }
+    }
+    return noise;
   }
 
   /** Number of rows in the table. */
@@ -77,6 +102,23 @@ public final class ArrayData implements DataSet {
     double[] out = new double[n * dim];
     for (int i = 0; i < n; i++) {
       System.arraycopy(rows, row(seed, first + i) * dim, out, i * dim, dim);
+    }
+    return out;
+  }
+
+  @Override
+  public boolean paired() {
+    return noise != null;
+  }
+
+  @Override
+  public double[] noise(long seed, long first, int n) {
+    if (noise == null) {
+      return DataSet.super.noise(seed, first, n);
+    }
+    double[] out = new double[n * dim];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(noise, row(seed, first + i) * dim, out, i * dim, dim);
     }
     return out;
   }

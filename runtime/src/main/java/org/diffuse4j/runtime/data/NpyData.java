@@ -7,12 +7,20 @@ import java.util.Arrays;
 import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.runtime.io.Npy;
 
-/** Loads the {@code npy} data set: an N × D {@code .npy} array and optional N integer labels. */
+/**
+ * Loads the {@code npy} data set: an N × D {@code .npy} array, optional N integer labels and optional
+ * N × D noise rows paired with the data rows (reflow pairs, as written by {@code diffuse4j reflow}).
+ */
 public final class NpyData {
   private NpyData() {}
 
   /** Reads {@code path} (and {@code labelsPath} unless "none"); problems fail naming the file and the fix. */
   public static ArrayData load(String path, String labelsPath) {
+    return load(path, labelsPath, "none");
+  }
+
+  /** As {@link #load(String, String)}, plus the paired noise rows of {@code noisePath} unless "none". */
+  public static ArrayData load(String path, String labelsPath, String noisePath) {
     Npy.Array a = read(path, "data.path");
     int[] s = a.shape();
     if (s.length != 2 || s[0] == 0 || s[1] == 0) {
@@ -35,7 +43,26 @@ public final class NpyData {
         labels[i] = (int) v;
       }
     }
-    return new ArrayData(a.data(), s[1], labels, path);
+    double[] noise = noisePath.equals("none") ? null : noise(noisePath, path, s);
+    return new ArrayData(a.data(), s[1], labels, noise, path);
+  }
+
+  /** The noise rows of {@code file}, which must have the data's shape and finite values. */
+  private static double[] noise(String file, String dataPath, int[] dataShape) {
+    Npy.Array e = read(file, "data.noise");
+    if (!Arrays.equals(e.shape(), dataShape)) {
+      throw new OptionException("data.noise: " + file + " has shape " + Arrays.toString(e.shape()) + " but data.path "
+          + dataPath + " has shape " + Arrays.toString(dataShape) + "; give the noise row paired with each data row "
+          + "(the noise.npy written next to x0.npy by 'diffuse4j reflow')");
+    }
+    double[] v = e.data();
+    for (int i = 0; i < v.length; i++) {
+      if (!Double.isFinite(v[i])) {
+        throw new OptionException(String.format("data.noise: %s: row %d, column %d is %s; noise rows must be finite",
+            file, i / dataShape[1], i % dataShape[1], v[i]));
+      }
+    }
+    return v;
   }
 
   private static Npy.Array read(String file, String key) {

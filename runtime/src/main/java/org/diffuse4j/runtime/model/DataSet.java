@@ -21,4 +21,17 @@ public interface DataSet {
   default int[] labels(long seed, long first, int n) {
     throw new UnsupportedOperationException("this data set has no labels");
   }
+
+  /**
+   * Whether every row comes with a paired noise row ({@link #noise}): reflow's (endpoint, noise)
+   * pairs, fed to objectives whose {@code pairedNoise()} is true.
+   */
+  default boolean paired() {
+    return false;
+  }
+
+  /** The noise rows paired with the same rows as {@link #sample}, row-major n × dim; only for paired data. */
+  default double[] noise(long seed, long first, int n) {
+    throw new UnsupportedOperationException("this data set has no paired noise rows");
+  }
 }

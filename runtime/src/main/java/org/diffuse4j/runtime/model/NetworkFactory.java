@@ -8,6 +8,11 @@ import org.diffuse4j.api.tensor.Backend;
  * into another.
  */
 public interface NetworkFactory {
-  /** Adds the model's variables and returns it; {@code seed} fixes the initial weights. */
-  Model build(Backend backend, int dim, long seed);
+  /** Adds the model to the backend's graph with its weights from {@code weights}; {@code seed} fixes the initial values. */
+  Model build(Backend backend, int dim, long seed, Weights weights);
+
+  /** Adds the model with new trainable variables. */
+  default Model build(Backend backend, int dim, long seed) {
+    return build(backend, dim, seed, Weights.trainable());
+  }
 }

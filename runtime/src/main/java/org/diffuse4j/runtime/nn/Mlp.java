@@ -8,11 +8,11 @@ import org.diffuse4j.api.Network;
 import org.diffuse4j.api.tensor.Backend;
 import org.diffuse4j.api.tensor.Tensor;
 import org.diffuse4j.runtime.model.Model;
+import org.diffuse4j.runtime.model.Weights;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TInt32;
-import org.tensorflow.types.family.TType;
 
 /**
  * A multilayer perceptron for low-dimensional data: [x, sinusoidal embedding of t] → depth × (dense,
@@ -27,13 +27,19 @@ public final class Mlp implements Network, Model {
   private final Backend backend;
   private final MlpOptions options;
   private final List<Dense> layers = new ArrayList<>();
-  private final List<Variable<?>> variables = new ArrayList<>();
+  private final Weights weights;
   private final Tensor frequencies;
   private final Tensor classEmbedding; // [num_classes + 1, time_embedding], or null
 
   /** Adds the weights for data of width {@code dim} to the backend's graph. */
   public Mlp(Backend backend, int dim, MlpOptions options, long seed) {
+    this(backend, dim, options, seed, Weights.trainable());
+  }
+
+  /** As above, with the weights from {@code weights} (e.g. fixed values of a trained run). */
+  public Mlp(Backend backend, int dim, MlpOptions options, long seed, Weights weights) {
     this.backend = backend;
+    this.weights = weights;
     this.options = options;
     int half = options.time_embedding() / 2;
     double[] f = new double[half];
@@ -69,11 +75,8 @@ public final class Mlp implements Network, Model {
     return new Dense(variable(name + "/w", backend.constant(w, in, out)), variable(name + "/b", backend.constant(new double[out], 1, out)));
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   private Tensor variable(String name, Tensor init) {
-    Variable<?> v = org.diffuse4j.runtime.graph.Names.named(backend.tf(), name).variable((Operand<TType>) (Operand) init.op());
-    variables.add(v);
-    return backend.wrap(v);
+    return weights.create(org.diffuse4j.runtime.graph.Names.named(backend.tf(), name), init);
   }
 
   /** Sinusoidal features [sin(t·f_k), cos(t·f_k)] of a [B, 1] time column. */
@@ -130,6 +133,6 @@ public final class Mlp implements Network, Model {
 
   @Override
   public List<Variable<?>> variables() {
-    return List.copyOf(variables);
+    return weights.variables();
   }
 }

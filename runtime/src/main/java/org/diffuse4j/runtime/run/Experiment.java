@@ -114,8 +114,15 @@ public final class Experiment {
       return null;
     }
     Trainer.Outcome trained;
-    try (Trainer trainer = new Trainer(m, dim)) {
-      trained = trainer.train(checkpoint, resume, log, console);
+    if (resume && checkpoint.exists() && checkpoint.state().step() >= m.training().steps()) {
+      // Finished: skip building the training graph (Adam and EMA slots take long for a large network).
+      Checkpoint.State done = checkpoint.state();
+      log.printf("resumed from %s at step %d%n", checkpoint.dir(), done.step());
+      trained = new Trainer.Outcome(done.step(), 0, done.losses(), 0);
+    } else {
+      try (Trainer trainer = new Trainer(m, dim)) {
+        trained = trainer.train(checkpoint, resume, log, console);
+      }
     }
     if (trained.ran() == 0) {
       log.printf("nothing to train: the checkpoint is at step %d%n", trained.steps());

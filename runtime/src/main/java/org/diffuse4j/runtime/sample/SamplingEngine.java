@@ -60,6 +60,8 @@ public final class SamplingEngine implements AutoCloseable {
     this.times = manifest.grid().times(manifest.schedule(), steps);
     Backend be = new Backend(Ops.create(graph), precision);
     model = manifest.network().build(be, dim, manifest.seed());
+    // Before the unrolled loop: naming each EMA copy scans the whole graph, so the graph is small here.
+    EmaWeights ema = EmaWeights.forSampling(manifest, be, model, checkpoint);
     ConditionalDenoiser cd = model.network() != null
         ? new BatchedDenoiser(model.network(), manifest.parameterisation())
         : model.denoiser(manifest.parameterisation(), manifest.schedule());
@@ -84,7 +86,6 @@ public final class SamplingEngine implements AutoCloseable {
     out = manifest.solver().solve(problem).x();
     nfe = manifest.solver().evaluations(times, manifest.schedule()) * denoiser.evaluationsPerCall();
     boolean restore = model.trainable() && checkpoint != null && checkpoint.exists();
-    EmaWeights ema = EmaWeights.forSampling(manifest, be, model, checkpoint);
     session = new Session(graph, org.diffuse4j.runtime.graph.SessionConfig.unoptimised());
     if (restore) {
       checkpoint.restore(session);

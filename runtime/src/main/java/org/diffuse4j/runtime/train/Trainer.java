@@ -29,7 +29,8 @@ import org.tensorflow.op.Ops;
  * Trains a model with Adam or AdamW ({@link Updates}) in one TensorFlow graph. The graph takes the
  * batch as placeholders (x0, ε, per-example columns t, α, σ, α̇, σ̇, w, and the class labels of
  * labelled data as the condition); Java fills them for step k from the data plugin (rows k·B …
- * k·B+B−1), {@link CounterNoise} and the objective's time density and coupling. Every
+ * k·B+B−1), {@link CounterNoise} and the objective's time density and coupling ({@link BatchNoise}: for
+ * reflow the data's paired noise rows instead). Every
  * input is thus a function of (seed, step), so a resumed run equals an uninterrupted one.
  */
 public final class Trainer implements AutoCloseable {
@@ -73,6 +74,7 @@ public final class Trainer implements AutoCloseable {
     this.dim = dim;
     this.batch = manifest.training().batch_size();
     this.precision = manifest.precision();
+    BatchNoise.requireAgreement(manifest.objective(), manifest.data(), manifest.resolved().get("objective"));
     Ops tf = Ops.create(graph);
     Backend be = new Backend(tf, precision);
     Model model = manifest.network().build(be, dim, manifest.seed());
@@ -166,12 +168,7 @@ public final class Trainer implements AutoCloseable {
     Objective objective = manifest.objective();
     Schedule schedule = manifest.schedule();
     double[] xb = data.sample(seed, first, batch);
-    double[] noise = CounterNoise.gaussian(noiseSeed, first, batch, dim, 1);
-    int[] pair = objective.coupling().pair(xb, noise, batch, dim);
-    double[] eb = new double[noise.length];
-    for (int i = 0; i < batch; i++) {
-      System.arraycopy(noise, pair[i] * dim, eb, i * dim, dim);
-    }
+    double[] eb = BatchNoise.rows(objective, data, xb, seed, noiseSeed, first, batch, dim);
     double[][] cols = new double[6][batch];
     for (int i = 0; i < batch; i++) {
       double t = objective.sampleTime(schedule, CounterNoise.uniform(noiseSeed, first + i, 2, 0));

@@ -1,35 +1,38 @@
 package org.diffuse4j.runtime.unet;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.diffuse4j.api.CounterNoise;
 import org.diffuse4j.api.tensor.Backend;
 import org.diffuse4j.api.tensor.Tensor;
-import org.tensorflow.Operand;
+import org.diffuse4j.runtime.model.Weights;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
-import org.tensorflow.types.family.TType;
 
 /**
  * Creates a network's graph variables: hierarchical names such as {@code unet/down0/res1/conv1/w}
  * (so a checkpoint restores by name) and deterministic initial values. A variable's initial value
  * depends only on (seed, its name), via {@link CounterNoise}: adding a layer does not change the
- * initial values of the others.
+ * initial values of the others. {@link Weights} decides whether they become variables or fixed values.
  */
 final class Params {
   private static final long STREAM = 0x0e7;
 
   private final Backend backend;
   private final long seed;
-  private final List<Variable<?>> variables = new ArrayList<>();
+  private final Weights weights;
   /** One TensorFlow sub-scope per path, created once (TF makes a repeated sub-scope name unique). */
   private final Map<String, Ops> scopes = new HashMap<>();
 
   Params(Backend backend, long seed) {
+    this(backend, seed, Weights.trainable());
+  }
+
+  Params(Backend backend, long seed, Weights weights) {
     this.backend = backend;
     this.seed = seed;
+    this.weights = weights;
   }
 
   Backend backend() {
@@ -37,7 +40,7 @@ final class Params {
   }
 
   List<Variable<?>> variables() {
-    return List.copyOf(variables);
+    return weights.variables();
   }
 
   /** A variable of independent N(0, std²) values. */
@@ -60,14 +63,11 @@ final class Params {
     return variable(name, v, shape);
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   private Tensor variable(String name, double[] values, long... shape) {
     Tensor init = backend.constant(values, shape);
     int slash = name.lastIndexOf('/');
     Ops scope = slash < 0 ? backend.tf() : scope(name.substring(0, slash));
-    Variable<?> v = scope.withName(name.substring(slash + 1)).variable((Operand<TType>) (Operand) init.op());
-    variables.add(v);
-    return backend.wrap(v);
+    return weights.create(scope.withName(name.substring(slash + 1)), init);
   }
 
   private Ops scope(String path) {

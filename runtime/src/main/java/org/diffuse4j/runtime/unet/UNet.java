@@ -8,6 +8,7 @@ import org.diffuse4j.api.Condition;
 import org.diffuse4j.api.Network;
 import org.diffuse4j.api.tensor.Backend;
 import org.diffuse4j.api.tensor.Tensor;
+import org.diffuse4j.runtime.model.Weights;
 import org.diffuse4j.runtime.model.Model;
 import org.tensorflow.op.core.Variable;
 
@@ -42,6 +43,11 @@ public final class UNet implements Network, Model {
 
   /** Adds the U-Net's variables for height × width × options.channels() images to the backend's graph. */
   public UNet(Backend backend, int height, int width, UNetOptions o, long seed) {
+    this(backend, height, width, o, seed, Weights.trainable());
+  }
+
+  /** As above, with the weights from {@code weights} (e.g. fixed values of a trained run). */
+  public UNet(Backend backend, int height, int width, UNetOptions o, long seed, Weights weights) {
     if (height != width) {
       throw new IllegalArgumentException("only square images are supported, got " + height + "×" + width);
     }
@@ -49,7 +55,7 @@ public final class UNet implements Network, Model {
     this.width = width;
     this.channels = o.channels();
     this.classes = o.num_classes();
-    this.params = new Params(backend, seed);
+    this.params = new Params(backend, seed, weights);
     int base = o.base_channels();
     int embDim = 4 * base;
     int g = o.groups();
@@ -103,12 +109,12 @@ public final class UNet implements Network, Model {
   }
 
   /** A U-Net for square images flattened to rows of {@code dim} = side²·channels values. */
-  public static UNet forFlatImages(Backend backend, int dim, UNetOptions o, long seed) {
+  public static UNet forFlatImages(Backend backend, int dim, UNetOptions o, long seed, Weights weights) {
     int side = (int) Math.round(Math.sqrt((double) dim / o.channels()));
     if (side * side * o.channels() != dim) {
       throw new IllegalArgumentException("data width " + dim + " is not a square image with " + o.channels() + " channel(s)");
     }
-    return new UNet(backend, side, side, o, seed);
+    return new UNet(backend, side, side, o, seed, weights);
   }
 
   @Override

@@ -1,0 +1,110 @@
+package org.diffuse4j.runtime.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.diffuse4j.api.plugin.OptionException;
+import org.diffuse4j.api.tensor.Backend;
+import org.diffuse4j.runtime.io.AtomicFiles;
+import org.diffuse4j.runtime.manifest.Manifest;
+import org.diffuse4j.runtime.manifest.ManifestLoader;
+import org.diffuse4j.runtime.reflow.ReflowPairs;
+import org.diffuse4j.runtime.train.Checkpoint;
+import org.tensorflow.Graph;
+import org.tensorflow.op.Ops;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code reflow RUN_DIR}: writes (noise, endpoint) pairs of a trained run's probability-flow ODE for
+ * {@code objective: reflow} ({@code x0.npy}, {@code noise.npy}, {@code pairs.json}) and prints their
+ * mean transport cost E‖x0 − ε‖².
+ */
+@Command(name = "reflow", mixinStandardHelpOptions = true,
+    description = "Write (noise, endpoint) pairs of a trained run's ODE for 'objective: reflow'; prints their transport cost.")
+final class ReflowCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @ParentCommand Main main;
+
+  @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run folder written by 'run'")
+  Path dir;
+
+  @Option(names = "--n", paramLabel = "N", description = "number of pairs (default the run's sampling.n)")
+  Integer n;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "folder for x0.npy, noise.npy and pairs.json (default RUN_DIR/reflow-pairs)")
+  Path out;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "override a sampling value: the ODE solver, grid, steps, batch size or seed, e.g. sampling.seed=1")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    Path manifestFile = dir.resolve("manifest.yaml");
+    if (!Files.isRegularFile(manifestFile)) {
+      throw new OptionException("'" + dir + "' is not a run folder: no manifest.yaml in it (run 'diffuse4j run MANIFEST' first)");
+    }
+    Map<String, Object> tree = ManifestLoader.read(manifestFile);
+    for (String s : overrides) {
+      if (!s.startsWith("sampling.") && !s.startsWith("guidance")) {
+        throw new OptionException("reflow only changes sampling and guidance settings, not '" + s + "'");
+      }
+      ManifestLoader.override(tree, s);
+    }
+    if (n != null) {
+      if (n < 1) {
+        throw new OptionException("--n must be >= 1, got " + n);
+      }
+      ManifestLoader.override(tree, "sampling.n=" + n);
+    }
+    Manifest m = ManifestLoader.resolve(tree, main.registry());
+    Path target = out != null ? out : dir.resolve("reflow-pairs");
+
+    long t0 = System.nanoTime();
+    ReflowPairs pairs = ReflowPairs.generate(m, new Checkpoint(dir), trainable(m), m.sampling().n(), main.err);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    pairs.write(target, m.precision());
+
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("transport_cost", pairs.transportCost());
+    o.put("independent_cost", pairs.independentCost());
+    o.put("n", pairs.n());
+    o.put("dim", pairs.dim());
+    o.put("nfe", pairs.nfe());
+    o.put("solver", m.resolved().get("sampling") instanceof Map<?, ?> s ? s.get("solver") : null);
+    o.put("steps", m.sampling().steps());
+    o.put("seed", m.samplingSeed());
+    o.put("run", dir.toAbsolutePath().toString());
+    o.put("x0", target.resolve(ReflowPairs.ENDPOINTS).toAbsolutePath().toString());
+    o.put("noise", target.resolve(ReflowPairs.NOISE).toAbsolutePath().toString());
+    o.put("seconds", seconds);
+    AtomicFiles.writeString(target.resolve("pairs.json"), JSON.writeValueAsString(o));
+    if (json) {
+      main.out.println(JSON.writeValueAsString(o));
+    } else {
+      o.forEach((k, v) -> main.out.printf("%-15s %s%n", k, v));
+      main.out.printf("train on them with: data: {name: npy, path: %s, noise: %s}, objective: reflow%n", o.get("x0"), o.get("noise"));
+    }
+    return 0;
+  }
+
+  /** Whether the run's network has weights (then a checkpoint is required). */
+  private static boolean trainable(Manifest m) {
+    try (Graph g = new Graph()) {
+      return m.network().build(new Backend(Ops.create(g), m.precision()), m.data().dim(), m.seed()).trainable();
+    }
+  }
+}
