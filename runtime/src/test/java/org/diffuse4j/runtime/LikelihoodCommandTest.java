@@ -103,4 +103,30 @@ class LikelihoodCommandTest {
     assertThat(c.code()).isEqualTo(2);
     assertThat(c.err()).contains("pass a run folder with a checkpoint");
   }
+
+  @Test
+  void sampleModeWritesTheSamplesAndTheirTrueLikelihood() throws Exception {
+    String manifest = TestRuns.manifest(tmp, GMM_VP).toString();
+    Path out = tmp.resolve("x.npy");
+    Map<String, Object> m = json(TestRuns.cli("likelihood", manifest, "--sample", "64", "--prior", "exact",
+        "--out", out.toString(), "--json"));
+    assertThat(m.get("mode")).isEqualTo("sampled");
+    assertThat(num(m, "mean_abs_diff_true")).isLessThan(1e-3);
+    assertThat(num(m, "nfe")).isEqualTo(256);
+    double[] x = org.diffuse4j.runtime.io.Npy.read(out).data();
+    assertThat(x).hasSize(128);
+    // the written rows are the ones scored: the mixture's density at them gives mean_nll_true
+    org.diffuse4j.api.analytic.GaussianMixture g = org.diffuse4j.api.analytic.GaussianMixture.standard2d();
+    double nll = 0;
+    for (int i = 0; i < 64; i++) {
+      nll -= g.logDensity(new double[] {x[2 * i], x[2 * i + 1]}) / 64;
+    }
+    assertThat(nll).isCloseTo(num(m, "mean_nll_true"), org.assertj.core.api.Assertions.within(1e-4));
+    Call c = TestRuns.cli("likelihood", manifest, "--sample", "8", "--data", out.toString());
+    assertThat(c.code()).isEqualTo(2);
+    assertThat(c.err()).contains("cannot be combined with --data");
+    c = TestRuns.cli("likelihood", manifest, "--out", out.toString());
+    assertThat(c.code()).isEqualTo(2);
+    assertThat(c.err()).contains("add --sample N");
+  }
 }

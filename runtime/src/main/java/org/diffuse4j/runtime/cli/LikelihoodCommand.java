@@ -14,6 +14,7 @@ import org.diffuse4j.api.analytic.GaussianMixture;
 import org.diffuse4j.api.plugin.Kind;
 import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.runtime.likelihood.Dequantisation;
+import org.diffuse4j.runtime.io.Npy;
 import org.diffuse4j.runtime.likelihood.Inputs;
 import org.diffuse4j.runtime.likelihood.LikelihoodEngine;
 import org.diffuse4j.runtime.likelihood.LikelihoodOptions;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code likelihood RUN_DIR_OR_MANIFEST}: log-likelihood of data under the probability-flow ODE (docs/likelihood.md). */
-@Command(name = "likelihood", description = "Negative log-likelihood of data under the probability-flow ODE.")
+@Command(name = "likelihood", mixinStandardHelpOptions = true, description = "Negative log-likelihood of data under the probability-flow ODE.")
 final class LikelihoodCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -42,6 +43,12 @@ final class LikelihoodCommand implements Callable<Integer> {
 
   @Option(names = "--n", paramLabel = "N", description = "rows drawn from the data set, or the first N of --data (default 1000 drawn / all of --data)")
   Integer n;
+
+  @Option(names = "--sample", paramLabel = "N", description = "instead of --data: draw N new samples and compute their log-likelihood in the same integration (noise to data)")
+  Integer sample;
+
+  @Option(names = "--out", paramLabel = "NPY", description = "with --sample: write the samples (N × dim) here")
+  Path out;
 
   @Option(names = "--divergence", paramLabel = "KIND", description = "exact (d gradients per evaluation) or hutchinson (default exact)")
   String divergence = "exact";
@@ -106,8 +113,17 @@ final class LikelihoodCommand implements Callable<Integer> {
     double[] times = Inputs.increasingTimes(main.registry(), grid, schedule, steps, lo, hi);
     Solver ode = main.registry().create(Kind.SOLVER, solver, "--solver");
     int dim = m.data().dim();
-    double[] x = Inputs.data(data, m, n == null ? 1000 : n, n == null ? 0 : n);
-    int rows = x.length / dim;
+    if (sample != null && (data != null || n != null || levels != null)) {
+      throw new OptionException("--sample draws new samples; it cannot be combined with --data, --n or --dequantise");
+    }
+    if (sample != null && sample < 1) {
+      throw new OptionException("--sample must be >= 1, got " + sample);
+    }
+    if (out != null && sample == null) {
+      throw new OptionException("--out writes the samples of --sample; add --sample N");
+    }
+    double[] x = sample != null ? null : Inputs.data(data, m, n == null ? 1000 : n, n == null ? 0 : n);
+    int rows = sample != null ? sample : x.length / dim;
     Dequantisation deq = levels == null ? null : new Dequantisation(levels, range[0], range[1]);
     if (deq != null) {
       x = deq.apply(x, rows, dim, s);
@@ -117,12 +133,22 @@ final class LikelihoodCommand implements Callable<Integer> {
     Likelihoods l;
     GaussianMixture mixture;
     try (LikelihoodEngine engine = new LikelihoodEngine(m, ode, solver, times, options, dim, Math.min(batch, rows), t.checkpoint())) {
-      l = engine.evaluate(x, rows);
+      if (sample != null) {
+        LikelihoodEngine.Sampled drawn = engine.sample(m.samplingSeed(), sample);
+        x = drawn.x();
+        l = drawn.likelihoods();
+      } else {
+        l = engine.evaluate(x, rows);
+      }
       mixture = engine.mixture();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
+    if (this.out != null) {
+      Npy.writeFloat32(this.out, x, rows, dim);
+    }
 
     Map<String, Object> out = new LinkedHashMap<>();
+    out.put("mode", sample != null ? "sampled" : "data");
     out.put("mean_nll", l.meanNll());
     if (mixture != null && deq == null) {
       double[] ours = l.perSample();

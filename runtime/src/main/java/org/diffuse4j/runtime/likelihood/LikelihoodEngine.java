@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.diffuse4j.api.CounterNoise;
+import org.diffuse4j.api.Denoiser;
 import org.diffuse4j.api.SamplingProblem;
 import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.Solver;
@@ -83,6 +84,45 @@ public final class LikelihoodEngine implements AutoCloseable {
     return model.mixture();
   }
 
+  /** New samples (row-major n × dim) and their log-likelihoods, from one integration. */
+  public record Sampled(double[] x, Likelihoods likelihoods) {}
+
+  /**
+   * Samples n rows and their log-likelihoods in one integration from noise to data: the augmented
+   * state [x, ℓ] starts at [σ(t_max)·ε, 0], with ε the sampler's initial noise of rows 0 … n−1
+   * ({@link CounterNoise} stream 0 of (seed, i), as {@code sample} draws it), and is integrated from
+   * t_max down to t_min. Then ℓ = −∫_{t_min}^{t_max} ∇·v dt, so log p(x) = log p_T(x_T) − ℓ.
+   */
+  public Sampled sample(long seed, int n) {
+    double[][] logp = new double[n][];
+    double[] samples = new double[n * dim];
+    int maxCalls = 0;
+    int w = dim + channels;
+    double sigmaT = schedule.sigma(times[times.length - 1]);
+    for (int first = 0; first < n; first += batch) {
+      int rows = Math.min(batch, n - first);
+      double[] eps = CounterNoise.gaussian(seed, first, batch, dim, 0);
+      double[] z0 = new double[batch * w];
+      for (int i = 0; i < batch; i++) {
+        for (int j = 0; j < dim; j++) {
+          z0[i * w + j] = sigmaT * eps[i * dim + j];
+        }
+      }
+      int[] calls = {0};
+      double[] z = integrate(z0, first, calls, false);
+      maxCalls = Math.max(maxCalls, calls[0]);
+      for (int i = 0; i < rows; i++) {
+        double prior = priorLogDensity(java.util.Arrays.copyOfRange(z0, i * w, i * w + dim));
+        System.arraycopy(z, i * w, samples, (first + i) * dim, dim);
+        logp[first + i] = new double[channels];
+        for (int k = 0; k < channels; k++) {
+          logp[first + i][k] = prior - z[i * w + dim + k];
+        }
+      }
+    }
+    return new Sampled(samples, new Likelihoods(logp, maxCalls * field.evaluationsPerCall()));
+  }
+
   /** Log-likelihoods of the n rows of {@code x} (row-major n × dim). */
   public Likelihoods evaluate(double[] x, int n) {
     double[][] logp = new double[n][];
@@ -95,7 +135,7 @@ public final class LikelihoodEngine implements AutoCloseable {
         System.arraycopy(x, (first + i) * dim, z0, i * w, dim);
       }
       int[] calls = {0};
-      double[] z = integrate(z0, first, calls);
+      double[] z = integrate(z0, first, calls, true);
       maxCalls = Math.max(maxCalls, calls[0]);
       for (int i = 0; i < rows; i++) {
         double prior = priorLogDensity(java.util.Arrays.copyOfRange(z, i * w, i * w + dim));
@@ -108,20 +148,34 @@ public final class LikelihoodEngine implements AutoCloseable {
     return new Likelihoods(logp, maxCalls * field.evaluationsPerCall());
   }
 
-  /** One batch: the augmented state at t_max, row-major batch × (dim + channels). */
-  private double[] integrate(double[] z0, long first, int[] calls) {
+  /**
+   * One batch of the augmented state, row-major batch × (dim + channels): carried from t_min to
+   * t_max ({@code towardsNoise}, through {@link Inversion}) or from t_max down to t_min.
+   */
+  private double[] integrate(double[] z0, long first, int[] calls, boolean towardsNoise) {
     Map<Tensor, org.tensorflow.Tensor> feeds = new LinkedHashMap<>();
     try (EagerSession es = EagerSession.create()) {
       for (int k = 0; k < probes.size(); k++) {
         feeds.put(probes.get(k), Feeds.tensor(model.backend().precision(), probe(first, k), batch, dim));
       }
       Backend eager = FedDenoiser.eager(es, model.backend().precision());
-      SamplingProblem problem = Inversion.problem(field.on(eager, session, feeds, calls), schedule, times,
-          eager.constant(z0, batch, dim + channels), Inversion.NO_NOISE);
+      Denoiser f = field.on(eager, session, feeds, calls);
+      Tensor start = eager.constant(z0, batch, dim + channels);
+      SamplingProblem problem = towardsNoise
+          ? Inversion.problem(f, schedule, times, start, Inversion.NO_NOISE)
+          : new SamplingProblem(f, schedule, reversed(times), start, Inversion.NO_NOISE);
       return FedDenoiser.values(solver.solve(problem).x());
     } finally {
       feeds.values().forEach(org.tensorflow.Tensor::close);
     }
+  }
+
+  private static double[] reversed(double[] t) {
+    double[] r = new double[t.length];
+    for (int i = 0; i < t.length; i++) {
+      r[i] = t[t.length - 1 - i];
+    }
+    return r;
   }
 
   /** Probe k of rows first … first + batch − 1: Gaussian, or its sign (Rademacher). */
