@@ -24,17 +24,7 @@ manifest_of() { case "$1" in flow) echo flow ;; *) echo ddpm ;; esac; }
 extra_of() { case "$1" in ddpm-t0.99) echo "sampling.grid={name: uniform, t_max: 0.99}" ;; *) echo "sampling.grid=uniform" ;; esac; }
 cd "$root"
 
-# Build the runtime once (serialised with other builds of it), then run from a private copy of the
-# classes so that a concurrent rebuild cannot change the code under a running sweep.
-classes="$runs/classes"
-if [[ ! -d "$classes" ]]; then
-  flock /tmp/runtime.lock mvn -B -q -o -pl runtime install -DskipTests
-  mkdir -p "$runs"
-  mvn -q -o -pl runtime dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$runs/classpath.txt"
-  cp -r runtime/target/classes "$classes"
-fi
-cp="$classes:$(cat "$runs/classpath.txt")"
-d4j() { java -Djava.awt.headless=true -cp "$cp" org.diffuse4j.runtime.cli.Main "$@"; }
+source bench/private-classpath.sh "$runs"
 
 steps_of() { grep -m1 -E '^  steps:' "examples/manifests/checkerboard-$1.yaml" | awk '{print $2}'; }
 

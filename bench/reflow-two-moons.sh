@@ -16,24 +16,7 @@ runs="${2:-$root/runs/reflow-two-moons}"
 pairs="${PAIRS:-20000}"
 cd "$root"
 
-# Build the runtime once (serialised with other builds of it), then run from a private copy of the
-# classes and of the project's own jars, so that a concurrent rebuild or `mvn install` cannot change
-# the code under a running study.
-classes="$runs/classes"
-if [[ ! -d "$classes" ]]; then
-  flock /tmp/runtime.lock mvn -B -q -o -pl runtime -am install -DskipTests
-  mkdir -p "$runs/jars"
-  mvn -B -q -o -pl runtime dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$runs/classpath.txt"
-  tr ':' '\n' <"$runs/classpath.txt" | while read -r jar; do
-    case "$jar" in
-      */org/diffuse4j/*) cp "$jar" "$runs/jars/" && echo "$runs/jars/$(basename "$jar")" ;;
-      *) echo "$jar" ;;
-    esac
-  done | paste -sd: >"$runs/classpath.private"
-  cp -r runtime/target/classes "$classes"
-fi
-cp="$classes:$(cat "$runs/classpath.private")"
-d4j() { TF_CPP_MIN_LOG_LEVEL=2 java -Djava.awt.headless=true -cp "$cp" org.diffuse4j.runtime.cli.Main "$@"; }
+source bench/private-classpath.sh "$runs"
 started=$(date +%s)
 wall() { echo "  $(( $(date +%s) - started )) s wall so far"; }
 

@@ -1,0 +1,19 @@
+# Sourced by the bench scripts, from the project root: `source bench/private-classpath.sh RUNS_DIR`.
+# Builds the runtime once (serialised with other builds through /tmp/runtime.lock), then copies its
+# classes and the project's own jars into RUNS_DIR, so that a concurrent rebuild or `mvn install`
+# cannot change the code under a running study. Defines $cp (the class path) and d4j (the CLI).
+private_runs="$1"
+if [[ ! -d "$private_runs/classes" ]]; then
+  flock /tmp/runtime.lock mvn -B -q -pl runtime -am install -DskipTests
+  mkdir -p "$private_runs/jars"
+  mvn -B -q -pl runtime dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$private_runs/classpath.txt"
+  tr ':' '\n' <"$private_runs/classpath.txt" | while read -r jar; do
+    case "$jar" in
+      */org/diffuse4j/*) cp "$jar" "$private_runs/jars/" && echo "$private_runs/jars/$(basename "$jar")" ;;
+      *) echo "$jar" ;;
+    esac
+  done | paste -sd: >"$private_runs/classpath.private"
+  cp -r runtime/target/classes "$private_runs/classes"
+fi
+cp="$private_runs/classes:$(cat "$private_runs/classpath.private")"
+d4j() { TF_CPP_MIN_LOG_LEVEL=2 java -Djava.awt.headless=true -cp "$cp" org.diffuse4j.runtime.cli.Main "$@"; }
