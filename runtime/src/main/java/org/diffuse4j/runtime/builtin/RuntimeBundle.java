@@ -51,7 +51,7 @@ public final class RuntimeBundle implements PluginBundle {
     out.add(PluginProvider.of(
         new PluginInfo(DATA, "fashion-mnist", "Fashion-MNIST training images (28×28, 10 classes) from Debian's dataset-fashion-mnist",
             "Xiao et al. 2017"),
-        FashionMnistOptions.class, o -> fashionMnist(o.path())));
+        FashionMnistOptions.class, o -> o.split() == FashionMnistOptions.Split.TEST ? fashionMnist(o.path()).testSplit() : fashionMnist(o.path())));
     out.add(PluginProvider.of(
         new PluginInfo(DATA, "gmm", "samples of a Gaussian mixture (pairs with the gmm network)", "closed form"),
         GmmOptions.class, (o, c) -> LabelledSets.mixture(o.mixture("data"))));

@@ -36,12 +36,20 @@ public final class FashionMnist implements DataSet {
   private final byte[] trainLabels;
   private final byte[] testPixels;
   private final byte[] testLabels;
+  /** Whether {@link #sample} draws from the training split (else the test split). */
+  private final boolean train;
 
-  private FashionMnist(byte[] trainPixels, byte[] trainLabels, byte[] testPixels, byte[] testLabels) {
+  private FashionMnist(byte[] trainPixels, byte[] trainLabels, byte[] testPixels, byte[] testLabels, boolean train) {
     this.trainPixels = trainPixels;
     this.trainLabels = trainLabels;
     this.testPixels = testPixels;
     this.testLabels = testLabels;
+    this.train = train;
+  }
+
+  /** The same files, with {@link #sample} and {@link #labels(long, long, int)} drawing from the test split. */
+  public FashionMnist testSplit() {
+    return new FashionMnist(trainPixels, trainLabels, testPixels, testLabels, false);
   }
 
   /** Loads from Debian's location, {@link #DEFAULT_DIR}. */
@@ -63,7 +71,7 @@ public final class FashionMnist implements DataSet {
     if (trainX.length != trainY.length * PIXELS || testX.length != testY.length * PIXELS) {
       throw new IllegalStateException("Fashion-MNIST files in " + dir + " disagree: image and label counts differ");
     }
-    return new FashionMnist(trainX, trainY, testX, testY);
+    return new FashionMnist(trainX, trainY, testX, testY, true);
   }
 
   private static byte[] read(Path dir, String name, int rank) {
@@ -127,9 +135,9 @@ public final class FashionMnist implements DataSet {
     }
   }
 
-  /** The training image index of row {@code row} of the stream with this seed. */
-  public int trainingIndex(long seed, long row) {
-    int n = count(true);
+  /** The image index (in the split {@link #sample} draws from) of row {@code row} of the stream with this seed. */
+  public int index(long seed, long row) {
+    int n = count(train);
     return Math.min(n - 1, (int) (CounterNoise.uniform(seed, row, STREAM, 0) * n));
   }
 
@@ -138,17 +146,16 @@ public final class FashionMnist implements DataSet {
     return PIXELS;
   }
 
-  /** Training rows [first, first + n) of the stream with this seed, n×784 in [−1, 1]. */
+  /** Rows [first, first + n) of the stream with this seed (training split unless {@link #testSplit}), n×784 in [−1, 1]. */
   @Override
   public double[] sample(long seed, long first, int n) {
     double[] out = new double[n * PIXELS];
     for (int i = 0; i < n; i++) {
-      copyImage(true, trainingIndex(seed, first + i), out, i * PIXELS);
+      copyImage(train, index(seed, first + i), out, i * PIXELS);
     }
     return out;
   }
 
-  /** Labels of the rows {@link #sample} returns for the same arguments. */
   /** Ten clothing classes, see {@link #CLASS_NAMES}. */
   @Override
   public int classes() {
@@ -159,7 +166,7 @@ public final class FashionMnist implements DataSet {
   public int[] labels(long seed, long first, int n) {
     int[] out = new int[n];
     for (int i = 0; i < n; i++) {
-      out[i] = label(true, trainingIndex(seed, first + i));
+      out[i] = label(train, index(seed, first + i));
     }
     return out;
   }

@@ -88,6 +88,22 @@ class FashionMnistTest {
   }
 
   @Test
+  void theTestSplitDrawsTestImagesWithTheirLabels() {
+    FashionMnist test = data.testSplit();
+    double[] a = test.sample(7, 0, 5);
+    int[] labels = test.labels(7, 0, 5);
+    double[] image = new double[784];
+    for (int i = 0; i < 5; i++) {
+      int index = test.index(7, i);
+      assertThat(index).isBetween(0, 9999);
+      test.copyImage(false, index, image, 0);
+      assertThat(java.util.Arrays.copyOfRange(a, i * 784, (i + 1) * 784)).containsExactly(image);
+      assertThat(labels[i]).isEqualTo(test.label(false, index));
+    }
+    assertThat(a).isNotEqualTo(data.sample(7, 0, 5));
+  }
+
+  @Test
   void samplingIsAPureFunctionOfSeedAndRow() {
     double[] a = data.sample(7, 100, 6);
     double[] b = data.sample(7, 103, 3);
@@ -97,7 +113,7 @@ class FashionMnistTest {
     int[] labels = data.labels(7, 100, 6);
     double[] image = new double[784];
     for (int i = 0; i < 6; i++) {
-      int index = data.trainingIndex(7, 100 + i);
+      int index = data.index(7, 100 + i);
       data.copyImage(true, index, image, 0);
       assertThat(java.util.Arrays.copyOfRange(a, i * 784, (i + 1) * 784)).containsExactly(image);
       assertThat(labels[i]).isEqualTo(data.label(true, index));
