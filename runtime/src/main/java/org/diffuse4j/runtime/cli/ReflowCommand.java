@@ -2,7 +2,6 @@ package org.diffuse4j.runtime.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,17 +52,7 @@ final class ReflowCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path manifestFile = dir.resolve("manifest.yaml");
-    if (!Files.isRegularFile(manifestFile)) {
-      throw new OptionException("'" + dir + "' is not a run folder: no manifest.yaml in it (run 'diffuse4j run MANIFEST' first)");
-    }
-    Map<String, Object> tree = ManifestLoader.read(manifestFile);
-    for (String s : overrides) {
-      if (!s.startsWith("sampling.") && !s.startsWith("guidance")) {
-        throw new OptionException("reflow only changes sampling and guidance settings, not '" + s + "'");
-      }
-      ManifestLoader.override(tree, s);
-    }
+    Map<String, Object> tree = RunFolder.samplingTree(dir, overrides, "reflow");
     if (n != null) {
       if (n < 1) {
         throw new OptionException("--n must be >= 1, got " + n);

@@ -1,12 +1,10 @@
 package org.diffuse4j.runtime.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.runtime.manifest.Manifest;
 import org.diffuse4j.runtime.manifest.ManifestLoader;
 import org.diffuse4j.runtime.run.Experiment;
@@ -35,17 +33,7 @@ final class SampleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path manifestFile = dir.resolve("manifest.yaml");
-    if (!Files.isRegularFile(manifestFile)) {
-      throw new OptionException("'" + dir + "' is not a run folder: no manifest.yaml in it (run 'diffuse4j run MANIFEST' first)");
-    }
-    Map<String, Object> tree = ManifestLoader.read(manifestFile);
-    for (String s : overrides) {
-      if (!s.startsWith("sampling.") && !s.startsWith("guidance")) {
-        throw new OptionException("sample only changes sampling and guidance settings, not '" + s + "'; use 'run' to retrain");
-      }
-      ManifestLoader.override(tree, s);
-    }
+    Map<String, Object> tree = RunFolder.samplingTree(dir, overrides, "sample");
     if (init != null) {
       ManifestLoader.override(tree, "sampling.init=" + init);
     }
