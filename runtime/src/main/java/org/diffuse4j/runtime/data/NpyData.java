@@ -21,6 +21,12 @@ public final class NpyData {
 
   /** As {@link #load(String, String)}, plus the paired noise rows of {@code noisePath} unless "none". */
   public static ArrayData load(String path, String labelsPath, String noisePath) {
+    boolean pairs = !noisePath.equals("none");
+    if (pairs && !Files.isRegularFile(Path.of(path))) {
+      throw new OptionException("data.path: file not found: " + Path.of(path).toAbsolutePath() + "; this data set is "
+          + "reflow pairs (data.noise is set): write them first with './diffuse4j reflow RUN_DIR --out DIR' "
+          + "(x0.npy and noise.npy), or set data.path and data.noise to existing pairs");
+    }
     Npy.Array a = read(path, "data.path");
     int[] s = a.shape();
     if (s.length != 2 || s[0] == 0 || s[1] == 0) {
@@ -43,7 +49,7 @@ public final class NpyData {
         labels[i] = (int) v;
       }
     }
-    double[] noise = noisePath.equals("none") ? null : noise(noisePath, path, s);
+    double[] noise = pairs ? noise(noisePath, path, s) : null;
     return new ArrayData(a.data(), s[1], labels, noise, path);
   }
 

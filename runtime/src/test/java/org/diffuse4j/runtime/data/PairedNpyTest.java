@@ -48,6 +48,8 @@ class PairedNpyTest {
     Path missing = tmp.resolve("nowhere.npy");
     assertThatThrownBy(() -> NpyData.load(x.toString(), "none", missing.toString())).isInstanceOf(OptionException.class)
         .hasMessageContaining("data.noise").hasMessageContaining("nowhere.npy").hasMessageContaining("set data.noise");
+    assertThatThrownBy(() -> NpyData.load(missing.toString(), "none", x.toString())).isInstanceOf(OptionException.class)
+        .hasMessageContaining("data.path").hasMessageContaining("nowhere.npy").hasMessageContaining("./diffuse4j reflow RUN_DIR");
     Path fewer = write("fewer.npy", new double[10], 5, 2);
     assertThatThrownBy(() -> NpyData.load(x.toString(), "none", fewer.toString())).isInstanceOf(OptionException.class)
         .hasMessageContaining("data.noise").hasMessageContaining("fewer.npy").hasMessageContaining("[5, 2]")
