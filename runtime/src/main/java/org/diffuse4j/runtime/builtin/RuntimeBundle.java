@@ -45,7 +45,7 @@ public final class RuntimeBundle implements PluginBundle {
         UNetOptions.class, o -> (NetworkFactory) (backend, dim, seed, weights) -> UNet.forFlatImages(backend, dim, o, seed, weights)));
     out.add(PluginProvider.of(
         new PluginInfo(NETWORK, "checkpoint", "the network of a trained run folder with its weights fixed "
-            + "(for autoguidance.weak_model, classifier.classifier)", "-"),
+            + "(e.g. autoguidance.weak_model)", "-"),
         CheckpointOptions.class,
         (o, c) -> TrainedNetwork.load(java.nio.file.Path.of(o.run()), o.use_ema(), c, "checkpoint")));
     out.add(PluginProvider.of(

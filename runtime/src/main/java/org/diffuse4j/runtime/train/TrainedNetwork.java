@@ -33,8 +33,8 @@ import org.tensorflow.op.core.Variable;
 
 /**
  * The network of a finished run folder with its trained weights fixed (EMA weights when the
- * checkpoint has them): what {@code autoguidance.weak_model} and {@code classifier.classifier}
- * name as {@code {name: checkpoint, run: DIR}}. The weights are read once, then added as graph
+ * checkpoint has them): what {@code autoguidance.weak_model} names as
+ * {@code {name: checkpoint, run: DIR}}. The weights are read once, then added as graph
  * constants to each graph that calls the network, so they are not part of that graph's checkpoint.
  */
 public final class TrainedNetwork implements Network {
