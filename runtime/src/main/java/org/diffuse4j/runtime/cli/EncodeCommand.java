@@ -1,17 +1,12 @@
 package org.diffuse4j.runtime.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.plugin.Kind;
-import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.api.tensor.Precision;
 import org.diffuse4j.runtime.io.Npy;
 import org.diffuse4j.runtime.likelihood.Encoder;
@@ -19,22 +14,16 @@ import org.diffuse4j.runtime.likelihood.Inputs;
 import org.diffuse4j.runtime.likelihood.RoundTrip;
 import org.diffuse4j.runtime.manifest.Manifest;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code encode RUN_DIR_OR_MANIFEST --data x.npy --out z.npy}: deterministic ODE inversion x0 → x_T and its round-trip error. */
 @Command(name = "encode", mixinStandardHelpOptions = true, description = "Encode data to noise by running the probability-flow ODE forward; reports the round-trip error.")
 final class EncodeCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   @ParentCommand Main main;
 
-  @Parameters(index = "0", paramLabel = "RUN_DIR_OR_MANIFEST", description = "a run folder (uses its checkpoint) or a manifest ('network: gmm' needs no training)")
-  Path target;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a manifest value, e.g. precision=float64")
-  List<String> overrides = new ArrayList<>();
+  @Mixin OdeOptions ode;
 
   @Option(names = "--data", required = true, paramLabel = "NPY", description = "rows to encode (n × dim)")
   Path data;
@@ -48,42 +37,22 @@ final class EncodeCommand implements Callable<Integer> {
   @Option(names = "--steps", paramLabel = "N", description = "solver steps (default the manifest's sampling.steps)")
   Integer steps;
 
-  @Option(names = "--grid", paramLabel = "NAME", description = "grid plugin placing the steps between t_min and t_max (default uniform)")
-  String grid = "uniform";
-
-  @Option(names = "--t-min", paramLabel = "T", description = "time at which the data is read (default the schedule's t_min)")
-  Double tMin;
-
-  @Option(names = "--t-max", paramLabel = "T", description = "time of the latents (default the schedule's t_max)")
-  Double tMax;
-
-  @Option(names = "--batch", paramLabel = "B", description = "rows per integration (default 500)")
-  int batch = 500;
-
-  @Option(names = "--json", description = "print JSON")
-  boolean json;
-
   @Override
   public Integer call() throws Exception {
-    if (batch < 1) {
-      throw new OptionException("--batch must be >= 1, got " + batch);
-    }
-    Inputs.Target t = Inputs.target(target, overrides, main.registry());
+    Inputs.Target t = ode.target(main.registry());
     Manifest m = t.manifest();
     Schedule schedule = m.schedule();
     int n = steps != null ? steps : m.sampling().steps();
-    double lo = tMin != null ? tMin : schedule.tMin();
-    double hi = tMax != null ? tMax : schedule.tMax();
-    double[] times = Inputs.increasingTimes(main.registry(), grid, schedule, n, lo, hi);
+    OdeOptions.Range range = ode.range(main.registry(), schedule, n, schedule.tMin());
     String name = solver != null ? solver : specName(m.sampling().solver());
-    Solver ode = solver != null ? main.registry().create(Kind.SOLVER, solver, "--solver") : m.solver();
+    Solver method = solver != null ? main.registry().create(Kind.SOLVER, solver, "--solver") : m.solver();
     int dim = m.data().dim();
     double[] x = Inputs.data(data, m, 0, 0);
     int rows = x.length / dim;
 
     long t0 = System.nanoTime();
     RoundTrip r;
-    try (Encoder e = new Encoder(m, ode, name, times, dim, Math.min(batch, rows), t.checkpoint())) {
+    try (Encoder e = new Encoder(m, method, name, range.times(), dim, Math.min(ode.batch, rows), t.checkpoint())) {
       r = e.roundTrip(x, rows);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -101,16 +70,12 @@ final class EncodeCommand implements Callable<Integer> {
     o.put("nfe", r.nfe());
     o.put("solver", name);
     o.put("steps", n);
-    o.put("grid", grid);
-    o.put("t_min", lo);
-    o.put("t_max", hi);
+    o.put("grid", ode.grid);
+    o.put("t_min", range.tMin());
+    o.put("t_max", range.tMax());
     o.put("out", out.toAbsolutePath().toString());
     o.put("seconds", seconds);
-    if (json) {
-      main.out.println(JSON.writeValueAsString(o));
-    } else {
-      o.forEach((k, v) -> main.out.printf("%-10s %s%n", k, v));
-    }
+    ode.print(main.out, o, 10);
     return 0;
   }
 

@@ -1,11 +1,7 @@
 package org.diffuse4j.runtime.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.diffuse4j.api.Schedule;
@@ -21,22 +17,16 @@ import org.diffuse4j.runtime.likelihood.LikelihoodOptions;
 import org.diffuse4j.runtime.likelihood.Likelihoods;
 import org.diffuse4j.runtime.manifest.Manifest;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code likelihood RUN_DIR_OR_MANIFEST}: log-likelihood of data under the probability-flow ODE (docs/likelihood.md). */
 @Command(name = "likelihood", mixinStandardHelpOptions = true, description = "Negative log-likelihood of data under the probability-flow ODE.")
 final class LikelihoodCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   @ParentCommand Main main;
 
-  @Parameters(index = "0", paramLabel = "RUN_DIR_OR_MANIFEST", description = "a run folder (uses its checkpoint) or a manifest ('network: gmm' needs no training)")
-  Path target;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a manifest value, e.g. precision=float64")
-  List<String> overrides = new ArrayList<>();
+  @Mixin OdeOptions ode;
 
   @Option(names = "--data", paramLabel = "NPY", description = "rows to evaluate (n × dim); default: --n draws of the manifest's data set")
   Path data;
@@ -68,18 +58,6 @@ final class LikelihoodCommand implements Callable<Integer> {
   @Option(names = "--steps", paramLabel = "N", description = "solver steps (default 64)")
   int steps = 64;
 
-  @Option(names = "--grid", paramLabel = "NAME", description = "grid plugin placing the steps between t_min and t_max (default uniform)")
-  String grid = "uniform";
-
-  @Option(names = "--t-min", paramLabel = "T", description = "start time: the data is read as x at t_min (default 1e-5)")
-  Double tMin;
-
-  @Option(names = "--t-max", paramLabel = "T", description = "end time where the prior is evaluated (default the schedule's t_max)")
-  Double tMax;
-
-  @Option(names = "--batch", paramLabel = "B", description = "rows per integration (results do not depend on it; default 500)")
-  int batch = 500;
-
   @Option(names = "--dequantise", paramLabel = "LEVELS", description = "uniformly dequantise discrete data with this many levels (256 for 8-bit images) and report bits_per_dim")
   Integer levels;
 
@@ -89,29 +67,21 @@ final class LikelihoodCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "S", description = "seed of the probes and the dequantisation noise (default the manifest's)")
   Long seed;
 
-  @Option(names = "--json", description = "print JSON")
-  boolean json;
-
   @Override
   public Integer call() throws Exception {
     LikelihoodOptions.Divergence div = LikelihoodOptions.parse(LikelihoodOptions.Divergence.class, divergence, "--divergence");
     LikelihoodOptions.Probe kind = LikelihoodOptions.parse(LikelihoodOptions.Probe.class, probe, "--probe");
     LikelihoodOptions.Prior pr = LikelihoodOptions.parse(LikelihoodOptions.Prior.class, prior, "--prior");
-    if (batch < 1) {
-      throw new OptionException("--batch must be >= 1, got " + batch);
-    }
     if (range.length != 2) {
       throw new OptionException("--data-range needs two values LO,HI, got " + range.length);
     }
-    Inputs.Target t = Inputs.target(target, overrides, main.registry());
+    Inputs.Target t = ode.target(main.registry());
     Manifest m = t.manifest();
     long s = seed != null ? seed : m.seed();
     LikelihoodOptions options = new LikelihoodOptions(div, kind, div == LikelihoodOptions.Divergence.EXACT ? 1 : probes, pr, s);
     Schedule schedule = m.schedule();
-    double lo = tMin != null ? tMin : Inputs.defaultTMin(schedule);
-    double hi = tMax != null ? tMax : schedule.tMax();
-    double[] times = Inputs.increasingTimes(main.registry(), grid, schedule, steps, lo, hi);
-    Solver ode = main.registry().create(Kind.SOLVER, solver, "--solver");
+    OdeOptions.Range span = ode.range(main.registry(), schedule, steps, Inputs.defaultTMin(schedule));
+    Solver method = main.registry().create(Kind.SOLVER, solver, "--solver");
     int dim = m.data().dim();
     if (sample != null && (data != null || n != null || levels != null)) {
       throw new OptionException("--sample draws new samples; it cannot be combined with --data, --n or --dequantise");
@@ -132,7 +102,7 @@ final class LikelihoodCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Likelihoods l;
     GaussianMixture mixture;
-    try (LikelihoodEngine engine = new LikelihoodEngine(m, ode, solver, times, options, dim, Math.min(batch, rows), t.checkpoint())) {
+    try (LikelihoodEngine engine = new LikelihoodEngine(m, method, solver, span.times(), options, dim, Math.min(ode.batch, rows), t.checkpoint())) {
       if (sample != null) {
         LikelihoodEngine.Sampled drawn = engine.sample(m.samplingSeed(), sample);
         x = drawn.x();
@@ -181,15 +151,11 @@ final class LikelihoodCommand implements Callable<Integer> {
     out.put("prior", pr.name().toLowerCase());
     out.put("solver", solver);
     out.put("steps", steps);
-    out.put("grid", grid);
-    out.put("t_min", lo);
-    out.put("t_max", hi);
+    out.put("grid", ode.grid);
+    out.put("t_min", span.tMin());
+    out.put("t_max", span.tMax());
     out.put("seconds", seconds);
-    if (json) {
-      main.out.println(JSON.writeValueAsString(out));
-    } else {
-      out.forEach((k, v) -> main.out.printf("%-24s %s%n", k, v));
-    }
+    ode.print(main.out, out, 24);
     return 0;
   }
 
