@@ -52,7 +52,7 @@ final class EncodeCommand implements Callable<Integer> {
 
     long t0 = System.nanoTime();
     RoundTrip r;
-    try (Encoder e = new Encoder(m, method, name, range.times(), dim, Math.min(ode.batch, rows), t.checkpoint())) {
+    try (Encoder e = new Encoder(m, method, name, range.times(), dim, ode.batch, t.checkpoint())) {
       r = e.roundTrip(x, rows);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;

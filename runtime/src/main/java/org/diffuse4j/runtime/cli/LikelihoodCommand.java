@@ -102,7 +102,7 @@ final class LikelihoodCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Likelihoods l;
     GaussianMixture mixture;
-    try (LikelihoodEngine engine = new LikelihoodEngine(m, method, solver, span.times(), options, dim, Math.min(ode.batch, rows), t.checkpoint())) {
+    try (LikelihoodEngine engine = new LikelihoodEngine(m, method, solver, span.times(), options, dim, ode.batch, t.checkpoint())) {
       if (sample != null) {
         LikelihoodEngine.Sampled drawn = engine.sample(m.samplingSeed(), sample);
         x = drawn.x();

@@ -130,7 +130,7 @@ public final class ClassifierCache {
         data.copyImage(false, i, testX, i * FashionClassifier.PIXELS);
       }
       int[] testY = java.util.Arrays.copyOf(data.labels(false), nTest);
-      FashionClassifier.Output out = net.predict(testX, nTest, 500);
+      FashionClassifier.Output out = net.predict(testX, nTest, FashionClassifier.CHUNK);
       double acc = FashionClassifier.accuracy(out.classes(), testY);
       Frechet.Stats stats = Frechet.stats(out.features(), nTest, FashionClassifier.FEATURES);
       log.printf("classifier: test accuracy %.4f on %d test images, trained in %.1f s%n", acc, nTest, seconds);

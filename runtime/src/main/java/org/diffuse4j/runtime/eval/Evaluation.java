@@ -96,7 +96,7 @@ public final class Evaluation {
       }
       d.copyImage(true, j, x, i * FashionMnist.PIXELS);
     }
-    FashionClassifier.Output o = clf.net().predict(x, n, 500);
+    FashionClassifier.Output o = clf.net().predict(x, n, FashionClassifier.CHUNK);
     return Frechet.distance(Frechet.stats(o.features(), n, FashionClassifier.FEATURES), clf.testStats());
   }
 
@@ -152,7 +152,7 @@ public final class Evaluation {
     FashionMnist[] loaded = new FashionMnist[1];
     Supplier<FashionMnist> once = () -> loaded[0] != null ? loaded[0] : (loaded[0] = data.get());
     try (ClassifierCache.Loaded clf = ClassifierCache.loadOrTrain(cacheRoot, once, spec, log)) {
-      FashionClassifier.Output o = clf.net().predict(x, n, 500);
+      FashionClassifier.Output o = clf.net().predict(x, n, FashionClassifier.CHUNK);
       Frechet.Stats stats = Frechet.stats(o.features(), n, FashionClassifier.FEATURES);
       double fd = Frechet.distance(stats, clf.testStats());
       out.put("class_accuracy", requested == null ? null : FashionClassifier.accuracy(o.classes(), requested));

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.diffuse4j.runtime.sample.Chunks;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -31,6 +32,8 @@ public final class FashionClassifier implements AutoCloseable {
   public static final int CLASSES = 10;
   /** Values per image. */
   public static final int PIXELS = 28 * 28;
+  /** Images per classifier call of {@code evaluate} and of the cached test statistics. */
+  public static final int CHUNK = 500;
   private static final double BETA1 = 0.9;
   private static final double BETA2 = 0.999;
 
@@ -125,18 +128,24 @@ public final class FashionClassifier implements AutoCloseable {
   /** Predicted classes and features of n images. */
   public record Output(int[] classes, double[] features) {}
 
-  /** Classes (argmax of the logits) and the n×128 features of n images, run in batches of {@code batch}. */
-  public Output predict(double[] images, int n, int batch) {
+  /**
+   * Classes (argmax of the logits) and the n×128 features of n images, run in index-aligned
+   * {@link Chunks} of {@code chunk} rows (the last padded with blank rows): for one chunk size, CPU and
+   * build an image's outputs are bitwise the same whatever n is, and the images of a range that starts
+   * at a multiple of the chunk size get the same bits as in a larger call; another chunk size changes
+   * the features by float rounding.
+   */
+  public Output predict(double[] images, int n, int chunk) {
+    Chunks chunks = new Chunks(chunk);
     int[] classes = new int[n];
     double[] feats = new double[n * FEATURES];
-    for (int start = 0; start < n; start += batch) {
-      int b = Math.min(batch, n - start);
-      double[] chunk = new double[b * PIXELS];
-      System.arraycopy(images, start * PIXELS, chunk, 0, b * PIXELS);
-      try (TFloat32 xt = floats(chunk, b, PIXELS); Result r = session.runner().feed(x, xt).fetch(logits).fetch(features).run()) {
-        float[] lg = new float[b * CLASSES];
+    for (int start = 0; start < n; start += chunk) {
+      int b = chunks.rows(start, n);
+      try (TFloat32 xt = floats(chunks.padded(images, PIXELS, start, n), chunk, PIXELS);
+          Result r = session.runner().feed(x, xt).fetch(logits).fetch(features).run()) {
+        float[] lg = new float[chunk * CLASSES];
         ((TFloat32) r.get(0)).copyTo(DataBuffers.of(lg, false, false));
-        float[] f = new float[b * FEATURES];
+        float[] f = new float[chunk * FEATURES];
         ((TFloat32) r.get(1)).copyTo(DataBuffers.of(f, false, false));
         for (int i = 0; i < b; i++) {
           int best = 0;
@@ -147,7 +156,7 @@ public final class FashionClassifier implements AutoCloseable {
           }
           classes[start + i] = best;
         }
-        for (int i = 0; i < f.length; i++) {
+        for (int i = 0; i < b * FEATURES; i++) {
           feats[start * FEATURES + i] = f[i];
         }
       }

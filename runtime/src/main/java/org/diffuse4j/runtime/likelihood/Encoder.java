@@ -9,6 +9,7 @@ import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.tensor.Backend;
 import org.diffuse4j.api.tensor.Tensor;
 import org.diffuse4j.runtime.manifest.Manifest;
+import org.diffuse4j.runtime.sample.Chunks;
 import org.diffuse4j.runtime.train.Checkpoint;
 import org.tensorflow.EagerSession;
 import org.tensorflow.Session;
@@ -19,7 +20,9 @@ import org.tensorflow.Session;
  * run forward through {@link Inversion}, then back down over the same grid (the model is one graph
  * called from an eager solver loop, as in {@link LikelihoodEngine}), and reports how well
  * the round trip reconstructs x0. The error is the solver's discretisation error, which shrinks as
- * the steps grow (the exact flow map is invertible: Φ_{T→t}∘Φ_{t→T} = id).
+ * the steps grow (the exact flow map is invertible: Φ_{T→t}∘Φ_{t→T} = id). Rows are integrated in
+ * index-aligned {@link Chunks} of B, as in {@link LikelihoodEngine}: bitwise the same for one B, CPU
+ * and build whatever n is ({@link #roundTripRows}); another B changes the latents by float rounding.
  */
 public final class Encoder implements AutoCloseable {
   private final Schedule schedule;
@@ -28,6 +31,7 @@ public final class Encoder implements AutoCloseable {
   private final double[] down;
   private final int dim;
   private final int batch;
+  private final Chunks chunks;
   private final ModelGraph model;
   private final Session session;
   private final FedDenoiser field;
@@ -47,6 +51,7 @@ public final class Encoder implements AutoCloseable {
     }
     this.dim = dim;
     this.batch = batch;
+    this.chunks = new Chunks(batch);
     this.model = new ModelGraph(m, dim);
     try {
       field = new FedDenoiser(model.backend(), model.denoiser(), batch, dim);
@@ -57,15 +62,22 @@ public final class Encoder implements AutoCloseable {
     }
   }
 
-  /** Encodes n rows (row-major n × dim) and decodes them again. */
+  /** Encodes n rows (row-major n × dim) and decodes them again: rows 0 … n−1 of {@link #roundTripRows}. */
   public RoundTrip roundTrip(double[] x, int n) {
+    return roundTripRows(x, 0, n);
+  }
+
+  /**
+   * Encodes and decodes global rows [firstRow, firstRow + n) ({@code firstRow} a multiple of B),
+   * whose values {@code x} holds (row-major n × dim); the last chunk is padded with zero rows.
+   */
+  public RoundTrip roundTripRows(double[] x, long firstRow, int n) {
+    chunks.chunkAt(firstRow);
     double[] z = new double[n * dim];
     double[] rec = new double[n * dim];
     int maxCalls = 0;
-    for (int first = 0; first < n; first += batch) {
-      int rows = Math.min(batch, n - first);
-      double[] in = new double[batch * dim];
-      System.arraycopy(x, first * dim, in, 0, rows * dim);
+    for (int start = 0; start < n; start += batch) {
+      double[] in = chunks.padded(x, dim, start, n);
       int[] calls = {0};
       try (EagerSession es = EagerSession.create()) {
         Backend eager = FedDenoiser.eager(es, model.backend().precision());
@@ -73,8 +85,8 @@ public final class Encoder implements AutoCloseable {
         Tensor latent = solver.solve(Inversion.problem(d, schedule, up, eager.constant(in, batch, dim), Inversion.NO_NOISE)).x();
         maxCalls = Math.max(maxCalls, calls[0]);
         Tensor back = solver.solve(new SamplingProblem(d, schedule, down, latent, Inversion.NO_NOISE)).x();
-        System.arraycopy(FedDenoiser.values(latent), 0, z, first * dim, rows * dim);
-        System.arraycopy(FedDenoiser.values(back), 0, rec, first * dim, rows * dim);
+        chunks.unpad(FedDenoiser.values(latent), dim, start, n, z);
+        chunks.unpad(FedDenoiser.values(back), dim, start, n, rec);
       }
     }
     return RoundTrip.of(java.util.Arrays.copyOf(x, n * dim), z, rec, maxCalls * field.evaluationsPerCall());

@@ -16,6 +16,7 @@ import org.diffuse4j.api.tensor.Backend;
 import org.diffuse4j.api.tensor.Tensor;
 import org.diffuse4j.runtime.graph.Feeds;
 import org.diffuse4j.runtime.manifest.Manifest;
+import org.diffuse4j.runtime.sample.Chunks;
 import org.diffuse4j.runtime.train.Checkpoint;
 import org.tensorflow.EagerSession;
 import org.tensorflow.Session;
@@ -30,7 +31,11 @@ import org.tensorflow.Session;
  *
  * <p>The model and its divergence are one small graph ({@link FedDenoiser}); the solver runs on an
  * eager backend and calls it once per evaluation. Hutchinson probes are drawn per sample from
- * {@link CounterNoise} (stream k + 1 of (seed, i)), so results do not depend on the batch size.
+ * {@link CounterNoise} (stream k + 1 of (seed, i)), and rows are integrated in index-aligned
+ * {@link Chunks} of B: for one B, CPU and build a row's result is bitwise the same whatever n is and
+ * whichever chunks are computed ({@link #evaluateRows}, {@link #sampleRows}); another B changes it
+ * by float rounding. An adaptive solver ({@code rk45}) shares its step sizes across a chunk, so
+ * with it a row also depends on the other rows of its chunk (the padding of the last chunk included).
  */
 public final class LikelihoodEngine implements AutoCloseable {
   private final Schedule schedule;
@@ -39,6 +44,7 @@ public final class LikelihoodEngine implements AutoCloseable {
   private final LikelihoodOptions options;
   private final int dim;
   private final int batch;
+  private final Chunks chunks;
   private final ModelGraph model;
   private final Session session;
   private final List<Tensor> probes = new ArrayList<>();
@@ -58,6 +64,7 @@ public final class LikelihoodEngine implements AutoCloseable {
     this.options = options;
     this.dim = dim;
     this.batch = batch;
+    this.chunks = new Chunks(batch);
     this.model = new ModelGraph(m, dim);
     try {
       if (options.prior() == LikelihoodOptions.Prior.EXACT && model.mixture() == null) {
@@ -88,68 +95,99 @@ public final class LikelihoodEngine implements AutoCloseable {
   public record Sampled(double[] x, Likelihoods likelihoods) {}
 
   /**
-   * Samples n rows and their log-likelihoods in one integration from noise to data: the augmented
-   * state [x, ℓ] starts at [σ(t_max)·ε, 0], with ε the sampler's initial noise of rows 0 … n−1
-   * ({@link CounterNoise} stream 0 of (seed, i), as {@code sample} draws it), and is integrated from
-   * t_max down to t_min. Then ℓ = −∫_{t_min}^{t_max} ∇·v dt, so log p(x) = log p_T(x_T) − ℓ.
+   * Samples n rows and their log-likelihoods in one integration from noise to data: rows 0 … n−1 of
+   * {@link #sampleRows}.
    */
   public Sampled sample(long seed, int n) {
+    return sampleRows(seed, 0, n);
+  }
+
+  /**
+   * Samples global rows [firstRow, firstRow + n) ({@code firstRow} a multiple of B) and their
+   * log-likelihoods: the augmented state [x, ℓ] starts at [σ(t_max)·ε, 0], with ε the sampler's
+   * initial noise of each row ({@link CounterNoise} stream 0 of (seed, i), as {@code sample} draws
+   * it), and is integrated from t_max down to t_min. Then ℓ = −∫_{t_min}^{t_max} ∇·v dt, so
+   * log p(x) = log p_T(x_T) − ℓ. The last chunk is padded with the following rows' noise.
+   */
+  public Sampled sampleRows(long seed, long firstRow, int n) {
+    chunks.chunkAt(firstRow);
     double[][] logp = new double[n][];
     double[] samples = new double[n * dim];
     int maxCalls = 0;
     int w = dim + channels;
     double sigmaT = schedule.sigma(times[times.length - 1]);
-    for (int first = 0; first < n; first += batch) {
-      int rows = Math.min(batch, n - first);
+    for (int start = 0; start < n; start += batch) {
+      long first = firstRow + start;
       double[] eps = CounterNoise.gaussian(seed, first, batch, dim, 0);
-      double[] z0 = new double[batch * w];
-      for (int i = 0; i < batch; i++) {
-        for (int j = 0; j < dim; j++) {
-          z0[i * w + j] = sigmaT * eps[i * dim + j];
-        }
+      double[] z0 = widen(eps, w);
+      for (int i = 0; i < z0.length; i++) {
+        z0[i] *= sigmaT;
       }
       int[] calls = {0};
       double[] z = integrate(z0, first, calls, false);
       maxCalls = Math.max(maxCalls, calls[0]);
-      for (int i = 0; i < rows; i++) {
+      chunks.unpad(narrow(z, w), dim, start, n, samples);
+      for (int i = 0; i < chunks.rows(start, n); i++) {
         double prior = priorLogDensity(java.util.Arrays.copyOfRange(z0, i * w, i * w + dim));
-        System.arraycopy(z, i * w, samples, (first + i) * dim, dim);
-        logp[first + i] = new double[channels];
+        logp[start + i] = new double[channels];
         for (int k = 0; k < channels; k++) {
-          logp[first + i][k] = prior - z[i * w + dim + k];
+          logp[start + i][k] = prior - z[i * w + dim + k];
         }
       }
     }
     return new Sampled(samples, new Likelihoods(logp, maxCalls * field.evaluationsPerCall()));
   }
 
-  /** Log-likelihoods of the n rows of {@code x} (row-major n × dim). */
+  /** Log-likelihoods of the n rows of {@code x} (row-major n × dim): rows 0 … n−1 of {@link #evaluateRows}. */
   public Likelihoods evaluate(double[] x, int n) {
+    return evaluateRows(x, 0, n);
+  }
+
+  /**
+   * Log-likelihoods of global rows [firstRow, firstRow + n) ({@code firstRow} a multiple of B), whose
+   * values {@code x} holds (row-major n × dim). The last chunk is padded with zero rows.
+   */
+  public Likelihoods evaluateRows(double[] x, long firstRow, int n) {
+    chunks.chunkAt(firstRow);
     double[][] logp = new double[n][];
     int maxCalls = 0;
     int w = dim + channels;
-    for (int first = 0; first < n; first += batch) {
-      int rows = Math.min(batch, n - first);
-      double[] z0 = new double[batch * w];
-      for (int i = 0; i < rows; i++) {
-        System.arraycopy(x, (first + i) * dim, z0, i * w, dim);
-      }
+    for (int start = 0; start < n; start += batch) {
+      double[] z0 = widen(chunks.padded(x, dim, start, n), w);
       int[] calls = {0};
-      double[] z = integrate(z0, first, calls, true);
+      double[] z = integrate(z0, firstRow + start, calls, true);
       maxCalls = Math.max(maxCalls, calls[0]);
-      for (int i = 0; i < rows; i++) {
+      for (int i = 0; i < chunks.rows(start, n); i++) {
         double prior = priorLogDensity(java.util.Arrays.copyOfRange(z, i * w, i * w + dim));
-        logp[first + i] = new double[channels];
+        logp[start + i] = new double[channels];
         for (int k = 0; k < channels; k++) {
-          logp[first + i][k] = prior + z[i * w + dim + k];
+          logp[start + i][k] = prior + z[i * w + dim + k];
         }
       }
     }
     return new Likelihoods(logp, maxCalls * field.evaluationsPerCall());
   }
 
+  /** B rows of dim values → B rows of w values (the extra channels zero). */
+  private double[] widen(double[] rows, int w) {
+    double[] z = new double[batch * w];
+    for (int i = 0; i < batch; i++) {
+      System.arraycopy(rows, i * dim, z, i * w, dim);
+    }
+    return z;
+  }
+
+  /** B rows of w values → their first dim values. */
+  private double[] narrow(double[] z, int w) {
+    double[] x = new double[batch * dim];
+    for (int i = 0; i < batch; i++) {
+      System.arraycopy(z, i * w, x, i * dim, dim);
+    }
+    return x;
+  }
+
   /**
-   * One batch of the augmented state, row-major batch × (dim + channels): carried from t_min to
+   * One chunk of the augmented state, row-major batch × (dim + channels): carried from t_min to
    * t_max ({@code towardsNoise}, through {@link Inversion}) or from t_max down to t_min.
    */
   private double[] integrate(double[] z0, long first, int[] calls, boolean towardsNoise) {

@@ -17,8 +17,8 @@ import org.diffuse4j.runtime.train.Checkpoint;
  * Reflow pairs (Liu et al. 2022): n standard-normal noise rows ε and the endpoints x0 of a trained
  * model's probability-flow ODE started from them at the top of the sampling grid. ε_i is
  * {@link CounterNoise} stream 0 of (sampling seed, i), exactly the initial noise of {@code sample},
- * so x0 equals what {@code sample} draws with the same settings and the pairs do not depend on the
- * batch size. The engine starts the solver from σ(t₀)·ε at the grid's first time t₀ (for rectified
+ * so x0 equals what {@code sample} draws with the same settings (bitwise for the same
+ * {@code sampling.batch_size}, the chunk size of {@link SamplingEngine}). The engine starts the solver from σ(t₀)·ε at the grid's first time t₀ (for rectified
  * flow σ(1) = 1; the default grid starts at t₀ = 1 − 10⁻⁴); the stored noise is ε itself, the
  * t = 1 end of the pair that {@code objective: reflow} regresses on.
  *
@@ -46,9 +46,8 @@ public record ReflowPairs(double[] x0, double[] noise, int n, int dim, int nfe) 
     }
     int dim = m.data().dim();
     double[] eps = CounterNoise.gaussian(m.samplingSeed(), 0, n, dim, 0);
-    int batch = Math.min(m.sampling().batch_size(), n);
-    try (SamplingEngine engine = new SamplingEngine(m, dim, batch, checkpoint)) {
-      double[] x0 = engine.sample(m.samplingSeed(), n, eps, console);
+    try (SamplingEngine engine = new SamplingEngine(m, dim, m.sampling().batch_size(), checkpoint)) {
+      double[] x0 = engine.sample(m.samplingSeed(), n, null, console); // draws the same ε as sample does
       return new ReflowPairs(x0, eps, n, dim, engine.nfe());
     }
   }

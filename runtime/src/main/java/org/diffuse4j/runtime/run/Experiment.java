@@ -137,7 +137,7 @@ public final class Experiment {
   /** Samples n rows with the checkpoint's weights; times steady-state batches after one warm-up batch. */
   private static Sampled sample(Manifest m, int dim, double[] init, Checkpoint checkpoint, PrintStream console) {
     int n = m.sampling().n();
-    int batch = Math.min(m.sampling().batch_size(), n);
+    int batch = m.sampling().batch_size(); // the chunk size: never derived from n (see SamplingEngine)
     try (SamplingEngine engine = new SamplingEngine(m, dim, batch, checkpoint)) {
       double warmUp = engine.warmUp();
       double evalMillis = engine.networkEvalMillis(20); // measured right before, under the same load

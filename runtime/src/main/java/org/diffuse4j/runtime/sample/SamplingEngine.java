@@ -24,17 +24,22 @@ import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 
 /**
- * Samples with one graph per (solver, grid, batch size): the solver's whole loop is unrolled into
- * the graph once, and each batch is one {@code Session.run}. The weights are the checkpoint's EMA
- * weights when it has them (unless {@code sampling.use_ema: false}); {@code sampling.label} is the
- * condition given to guidance (sample i's label depends only on i). Row i of the output depends only on
- * (seed, i): the initial state is σ(t₀)·{@link CounterNoise} stream 0 of sample i and the solver's
- * noise is fed per stream through {@link FedNoise}, so the batch size does not change the samples.
+ * Samples with one graph per (solver, grid, chunk size): the solver's whole loop is unrolled into
+ * the graph once, and each chunk of B rows is one {@code Session.run}. The weights are the
+ * checkpoint's EMA weights when it has them (unless {@code sampling.use_ema: false});
+ * {@code sampling.label} is the condition given to guidance (sample i's label depends only on i).
+ * Row i depends only on (seed, i) and the chunk size B: the initial state is σ(t₀)·{@link CounterNoise}
+ * stream 0 of sample i, the solver's noise is fed per stream through {@link FedNoise}, and the rows are
+ * computed in index-aligned {@link Chunks} of B (the last one padded with the following rows). So for
+ * one B, CPU and build the samples are bitwise identical whatever n is, whichever chunks are computed,
+ * in which order and in which process ({@link #sampleChunks}); another B changes them only by float
+ * rounding (the network's matrix products may sum in another order for another row count).
  */
 public final class SamplingEngine implements AutoCloseable {
   private final Manifest manifest;
   private final int dim;
   private final int batch;
+  private final Chunks chunks;
   private final Precision precision;
   private final double[] times;
   private final Graph graph = new Graph();
@@ -48,13 +53,15 @@ public final class SamplingEngine implements AutoCloseable {
   private final boolean usesEma;
 
   /**
-   * Builds the graph for batches of {@code batch} rows; restores weights from {@code checkpoint} when
+   * Builds the graph for chunks of {@code batch} rows (B: choose it independently of n, since it
+   * is part of what the samples' bits depend on); restores weights from {@code checkpoint} when
    * the model is trainable and a checkpoint exists (else the initial weights are used).
    */
   public SamplingEngine(Manifest manifest, int dim, int batch, Checkpoint checkpoint) {
     this.manifest = manifest;
     this.dim = dim;
     this.batch = batch;
+    this.chunks = new Chunks(batch);
     this.precision = manifest.precision();
     int steps = manifest.sampling().steps();
     this.times = manifest.grid().times(manifest.schedule(), steps);
@@ -97,12 +104,12 @@ public final class SamplingEngine implements AutoCloseable {
   }
 
   /**
-   * Runs one throw-away batch so TensorFlow optimises and allocates the unrolled graph before
+   * Runs one throw-away chunk so TensorFlow optimises and allocates the unrolled graph before
    * timing starts; returns its wall time in seconds.
    */
   public double warmUp() {
     long t0 = System.nanoTime();
-    runBatch(0, 0, new double[batch * dim]);
+    runChunk(0, 0, new double[batch * dim]);
     return (System.nanoTime() - t0) / 1e9;
   }
 
@@ -121,34 +128,58 @@ public final class SamplingEngine implements AutoCloseable {
     return times.clone();
   }
 
+  /** The chunk size B. */
+  public Chunks chunks() {
+    return chunks;
+  }
+
   /**
-   * {@code n} samples, row-major n × dim. {@code initNoise} (standard normal, at least n rows) replaces
-   * the drawn initial noise when not null.
+   * {@code n} samples, row-major n × dim: rows 0 … n−1 of {@link #sampleRows}. {@code initNoise}
+   * (standard normal, at least n rows) replaces the drawn initial noise when not null.
    */
   public double[] sample(long seed, int n, double[] initNoise, PrintStream console) {
+    return sampleRows(seed, 0, n, initNoise, console);
+  }
+
+  /**
+   * Samples {@code count} whole chunks from chunk {@code firstChunk} on: global rows
+   * [firstChunk·B, (firstChunk + count)·B), row-major. The same bits as those rows of any other call
+   * with the same B, so chunk ranges can be computed separately (in other processes) and joined.
+   */
+  public double[] sampleChunks(long seed, long firstChunk, int count) {
+    return sampleRows(seed, chunks.first(firstChunk), count * batch, null, null);
+  }
+
+  /**
+   * Samples global rows [firstRow, firstRow + n), row-major n × dim; {@code firstRow} must be a
+   * multiple of B. {@code initNoise} (rows firstRow … firstRow + n − 1, standard normal) replaces the
+   * drawn initial noise when not null; the padding rows of the last chunk then start from 0.
+   * {@code console} gets a progress bar, or nothing when null.
+   */
+  public double[] sampleRows(long seed, long firstRow, int n, double[] initNoise, PrintStream console) {
+    chunks.chunkAt(firstRow);
     double[] all = new double[n * dim];
-    Progress progress = new Progress("sample", n, console);
+    Progress progress = console == null ? null : new Progress("sample", n, console);
     try {
-      for (int first = 0; first < n; first += batch) {
-        double[] eps = new double[batch * dim];
-        int rows = Math.min(batch, n - first);
-        if (initNoise != null) {
-          System.arraycopy(initNoise, first * dim, eps, 0, rows * dim);
-        } else {
-          eps = CounterNoise.gaussian(seed, first, batch, dim, 0);
+      for (int start = 0; start < n; start += batch) {
+        double[] eps = initNoise != null
+            ? chunks.padded(initNoise, dim, start, n)
+            : CounterNoise.gaussian(seed, firstRow + start, batch, dim, 0);
+        chunks.unpad(runChunk(seed, firstRow + start, eps), dim, start, n, all);
+        if (progress != null) {
+          progress.update(start + chunks.rows(start, n), "");
         }
-        double[] x = runBatch(seed, first, eps);
-        System.arraycopy(x, 0, all, first * dim, rows * dim);
-        progress.update(first + rows, "");
       }
     } finally {
-      progress.close();
+      if (progress != null) {
+        progress.close();
+      }
     }
     return all;
   }
 
-  /** One batch: rows first … first+B−1, starting from σ(t₀)·eps. */
-  public double[] runBatch(long seed, long first, double[] eps) {
+  /** One chunk: global rows first … first+B−1 (first a multiple of B), starting from σ(t₀)·eps. */
+  private double[] runChunk(long seed, long first, double[] eps) {
     double s0 = manifest.schedule().sigma(times[0]);
     double[] x = new double[eps.length];
     for (int i = 0; i < x.length; i++) {
