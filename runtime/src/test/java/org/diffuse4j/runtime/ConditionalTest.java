@@ -54,10 +54,11 @@ class ConditionalTest {
     c = TestRuns.cli("run", m.toString(), "--out", run.toString(), "--resume", "--set", "sampling.label=all",
         "--set", "sampling.batch_size=150");
     assertThat(c.code()).as(c.err()).isZero();
-    // Another chunk size (400 → 150) changes the samples by float rounding only: bitwise equal with
-    // AVX-512, up to MEASURED with AVX2 (docs/reliability.md). 1e-4 is ~TIMES that, far below
-    // what labels following the chunk instead of the sample index would do (move samples to another
-    // component, O(1)).
+    // Another chunk size (400 → 150) changes the samples by float rounding only: bitwise equal here
+    // (AVX-512, and with oneDNN limited to AVX2), 3e-7 on an AVX2-only CPU (issue 11); the largest
+    // change measured for any ODE solver across chunk sizes is 3.5e-6 (ReproducibilityTest). 1e-4 is
+    // 30× that, and far below what labels following the chunk instead of the sample index would do
+    // (move samples to another component, O(1)).
     double[] rechunked = Npy.read(run.resolve("samples.npy")).data();
     double gap = 0;
     for (int i = 0; i < all.length; i++) {

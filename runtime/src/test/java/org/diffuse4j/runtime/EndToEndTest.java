@@ -48,8 +48,9 @@ class EndToEndTest {
     assertThat(TestRuns.cli("run", m.toString(), "--out", c.toString(), "--set", "sampling.batch_size=300").code()).isZero();
     double[] sa = Npy.read(a.resolve("samples.npy")).data();
     assertThat(Npy.read(b.resolve("samples.npy")).data()).containsExactly(sa);
-    // another chunk size: float rounding only (bitwise equal with AVX-512, up to MEASURED with AVX2;
-    // docs/reliability.md); 1e-3 is ~TIMES that, far below a sample drawn with another row's noise
+    // another chunk size: float rounding only (bitwise equal with AVX-512; a stochastic solver on an
+    // AVX2-only CPU differed by up to 2e-5, issue 11); 1e-3 is 50× that, far below a sample drawn
+    // with another row's noise (O(1))
     assertThat(Npy.read(c.resolve("samples.npy")).data()).containsExactly(sa, within(1e-3));
     assertThat(Files.readAllBytes(a.resolve("samples.npy"))).isEqualTo(Files.readAllBytes(b.resolve("samples.npy")));
   }

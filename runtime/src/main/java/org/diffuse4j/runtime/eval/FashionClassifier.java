@@ -130,7 +130,7 @@ public final class FashionClassifier implements AutoCloseable {
 
   /**
    * Classes (argmax of the logits) and the n×128 features of n images, run in index-aligned
-   * {@link Chunks} of {@code chunk} rows (the last padded with blank rows): for one chunk size, CPU and
+   * {@link Chunks} of {@code chunk} rows (the last padded with zero rows): for one chunk size, CPU and
    * build an image's outputs are bitwise the same whatever n is, and the images of a range that starts
    * at a multiple of the chunk size get the same bits as in a larger call; another chunk size changes
    * the features by float rounding.

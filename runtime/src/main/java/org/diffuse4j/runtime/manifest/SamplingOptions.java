@@ -8,7 +8,7 @@ public record SamplingOptions(
     @Option(doc = "time grid plugin", def = "uniform") Object grid,
     @Option(doc = "solver steps (grid intervals)", def = "50", min = 1, max = 100000) int steps,
     @Option(doc = "number of samples", def = "2000", min = 1, max = 1e8) int n,
-    @Option(doc = "samples per Session.run (results do not depend on it)", def = "1000", min = 1, max = 1e7) int batch_size,
+    @Option(doc = "chunk size B: samples per Session.run, rows [kB, (k+1)B) together (the last chunk padded); for one B, CPU and build the samples are bitwise the same whatever n is; another B changes them by float rounding only (up to 2e-5 measured, docs/reliability.md)", def = "1000", min = 1, max = 1e7) int batch_size,
     @Option(doc = "seed of the initial noise and solver noise (-1 = the manifest's seed)", def = "-1", min = -1) long seed,
     @Option(doc = "a .npy file of standard-normal initial noise (n × dim) instead of drawn noise ('none')", def = "none") String init,
     @Option(doc = "sample with the EMA weights when the checkpoint has them (training.ema > 0)", def = "true") boolean use_ema,

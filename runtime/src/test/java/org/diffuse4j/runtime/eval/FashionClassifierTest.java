@@ -44,8 +44,8 @@ class FashionClassifierTest {
       FashionClassifier.Output again = restored.predict(x, n, 100);
       assertThat(again.classes()).containsExactly(trained.classes());
       assertThat(again.features()).containsExactly(trained.features());
-      // another chunk size: the same up to float rounding (bitwise with AVX-512, up to MEASURED with
-      // AVX2; docs/reliability.md); 1e-4 is ~TIMES that and far below what other weights would give
+      // another chunk size: the same up to float rounding (bitwise with AVX-512; up to 1.9e-6 with
+      // oneDNN limited to AVX2, ReproducibilityTest); 1e-4 is 50× that, far below what other weights give
       FashionClassifier.Output rechunked = restored.predict(x, n, 64);
       assertThat(rechunked.features()).containsExactly(trained.features(), within(1e-4));
     }
