@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import org.diffuse4j.api.CounterNoise;
 import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.plugin.Kind;
 import org.diffuse4j.api.plugin.PluginRegistry;
@@ -113,6 +114,10 @@ class ReproducibilityTest {
       all = e.sample(seed, N, null, null);
       assertThat(e.sample(seed, 23, null, null)).as("a prefix: n = 23").containsExactly(rows(all, dim, 0, 23));
       assertThat(e.sample(seed, 1, null, null)).as("n = 1").containsExactly(rows(all, dim, 0, 1));
+      // the same noise given as initial noise: the last chunk is then padded with zero rows instead of
+      // rows 23 … 27's noise, and padding must not change the real rows
+      double[] init = CounterNoise.gaussian(seed, 0, 23, dim, 0);
+      assertThat(e.sample(seed, 23, init, null)).as("padded with zeros").containsExactly(rows(all, dim, 0, 23));
       for (int k = 5; k >= 0; k--) { // each chunk alone, in reverse order
         double[] chunk = e.sampleChunks(seed, k, 1);
         assertThat(chunk).hasSize(B * dim);
