@@ -296,7 +296,9 @@ class RunFolderFuzzTest {
     Path cwd = Path.of("").toAbsolutePath();
     List<String> cwdBefore = names(cwd);
     Fuzz.Watch w = Fuzz.watch(tmp);
-    w.assertRejected(Cli.run(c.args().apply(null)), c.exit(), c.message());
+    Cli r = Cli.run(c.args().apply(null));
+    System.out.printf("[%s] exit %d: %s", name, r.code(), r.err());
+    w.assertRejected(r, c.exit(), c.message());
     assertThat(names(cwd)).as("%s writes nothing into the working directory", name).isEqualTo(cwdBefore);
   }
 
