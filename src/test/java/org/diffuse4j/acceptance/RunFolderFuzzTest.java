@@ -38,6 +38,7 @@ class RunFolderFuzzTest {
   static Path existing;
   static Path existingPng;
   static Path full;
+  static Path blankDir;
 
   static final String MANIFEST = """
       data: two-moons
@@ -79,6 +80,8 @@ class RunFolderFuzzTest {
     Files.createSymbolicLink(link, data);
     existing = Files.writeString(tmp.resolve("existing.npy"), "not to be overwritten");
     existingPng = Files.writeString(tmp.resolve("existing.png"), "not to be overwritten");
+    blankDir = Files.writeString(tmp.resolve("blank-dir.yaml"), MANIFEST.replace("output: {projections: 16}",
+        "output: {projections: 16, dir: \"\"}"));
     full = Files.createDirectories(tmp.resolve("full"));
     Files.writeString(full.resolve("keep.txt"), "keep");
   }
@@ -252,8 +255,7 @@ class RunFolderFuzzTest {
         failing("run --out a file", v -> new String[] {"run", s(manifest), "--out", s(existing)}, "is a file"),
         failing("run --out \"\"", v -> new String[] {"run", s(manifest), "--out", ""}, "--out is empty",
             "working directory"),
-        failing("run with an empty output.dir", v -> new String[] {"run", s(manifest), "--set", "output.dir= "},
-            "output.dir"),
+        failing("run with an empty output.dir", v -> new String[] {"run", s(blankDir)}, "output.dir"),
         // encode, likelihood, reflow, evaluate, inspect: outputs that exist or are inputs
         failing("encode --out the --data file", v -> new String[] {"encode", s(run), "--data", s(data), "--out", s(data)},
             "is --data"),
@@ -317,5 +319,48 @@ class RunFolderFuzzTest {
     assertThat(Files.readString(first.resolve("manifest.yaml"))).contains("steps: 3").contains("# samples of the run");
     assertThat(Npy.read(second.resolve("samples.npy")).data()).containsExactly(Npy.read(first.resolve("samples.npy")).data());
     assertThat(Files.readString(run.resolve("manifest.yaml"))).contains("steps: 4").doesNotContain("steps: 3");
+  }
+
+  @Test
+  void runWithForceMovesTheOldRunAsideWithEveryFileAsItWas() throws IOException {
+    Path replace = tmp.resolve("replace");
+    copyTree(run, replace);
+    Map<String, String> old = Fuzz.fingerprint(replace);
+    Cli c = Cli.run("run", s(manifest), "--out", s(replace), "--force", "--set", "training.steps=10");
+    ok(c);
+    Path aside;
+    try (Stream<Path> list = Files.list(tmp)) {
+      aside = list.filter(p -> p.getFileName().toString().startsWith("replace.replaced-")).findFirst().orElseThrow();
+    }
+    assertThat(Fuzz.fingerprint(aside)).as("the old run, moved aside, not deleted").isEqualTo(old);
+    assertThat(c.out()).contains(aside.toString());
+    assertThat(Files.readString(replace.resolve("checkpoint/state.json"))).contains("\"step\":10");
+    assertThat(replace.resolve("samples")).as("a fresh run folder").doesNotExist();
+  }
+
+  @Test
+  void runIntoAnEmptyFolderThenResumeWithOtherSamplingSettingsKeepsTheCheckpoint() throws IOException {
+    Path empty = emptyFolder("empty-run");
+    ok(Cli.run("run", s(manifest), "--out", s(empty), "--set", "training.steps=10"));
+    Map<String, String> checkpoint = Fuzz.fingerprint(empty.resolve("checkpoint"));
+    Cli c = Cli.run("run", s(manifest), "--out", s(empty), "--resume", "--set", "training.steps=10",
+        "--set", "sampling.steps=2", "--set", "training.log_every=5");
+    ok(c);
+    assertThat(c.out()).contains("nothing to train");
+    assertThat(Fuzz.fingerprint(empty.resolve("checkpoint"))).isEqualTo(checkpoint);
+    assertThat(Files.readString(empty.resolve("manifest.yaml"))).contains("steps: 2");
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        Path q = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(q);
+        } else {
+          Files.copy(p, q);
+        }
+      }
+    }
   }
 }
