@@ -23,9 +23,9 @@ import picocli.CommandLine.ParentCommand;
  * {@code RUN_DIR/samples/NAME/}. Never trains and never changes the run's own files.
  */
 @Command(name = "sample", mixinStandardHelpOptions = true,
-    description = {"Sample from a trained run folder (e.g. with another solver or step count) into a new folder,",
-        "RUN_DIR/samples/NAME/ (NAME from solver, grid and steps, with a counter when taken) or --out DIR:",
-        "its manifest.yaml (the settings used), samples.npy, samples.png and metrics.json.",
+    description = {"Sample from a trained run folder (e.g. with another solver or step count) into a new folder: "
+        + "RUN_DIR/samples/NAME/ (NAME from solver, grid and steps, with -2, -3, ... when taken) or --out DIR, holding "
+        + "its manifest.yaml (the settings used), samples.npy, samples.png and metrics.json.",
         "Never trains (an unfinished run is refused: finish it with 'run --resume') and never changes the run's files."})
 final class SampleCommand implements Callable<Integer> {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
