@@ -39,6 +39,7 @@ class RunFolderFuzzTest {
   static Path existingPng;
   static Path full;
   static Path blankDir;
+  static Path noCheckpoint;
 
   static final String MANIFEST = """
       data: two-moons
@@ -65,6 +66,11 @@ class RunFolderFuzzTest {
     String text = Files.readString(m);
     assertThat(text).contains("steps: 20");
     Files.writeString(m, text.replace("steps: 20", "steps: 50"));
+
+    // A run killed before its first checkpoint: its manifest and log, no checkpoint/.
+    noCheckpoint = Files.createDirectories(tmp.resolve("no-checkpoint"));
+    Files.copy(run.resolve("manifest.yaml"), noCheckpoint.resolve("manifest.yaml"));
+    Files.writeString(noCheckpoint.resolve("run.log"), "run folder: " + noCheckpoint + "\n");
 
     user = Files.createDirectories(tmp.resolve("user"));
     Files.writeString(user.resolve("notes.txt"), "my notes");
@@ -209,6 +215,14 @@ class RunFolderFuzzTest {
             "sampling.init", "[10, 3]"),
         failing("sample an unfinished run", v -> new String[] {"sample", s(unfinished)}, "unfinished", "step 20 of 50",
             "--resume"),
+        failing("sample with an explicit grid without times", v -> new String[] {"sample", s(run), "--set",
+            "sampling.grid=explicit"}, "explicit grid", "times"),
+        failing("sample a run stopped before its first checkpoint", v -> new String[] {"sample", s(noCheckpoint)},
+            "no checkpoint", "--force"),
+        failing("reflow a folder without a checkpoint", v -> new String[] {"reflow", s(noCheckpoint), "--out",
+            s(tmp.resolve("n-pairs"))}, "no checkpoint", "train the run first"),
+        failing("resume a run stopped before its first checkpoint", v -> new String[] {"run", s(manifest), "--out",
+            s(noCheckpoint), "--resume"}, "no checkpoint", "--force"),
         failing("sample a user's folder", v -> new String[] {"sample", s(user)}, "not a run folder"),
         failing("sample a missing folder", v -> new String[] {"sample", s(tmp.resolve("nothing"))}, "not a run folder"),
         failing("sample --out an existing folder", v -> new String[] {"sample", s(run), "--out", s(full)}, "exists",
@@ -244,6 +258,8 @@ class RunFolderFuzzTest {
         failing("resume with labels on unlabelled data", v -> resume("sampling.label=all"), "no labels"),
         failing("resume with --init of the wrong shape", v -> new String[] {"run", s(manifest), "--out", s(run), "--resume",
             "--init", s(wrongShape)}, "sampling.init", "[10, 3]"),
+        failing("resume with --init the run's own samples", v -> new String[] {"run", s(manifest), "--out", s(run),
+            "--resume", "--init", s(run.resolve("samples.npy"))}, "sampling.init", "one of the files the run", "writes"),
         failing("resume and force", v -> new String[] {"run", s(manifest), "--out", s(run), "--resume", "--force"},
             "give one of them"),
         failing("resume a folder without a run", v -> new String[] {"run", s(manifest), "--out", s(tmp.resolve("new")),

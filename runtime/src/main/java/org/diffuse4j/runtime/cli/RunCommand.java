@@ -2,6 +2,7 @@ package org.diffuse4j.runtime.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.runtime.manifest.Manifest;
 import org.diffuse4j.runtime.run.Experiment;
 import org.diffuse4j.runtime.run.OutputPaths;
@@ -46,8 +47,23 @@ final class RunCommand implements Callable<Integer> {
       OutputPaths.requireNotBlank(m.output().dir(), "output.dir", "the run", "output: {dir: runs/my-run}");
     }
     Path dir = out != null ? out : Path.of(m.output().dir());
+    requireInitOutsideTheRunsFiles(m.sampling().init(), dir);
     Experiment.Start start = RunFolder.start(dir, resume, force, m, main.registry());
     Experiment.run(m, dir, start, main.out, main.err);
     return 0;
+  }
+
+  /** The initial noise must not be a file the run writes (e.g. its own samples.npy): an output never overwrites an input. */
+  private static void requireInitOutsideTheRunsFiles(String init, Path dir) {
+    if (init.equals("none")) {
+      return;
+    }
+    Path file = OutputPaths.real(Path.of(init));
+    Path run = OutputPaths.real(dir);
+    if (file.startsWith(run) && !file.equals(run)
+        && OutputPaths.RUN_FILES.contains(run.relativize(file).getName(0).toString())) {
+      throw new OptionException("sampling.init " + init + " is one of the files the run in " + dir
+          + " writes; a command never writes over what it reads. Copy it elsewhere first and give that copy");
+    }
   }
 }

@@ -146,11 +146,14 @@ public final class Experiment {
     if (m.training().steps() == 0 || !trainable(m, dim)) {
       return 0;
     }
-    String resume = "finish it with 'diffuse4j run " + runDir.resolve("manifest.yaml") + " --out " + runDir + " --resume'";
+    String again = "diffuse4j run " + runDir.resolve("manifest.yaml") + " --out " + runDir;
     if (!checkpoint.exists()) {
-      throw new OptionException("no checkpoint in " + runDir + ": train the run first (its training has not saved one"
-          + (Files.exists(runDir.resolve("run.log")) ? "; " + resume : "; 'diffuse4j run MANIFEST'") + ")");
+      throw new OptionException("no checkpoint in " + runDir + ": train the run first ("
+          + (Files.exists(runDir.resolve("run.log"))
+              ? "its training has not saved one yet; if it was interrupted, start it again with '" + again + " --force'"
+              : "'diffuse4j run MANIFEST'") + ")");
     }
+    String resume = "finish it with '" + again + " --resume'";
     int step = checkpoint.state().step();
     if (step < m.training().steps()) {
       throw new OptionException("the training of " + runDir + " is unfinished (checkpoint at step " + step + " of "
