@@ -78,6 +78,10 @@ public final class Experiment {
         AtomicFiles.writeString(dir.resolve("manifest.yaml"), ManifestLoader.toYaml(m.resolved()));
         log.printf("run folder: %s%n", dir.toAbsolutePath());
         Trainer.Outcome trained = train(m, dim, dir, checkpoint, trainer, log, console);
+        if (trainer != null) {
+          trainer.close(); // free the training graph before sampling
+          trainer = null;
+        }
         Sampled s = sample(m, dim, init, checkpoint, console);
         Map<String, Object> metrics = new LinkedHashMap<>();
         measure(m, s, metrics);
