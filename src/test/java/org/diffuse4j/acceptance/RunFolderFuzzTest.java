@@ -367,6 +367,44 @@ class RunFolderFuzzTest {
     assertThat(Files.readString(empty.resolve("manifest.yaml"))).contains("steps: 2");
   }
 
+  @Test
+  void aRunKilledWithSigkillMidTrainingResumesToTheSameBitsAsAnUninterruptedOne() throws Exception {
+    String training = "training: {steps: 50, batch_size: 64, lr: 0.003, log_every: 25, ema: 0.9}";
+    assertThat(MANIFEST).contains(training);
+    Path m = Files.writeString(tmp.resolve("long.yaml"), MANIFEST.replace(training,
+        "training: {steps: 1000, batch_size: 64, lr: 0.003, log_every: 500, ema: 0.9, checkpoint_every: 10}"));
+    Path killed = tmp.resolve("killed");
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-Djava.awt.headless=true",
+        "org.diffuse4j.runtime.cli.Main", "run", s(m), "--out", s(killed))
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("killed.out").toFile()).start();
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (!Files.exists(killed.resolve("checkpoint/state.json")) && p.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    Thread.sleep(150); // into later checkpoints, possibly in the middle of one's swap
+    assertThat(p.isAlive()).as("still training when killed; output: %s", Files.readString(tmp.resolve("killed.out"))).isTrue();
+    p.destroyForcibly().waitFor(); // SIGKILL on Linux and macOS
+    assertThat(killed.resolve("samples.npy")).as("killed before it finished").doesNotExist();
+    try (Stream<Path> left = Files.list(killed)) {
+      System.out.printf("killed with %s; state %s%n", left.map(f -> f.getFileName().toString()).sorted().toList(),
+          Files.exists(killed.resolve("checkpoint/state.json")) ? Files.readString(killed.resolve("checkpoint/state.json"))
+              .replaceAll("\\[[^]]*]", "[…]") : "(mid-swap)");
+    }
+
+    Cli refused = Cli.run("sample", s(killed));
+    assertThat(refused.code()).isEqualTo(Fuzz.USAGE);
+    assertThat(refused.err()).containsAnyOf("unfinished", "no checkpoint");
+    // checkpoint_every changes how often the state is saved, not the numbers: a resume may change it
+    ok(Cli.run("run", s(m), "--out", s(killed), "--resume", "--set", "training.checkpoint_every=0"));
+    Path whole = tmp.resolve("uninterrupted");
+    ok(Cli.run("run", s(m), "--out", s(whole), "--set", "training.checkpoint_every=0"));
+    for (String f : List.of("checkpoint/state.json", "checkpoint/variables.data-00000-of-00001", "samples.npy")) {
+      assertThat(Files.readAllBytes(killed.resolve(f))).as("%s after kill -9 and --resume", f)
+          .isEqualTo(Files.readAllBytes(whole.resolve(f)));
+    }
+  }
+
   private static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> walk = Files.walk(from)) {
       for (Path p : (Iterable<Path>) walk::iterator) {
