@@ -2,7 +2,7 @@
 # The seeds' checkerboard experiment (issue 6; seed 004, S26): DDPM (cosine VP, ε, ancestral)
 # against flow matching (straight path, velocity, Euler), same MLP, optimiser, batch and iterations.
 # Trains each manifest once, samples 10,000 points at NFE 5, 10, 20, 50, 100 from the same
-# checkpoint (`run --resume --set sampling.steps=N`), then measures exact W2 (2000 vs 2000 fresh
+# checkpoint (`sample RUN --out DIR --set sampling.steps=N`), then measures exact W2 (2000 vs 2000 fresh
 # data points, optimal assignment), sliced W2 (10,000 vs 10,000), the off-support fraction and the
 # number of the 8 squares covered, and draws docs/img/checkerboard-*.png.
 # Ablation "ddpm-t0.99": the same DDPM checkpoint and ancestral sampler, but the uniform grid starts
@@ -26,15 +26,13 @@ cd "$root"
 
 source bench/private-classpath.sh "$runs"
 
-steps_of() { grep -m1 -E '^  steps:' "examples/manifests/checkerboard-$1.yaml" | awk '{print $2}'; }
-
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "command: bench/checkerboard.sh $phase $runs ($(date -u +%Y-%m-%dT%H:%MZ))"
 
 if [[ "$phase" == all || "$phase" == train ]]; then
   for m in "${methods[@]}"; do
     start=$(date +%s)
-    d4j run "examples/manifests/checkerboard-$m.yaml" --out "$runs/$m/train" 2>"$runs/$m-train.err" \
+    d4j run "examples/manifests/checkerboard-$m.yaml" --out "$runs/$m/train" --force 2>"$runs/$m-train.err" \
       | grep -E '^(step [0-9]+/|trained|sampled|sliced)' || true
     echo "train $m: $(( $(date +%s) - start )) s wall (JVM start, training and one sampling pass)"
   done
@@ -43,15 +41,12 @@ fi
 if [[ "$phase" == all || "$phase" == sample ]]; then
   for m in "${sweeps[@]}"; do
     base=$(manifest_of "$m")
-    steps=$(steps_of "$base")
     for n in "${nfes[@]}"; do
       dir="$runs/$m/nfe-$n"
-      rm -rf "$dir" && mkdir -p "$dir"
-      cp -r "$runs/$base/train/checkpoint" "$dir/"
+      rm -rf "$dir" && mkdir -p "$(dirname "$dir")"
       start=$(date +%s.%N)
-      d4j run "examples/manifests/checkerboard-$base.yaml" --out "$dir" --resume \
-        --set training.steps="$steps" --set sampling.steps="$n" --set "$(extra_of "$m")" \
-        2>"$dir/stderr.txt" | grep -E '^sampled' || true
+      d4j sample "$runs/$base/train" --out "$dir" --set sampling.steps="$n" --set "$(extra_of "$m")" \
+        2>"$dir.stderr.txt" | grep -E '^sampled' || true
       printf 'sample %s NFE %s: %.1f s wall\n' "$m" "$n" "$(echo "$(date +%s.%N) - $start" | bc)"
     done
   done

@@ -12,7 +12,7 @@ common=(--set training.batch_size=1024 --set sampling.batch_size=1024 --set samp
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "command: bench/engine.sh ($(date -u +%Y-%m-%dT%H:%MZ))"
 echo
-"$d4j" run "$manifest" --out "$out" "${common[@]}" --set training.steps=1000 >/dev/null 2>&1
+"$d4j" run "$manifest" --out "$out" --force "${common[@]}" --set training.steps=1000 >/dev/null 2>&1
 python3 - "$out/metrics.json" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))

@@ -43,13 +43,11 @@ if [[ "$phase" == all || "$phase" == sample ]]; then
     IFS='|' read -r name scale guidance <<<"$s"
     dir="$runs/$name/w-$scale"
     if [[ -f "$dir/evaluation.json" ]]; then continue; fi
-    rm -rf "$dir" && mkdir -p "$dir"
-    cp "$main_run/manifest.yaml" "$dir/"
-    ln -s "$main_run/checkpoint" "$dir/checkpoint"
+    rm -rf "$dir" && mkdir -p "$(dirname "$dir")"
     start=$(date +%s)
-    d4j sample "$dir" --set "guidance=$guidance" --set sampling.n="$n" --set sampling.batch_size=100 \
-      2>"$dir/stderr.txt" | grep -E '^sampled' || { cat "$dir/stderr.txt"; exit 1; }
-    d4j evaluate "$dir" --json >/dev/null 2>>"$dir/stderr.txt" || { cat "$dir/stderr.txt"; exit 1; }
+    d4j sample "$main_run" --out "$dir" --set "guidance=$guidance" --set sampling.n="$n" --set sampling.batch_size=100 \
+      2>"$dir.stderr.txt" | grep -E '^sampled' || { cat "$dir.stderr.txt"; exit 1; }
+    d4j evaluate "$dir" --json >/dev/null 2>>"$dir.stderr.txt" || { cat "$dir.stderr.txt"; exit 1; }
     echo "$name $scale: $(( $(date +%s) - start )) s wall"
   done
 fi

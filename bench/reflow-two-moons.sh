@@ -25,29 +25,30 @@ echo "command: bench/reflow-two-moons.sh $phase $runs, PAIRS=$pairs ($(date -u +
 
 if [[ "$phase" == all ]]; then
   echo "1. train the 1-rectified flow"
-  d4j run examples/manifests/two-moons.yaml --out "$runs/base" 2>"$runs/base.err" | grep -E '^(trained|sliced)' || true
+  d4j run examples/manifests/two-moons.yaml --out "$runs/base" --force 2>"$runs/base.err" | grep -E '^(trained|sliced)' || true
   wall
 
   echo "2. $pairs training pairs from its ODE (noise seed 1)"
-  d4j reflow "$runs/base" --n "$pairs" --set sampling.seed=1 --out "$runs/pairs" 2>>"$runs/base.err" \
+  d4j reflow "$runs/base" --n "$pairs" --set sampling.seed=1 --out "$runs/pairs" --force 2>>"$runs/base.err" \
     | grep -E '^(transport_cost|independent_cost|nfe|seconds)' || true
   wall
 
   echo "3. train reflow on the pairs"
-  d4j run examples/manifests/two-moons-reflow.yaml --out "$runs/reflow" \
+  d4j run examples/manifests/two-moons-reflow.yaml --out "$runs/reflow" --force \
     --set data.path="$runs/pairs/x0.npy" --set data.noise="$runs/pairs/noise.npy" 2>"$runs/reflow.err" \
     | grep -E '^(trained|sliced)' || true
   wall
 
   for m in base reflow; do
     echo "4. $m: pairs of its ODE on held-out noise (seed 0), and samples"
-    d4j reflow "$runs/$m" --n 4000 --out "$runs/$m/eval-pairs" 2>>"$runs/$m.err" | grep -E '^transport_cost' || true
+    d4j reflow "$runs/$m" --n 4000 --out "$runs/$m/eval-pairs" --force 2>>"$runs/$m.err" | grep -E '^transport_cost' || true
     for s in 1 2 4; do
-      d4j sample "$runs/$m" --set sampling.solver=euler --set sampling.steps="$s" 2>>"$runs/$m.err" >/dev/null
-      cp "$runs/$m/samples.npy" "$runs/$m/samples-euler-$s.npy"
+      d4j sample "$runs/$m" --set sampling.solver=euler --set sampling.steps="$s" --name "euler-$s" --force \
+        2>>"$runs/$m.err" >/dev/null
+      cp "$runs/$m/samples/euler-$s/samples.npy" "$runs/$m/samples-euler-$s.npy"
     done
-    d4j sample "$runs/$m" --set sampling.solver=heun --set sampling.steps=50 2>>"$runs/$m.err" >/dev/null
-    cp "$runs/$m/samples.npy" "$runs/$m/samples-heun-50.npy"
+    d4j sample "$runs/$m" --set sampling.solver=heun --set sampling.steps=50 --name heun-50 --force 2>>"$runs/$m.err" >/dev/null
+    cp "$runs/$m/samples/heun-50/samples.npy" "$runs/$m/samples-heun-50.npy"
     wall
   done
 fi

@@ -63,8 +63,8 @@ class ReflowTest {
   }
 
   private static double oneStepSlicedW2(Path run, double[] data) throws Exception {
-    ok(Cli.run("sample", run.toString(), "--set", "sampling.solver=euler", "--set", "sampling.steps=1"));
-    double[] s = Npy.read(run.resolve("samples.npy")).data();
+    ok(Cli.run("sample", run.toString(), "--set", "sampling.solver=euler", "--set", "sampling.steps=1", "--name", "one-step"));
+    double[] s = Npy.read(run.resolve("samples/one-step/samples.npy")).data();
     return SlicedWasserstein.distance(s, s.length / 2, data, data.length / 2, 2, 256, 1);
   }
 }

@@ -75,10 +75,22 @@ class LikelihoodCommandTest {
     Npy.writeFloat64(data, GaussianMixture.standard2d().sample(9, 0, 200), 200, 2);
     Path z = tmp.resolve("z.npy");
     Map<String, Object> fine = json(TestRuns.cli("encode", manifest, "--data", data.toString(), "--out", z.toString(), "--json"));
-    Map<String, Object> coarse = json(TestRuns.cli("encode", manifest, "--data", data.toString(), "--out", z.toString(),
-        "--steps", "16", "--json"));
+    Map<String, Object> coarse = json(TestRuns.cli("encode", manifest, "--data", data.toString(), "--out",
+        tmp.resolve("z16.npy").toString(), "--steps", "16", "--json"));
     assertThat(num(fine, "max_error")).isLessThan(1e-3).isLessThan(num(coarse, "max_error"));
     assertThat(Npy.read(z).shape()).containsExactly(200, 2);
+
+    byte[] written = java.nio.file.Files.readAllBytes(z);
+    Call again = TestRuns.cli("encode", manifest, "--data", data.toString(), "--out", z.toString(), "--steps", "16");
+    assertThat(again.code()).isEqualTo(2);
+    assertThat(again.err()).contains("exists", "--force");
+    assertThat(java.nio.file.Files.readAllBytes(z)).as("a refused encode leaves the file as it was").isEqualTo(written);
+    Call forced = TestRuns.cli("encode", manifest, "--data", data.toString(), "--out", z.toString(), "--steps", "16", "--force");
+    assertThat(forced.code()).as(forced.err()).isZero();
+    assertThat(Npy.read(z).data()).containsExactly(Npy.read(tmp.resolve("z16.npy")).data());
+    Call self = TestRuns.cli("encode", manifest, "--data", data.toString(), "--out", data.toString(), "--force");
+    assertThat(self.code()).isEqualTo(2);
+    assertThat(self.err()).contains("is --data");
   }
 
   @Test

@@ -13,6 +13,7 @@ import org.diffuse4j.runtime.likelihood.Encoder;
 import org.diffuse4j.runtime.likelihood.Inputs;
 import org.diffuse4j.runtime.likelihood.RoundTrip;
 import org.diffuse4j.runtime.manifest.Manifest;
+import org.diffuse4j.runtime.run.OutputPaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,8 +29,12 @@ final class EncodeCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, paramLabel = "NPY", description = "rows to encode (n × dim)")
   Path data;
 
-  @Option(names = "--out", required = true, paramLabel = "NPY", description = "where to write the latents x_T (n × dim)")
+  @Option(names = "--out", required = true, paramLabel = "NPY", description = "where to write the latents x_T (n × dim): a new file, "
+      + "never the --data file or a run's own file")
   Path out;
+
+  @Option(names = "--force", description = "overwrite an existing --out file")
+  boolean force;
 
   @Option(names = "--solver", paramLabel = "NAME", description = "a deterministic solver (default the manifest's sampling.solver)")
   String solver;
@@ -41,6 +46,7 @@ final class EncodeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Inputs.Target t = ode.target(main.registry());
     Manifest m = t.manifest();
+    OutputPaths.checkFile(out, "--out", force, OutputPaths.Input.file("--data", data), ode.input());
     Schedule schedule = m.schedule();
     int n = steps != null ? steps : m.sampling().steps();
     OdeOptions.Range range = ode.range(main.registry(), schedule, n, schedule.tMin());

@@ -16,13 +16,13 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code evaluate RUN_DIR}: class accuracy and Fréchet distance of a Fashion-MNIST run's samples. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Class accuracy and classifier-feature Fréchet distance of a Fashion-MNIST run's samples"
-    + " (writes RUN_DIR/evaluation.json).")
+    + " (writes RUN_DIR/evaluation.json, its only output; a failed evaluation writes nothing).")
 final class EvaluateCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @ParentCommand Main main;
 
-  @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run folder with manifest.yaml and samples.npy")
+  @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run folder, or a sample folder RUN/samples/NAME written by 'sample' (manifest.yaml and samples.npy)")
   Path runDir;
 
   @Option(names = "--cache", paramLabel = "DIR", description = "cache root of the evaluation classifier (default $"

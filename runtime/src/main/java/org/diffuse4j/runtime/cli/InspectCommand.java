@@ -20,6 +20,7 @@ import org.diffuse4j.api.plugin.Kind;
 import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.runtime.manifest.ManifestLoader;
 import org.diffuse4j.runtime.plot.Plots;
+import org.diffuse4j.runtime.run.OutputPaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -54,7 +55,7 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   /** {@code inspect schedule NAME}: values at one time, or a plot of α, σ and λ over t. */
-  @Command(name = "schedule", mixinStandardHelpOptions = true, description = "Coefficients of a schedule at --t, or schedule.png (α, σ, λ against t).")
+  @Command(name = "schedule", mixinStandardHelpOptions = true, description = "Coefficients of a schedule at --t, or a plot of α, σ and λ against t into --out PNG.")
   static final class ScheduleCommand implements Callable<Integer> {
     @ParentCommand InspectCommand parent;
 
@@ -73,13 +74,26 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--compare", split = ",", paramLabel = "A,B,...", description = "plot these schedules too")
     List<String> compare = new ArrayList<>();
 
-    @Option(names = "--out", paramLabel = "PNG", description = "plot file (default schedule.png)")
-    Path out = Path.of("schedule.png");
+    @Option(names = "--out", paramLabel = "PNG", description = "plot α, σ and λ against t into this new file (needed without --t)")
+    Path out;
+
+    @Option(names = "--force", description = "overwrite an existing --out file")
+    boolean force;
 
     @Override
     public Integer call() throws IOException {
       Main main = parent.main;
       Schedule s = main.registry().create(Kind.SCHEDULE, spec(name, sets), "schedule");
+      if (t != null && out != null) {
+        throw new OptionException("--t prints the coefficients at one time and --out plots them over t: give one of them");
+      }
+      if (t == null && out == null) {
+        throw new OptionException("say what to show: --t T prints the coefficients at time T, --out PNG plots α, σ and λ "
+            + "against t into a file, e.g. --out schedule.png");
+      }
+      if (out != null) {
+        OutputPaths.checkFile(out, "--out", force);
+      }
       if (t != null) {
         if (!(t >= 0 && t <= 1)) {
           throw new OptionException("--t must be in [0, 1], got " + t);
@@ -219,10 +233,8 @@ final class InspectCommand implements Callable<Integer> {
     g.drawImage(a, 0, 0, null);
     g.drawImage(b, 0, a.getHeight(), null);
     g.dispose();
-    Path parent = out.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    ImageIO.write(c, "png", out.toFile());
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    ImageIO.write(c, "png", png);
+    org.diffuse4j.runtime.io.AtomicFiles.writeBytes(out, png.toByteArray()); // a replaced file is never half-written
   }
 }

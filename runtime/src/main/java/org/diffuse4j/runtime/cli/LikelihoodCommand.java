@@ -16,6 +16,7 @@ import org.diffuse4j.runtime.likelihood.LikelihoodEngine;
 import org.diffuse4j.runtime.likelihood.LikelihoodOptions;
 import org.diffuse4j.runtime.likelihood.Likelihoods;
 import org.diffuse4j.runtime.manifest.Manifest;
+import org.diffuse4j.runtime.run.OutputPaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,8 +38,11 @@ final class LikelihoodCommand implements Callable<Integer> {
   @Option(names = "--sample", paramLabel = "N", description = "instead of --data: draw N new samples and compute their log-likelihood in the same integration (noise to data)")
   Integer sample;
 
-  @Option(names = "--out", paramLabel = "NPY", description = "with --sample: write the samples (N × dim) here")
+  @Option(names = "--out", paramLabel = "NPY", description = "with --sample: write the samples (N × dim) to this new file")
   Path out;
+
+  @Option(names = "--force", description = "overwrite an existing --out file")
+  boolean force;
 
   @Option(names = "--divergence", paramLabel = "KIND", description = "exact (d gradients per evaluation) or hutchinson (default exact)")
   String divergence = "exact";
@@ -91,6 +95,9 @@ final class LikelihoodCommand implements Callable<Integer> {
     }
     if (out != null && sample == null) {
       throw new OptionException("--out writes the samples of --sample; add --sample N");
+    }
+    if (out != null) {
+      OutputPaths.checkFile(out, "--out", force, ode.input());
     }
     double[] x = sample != null ? null : Inputs.data(data, m, n == null ? 1000 : n, n == null ? 0 : n);
     int rows = sample != null ? sample : x.length / dim;

@@ -12,6 +12,7 @@ import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.api.plugin.PluginRegistry;
 import org.diffuse4j.runtime.likelihood.Inputs;
+import org.diffuse4j.runtime.run.OutputPaths;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -51,6 +52,11 @@ final class OdeOptions {
       throw new OptionException("--batch must be >= 1, got " + batch);
     }
     return Inputs.target(target, overrides, registry);
+  }
+
+  /** What the target is to an output check: the run folder (its own files protected) or the manifest file. */
+  OutputPaths.Input input() {
+    return java.nio.file.Files.isDirectory(target) ? OutputPaths.Input.run(target) : OutputPaths.Input.file("the manifest", target);
   }
 
   /** The range (given, or {@code defaultTMin} … the schedule's t_max) and {@code steps} grid intervals over it. */

@@ -14,6 +14,8 @@ import org.diffuse4j.runtime.io.AtomicFiles;
 import org.diffuse4j.runtime.manifest.Manifest;
 import org.diffuse4j.runtime.manifest.ManifestLoader;
 import org.diffuse4j.runtime.reflow.ReflowPairs;
+import org.diffuse4j.runtime.run.Experiment;
+import org.diffuse4j.runtime.run.OutputPaths;
 import org.diffuse4j.runtime.train.Checkpoint;
 import org.tensorflow.Graph;
 import org.tensorflow.op.Ops;
@@ -25,10 +27,12 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code reflow RUN_DIR}: writes (noise, endpoint) pairs of a trained run's probability-flow ODE for
  * {@code objective: reflow} ({@code x0.npy}, {@code noise.npy}, {@code pairs.json}) and prints their
- * mean transport cost E‖x0 − ε‖².
+ * mean transport cost E‖x0 − ε‖². Writes only into a new folder (or, with {@code --force}, moves the
+ * old one aside); never into the run's own files.
  */
 @Command(name = "reflow", mixinStandardHelpOptions = true,
-    description = "Write (noise, endpoint) pairs of a trained run's ODE for 'objective: reflow'; prints their transport cost.")
+    description = {"Write (noise, endpoint) pairs of a trained run's ODE for 'objective: reflow'; prints their transport cost.",
+        "Writes a new folder (an existing non-empty --out is refused unless --force); never changes the run's files."})
 final class ReflowCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -40,8 +44,11 @@ final class ReflowCommand implements Callable<Integer> {
   @Option(names = "--n", paramLabel = "N", description = "number of pairs (default the run's sampling.n)")
   Integer n;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "folder for x0.npy, noise.npy and pairs.json (default RUN_DIR/reflow-pairs)")
+  @Option(names = "--out", paramLabel = "DIR", description = "new or empty folder for x0.npy, noise.npy and pairs.json (default RUN_DIR/reflow-pairs)")
   Path out;
+
+  @Option(names = "--force", description = "the --out folder exists: move it aside (to DIR.replaced-DATE-TIME; nothing is deleted)")
+  boolean force;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "override a sampling value: the ODE solver, grid, steps, batch size or seed, e.g. sampling.seed=1")
@@ -61,11 +68,15 @@ final class ReflowCommand implements Callable<Integer> {
     }
     Manifest m = ManifestLoader.resolve(tree, main.registry());
     Path target = out != null ? out : dir.resolve("reflow-pairs");
+    OutputPaths.checkFolder(target, "--out", force, OutputPaths.Input.run(dir));
+    boolean trainable = trainable(m);
+    if (trainable) {
+      Experiment.requireTrained(m, dir, new Checkpoint(dir), m.data().dim());
+    }
 
     long t0 = System.nanoTime();
-    ReflowPairs pairs = ReflowPairs.generate(m, new Checkpoint(dir), trainable(m), m.sampling().n(), main.err);
+    ReflowPairs pairs = ReflowPairs.generate(m, new Checkpoint(dir), trainable, m.sampling().n(), main.err);
     double seconds = (System.nanoTime() - t0) / 1e9;
-    pairs.write(target, m.precision());
 
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("transport_cost", pairs.transportCost());
@@ -80,7 +91,17 @@ final class ReflowCommand implements Callable<Integer> {
     o.put("x0", target.resolve(ReflowPairs.ENDPOINTS).toAbsolutePath().toString());
     o.put("noise", target.resolve(ReflowPairs.NOISE).toAbsolutePath().toString());
     o.put("seconds", seconds);
-    AtomicFiles.writeString(target.resolve("pairs.json"), JSON.writeValueAsString(o));
+    Path staged = OutputPaths.staging(target);
+    try {
+      pairs.write(staged, m.precision());
+      AtomicFiles.writeString(staged.resolve("pairs.json"), JSON.writeValueAsString(o));
+      Path aside = OutputPaths.publish(staged, target);
+      if (aside != null) {
+        main.err.printf("moved the previous %s to %s%n", target, aside);
+      }
+    } finally {
+      OutputPaths.discard(staged);
+    }
     if (json) {
       main.out.println(JSON.writeValueAsString(o));
     } else {

@@ -1,13 +1,17 @@
 package org.diffuse4j.runtime.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.runtime.manifest.Manifest;
 import org.diffuse4j.runtime.manifest.ManifestLoader;
 import org.diffuse4j.runtime.run.Experiment;
+import org.diffuse4j.runtime.run.OutputPaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -15,11 +19,17 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code sample RUN_DIR}: samples again from a finished run's checkpoint with other sampling
- * settings (solver, grid, steps, n, seed, initial noise), without training; rewrites the run's
- * samples, plots and metrics.
+ * settings (solver, grid, steps, n, seed, initial noise) into a new folder, by default
+ * {@code RUN_DIR/samples/NAME/}. Never trains and never changes the run's own files.
  */
-@Command(name = "sample", mixinStandardHelpOptions = true, description = "Sample from a trained run folder (e.g. with another solver or step count).")
+@Command(name = "sample", mixinStandardHelpOptions = true,
+    description = {"Sample from a trained run folder (e.g. with another solver or step count) into a new folder: "
+        + "RUN_DIR/samples/NAME/ (NAME from solver, grid and steps, with -2, -3, ... when taken) or --out DIR, holding "
+        + "its manifest.yaml (the settings used), samples.npy, samples.png and metrics.json.",
+        "Never trains (an unfinished run is refused: finish it with 'run --resume') and never changes the run's files."})
 final class SampleCommand implements Callable<Integer> {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
+
   @ParentCommand Main main;
 
   @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run folder written by 'run'")
@@ -31,14 +41,53 @@ final class SampleCommand implements Callable<Integer> {
   @Option(names = "--init", paramLabel = "NPY", description = "initial noise (n × dim standard normal)")
   Path init;
 
+  @Option(names = "--name", paramLabel = "NAME", description = "write to RUN_DIR/samples/NAME/ (default: from solver, grid and steps, e.g. heun-uniform-8)")
+  String name;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "write to this folder instead of RUN_DIR/samples/NAME/ (new or empty)")
+  Path out;
+
+  @Option(names = "--force", description = "the output folder exists: move it aside (to DIR.replaced-DATE-TIME; nothing is deleted)")
+  boolean force;
+
   @Override
   public Integer call() throws Exception {
+    if (name != null && out != null) {
+      throw new OptionException("--name names a folder in RUN_DIR/samples/ and --out any folder: give one of them");
+    }
+    if (name != null && !NAME.matcher(name).matches()) {
+      throw new OptionException("--name '" + name + "' is not a plain folder name; use letters, digits, '.', '_', '+' and '-', "
+          + "e.g. --name heun-20");
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new OptionException("'" + dir + "' is not a run folder: no such folder (run 'diffuse4j run MANIFEST' first)");
+    }
     Map<String, Object> tree = RunFolder.samplingTree(dir, overrides, "sample");
     if (init != null) {
       ManifestLoader.override(tree, "sampling.init=" + init);
     }
     Manifest m = ManifestLoader.resolve(tree, main.registry());
-    Experiment.run(m, dir, true, main.out, main.err);
+    Path target = out != null ? out : dir.resolve(OutputPaths.SAMPLES).resolve(name != null ? name : freeName(m));
+    OutputPaths.checkFolder(target, out != null ? "--out" : "--name", force, OutputPaths.Input.run(dir),
+        init == null ? null : OutputPaths.Input.file("--init", init));
+    Experiment.sample(m, dir, target, main.out, main.err);
     return 0;
+  }
+
+  /** {@code SOLVER-GRID-STEPS}, or with {@code -2}, {@code -3}, … the first that is not taken in RUN_DIR/samples/. */
+  private String freeName(Manifest m) {
+    Map<?, ?> sampling = (Map<?, ?>) m.resolved().get("sampling");
+    String base = (plugin(sampling.get("solver")) + "-" + plugin(sampling.get("grid")) + "-" + m.sampling().steps())
+        .replaceAll("[^A-Za-z0-9._+-]", "_");
+    Path samples = dir.resolve(OutputPaths.SAMPLES);
+    String candidate = base;
+    for (int k = 2; Files.exists(samples.resolve(candidate)); k++) {
+      candidate = base + "-" + k;
+    }
+    return candidate;
+  }
+
+  private static String plugin(Object spec) {
+    return String.valueOf(spec instanceof Map<?, ?> map ? map.get("name") : spec);
   }
 }

@@ -3,6 +3,7 @@ package org.diffuse4j.runtime.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,8 @@ import org.diffuse4j.runtime.train.Trainer;
 /**
  * One {@code run}: train (or resume), sample, measure and write the run folder — the resolved
  * manifest, {@code checkpoint/}, {@code samples.npy}, {@code samples.png}, {@code loss.png},
- * {@code metrics.json} and {@code run.log}.
+ * {@code metrics.json} and {@code run.log}; or one {@code sample}: sample a finished run into a new
+ * folder. Everything that can fail on the user's input is checked before the first file is written.
  */
 public final class Experiment {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -35,94 +37,217 @@ public final class Experiment {
 
   private Experiment() {}
 
+  /** How {@code run} treats its folder: a new (absent or empty) one, a resumed run, or a run to move aside. */
+  public enum Start { NEW, RESUME, REPLACE }
+
   /**
    * Runs a validated manifest into {@code dir}. {@code out} gets the log lines (and is copied to
-   * run.log), {@code console} the live progress bars. Returns the metrics.
+   * run.log), {@code console} the live progress bars. Returns the metrics. The caller has checked
+   * what {@code dir} holds against {@code start}; this checks the rest (initial noise, checkpoint,
+   * training and sampling graphs) before it writes anything.
    */
-  public static Map<String, Object> run(Manifest m, Path dir, boolean resume, PrintStream out, PrintStream console)
+  public static Map<String, Object> run(Manifest m, Path dir, Start start, PrintStream out, PrintStream console)
       throws IOException {
-    Files.createDirectories(dir);
+    boolean resume = start == Start.RESUME;
+    DataSet data = m.data();
+    int dim = data.dim();
+    double[] init = initNoise(m, m.sampling().n(), dim);
     Checkpoint checkpoint = new Checkpoint(dir);
-    AtomicFiles.recoverDirectory(checkpoint.dir()); // finish a swap a crash may have interrupted
-    if (resume && !checkpoint.exists()) {
-      throw new OptionException("--resume: no checkpoint in " + dir.toAbsolutePath() + " (run without --resume first)");
+    if (resume) {
+      AtomicFiles.recoverDirectory(checkpoint.dir()); // finish a swap a crash may have interrupted (same content)
     }
-    if (!resume) {
-      checkpoint.delete();
+    boolean train = m.training().steps() > 0 && trainable(m, dim);
+    boolean finished = false;
+    if (resume && train) {
+      Checkpoint.State state = resumable(m, dir, checkpoint);
+      finished = state.step() >= m.training().steps();
     }
-    try (PrintStream log = new TeeStream(out, dir.resolve("run.log"), resume)) {
-      return run(m, dir, checkpoint, resume, log, console);
+    // Build the sampling graph once as a check (the settings, and on resume that the checkpoint fits).
+    try (SamplingEngine probe = engine(m, dim, m.sampling().batch_size(),
+        resume ? checkpoint : null)) {
+      // nothing to run: building it is the check
     }
+    Trainer trainer = train && !finished ? new Trainer(m, dim) : null;
+    try {
+      Path aside = start == Start.REPLACE ? OutputPaths.moveAside(dir) : null;
+      Files.createDirectories(dir);
+      try (PrintStream log = new TeeStream(out, dir.resolve("run.log"), resume)) {
+        if (aside != null) {
+          log.printf("moved the previous run in %s to %s%n", dir, aside);
+        }
+        AtomicFiles.writeString(dir.resolve("manifest.yaml"), ManifestLoader.toYaml(m.resolved()));
+        log.printf("run folder: %s%n", dir.toAbsolutePath());
+        Trainer.Outcome trained = train(m, dim, dir, checkpoint, trainer, log, console);
+        if (trainer != null) {
+          trainer.close(); // free the training graph before sampling
+          trainer = null;
+        }
+        Sampled s = sample(m, dim, init, checkpoint, console);
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        measure(m, s, metrics);
+        metrics.put("train_steps", trained == null ? 0 : trained.steps());
+        metrics.put("train_seconds", trained == null ? 0.0 : trained.seconds());
+        metrics.put("train_steps_this_run", trained == null ? 0 : trained.ran());
+        metrics.put("train_ms_per_step", trained == null || trained.ran() == 0 ? null : trained.msPerStep());
+        metrics.put("final_loss", trained == null ? null : trained.finalLoss());
+        write(dir, m, s, metrics, log);
+        log.printf("wrote %s and %s%n", dir.resolve("samples.png"), dir.resolve("metrics.json"));
+        return metrics;
+      }
+    } finally {
+      if (trainer != null) {
+        trainer.close();
+      }
+    }
+  }
+
+  /**
+   * Samples the finished run {@code runDir} with manifest {@code m} (the run's own, with other
+   * sampling or guidance settings) into the new folder {@code target}: its {@code manifest.yaml},
+   * {@code samples.npy}, {@code samples.png} and {@code metrics.json}. Never trains and never writes
+   * into the run's own files; the folder is written beside {@code target} and renamed into place
+   * when complete (an existing non-empty {@code target}, allowed by the caller's {@code --force}, is
+   * moved aside).
+   */
+  public static Map<String, Object> sample(Manifest m, Path runDir, Path target, PrintStream out, PrintStream console)
+      throws IOException {
+    int dim = m.data().dim();
+    double[] init = initNoise(m, m.sampling().n(), dim);
+    Checkpoint checkpoint = new Checkpoint(runDir);
+    int step = requireTrained(m, runDir, checkpoint, dim);
+    Sampled s = sample(m, dim, init, checkpoint, console);
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    measure(m, s, metrics);
+    metrics.put("run", runDir.toAbsolutePath().normalize().toString());
+    metrics.put("train_steps", step);
+    Path staged = OutputPaths.staging(target);
+    try {
+      String header = "# samples of the run " + runDir.toAbsolutePath().normalize() + " (checkpoint at step " + step
+          + "), with these settings\n";
+      AtomicFiles.writeString(staged.resolve("manifest.yaml"), header + ManifestLoader.toYaml(m.resolved()));
+      write(staged, m, s, metrics, new PrintStream(OutputStream.nullOutputStream()));
+      Path aside = OutputPaths.publish(staged, target);
+      if (aside != null) {
+        out.printf("moved the previous %s to %s%n", target, aside);
+      }
+    } finally {
+      OutputPaths.discard(staged);
+    }
+    out.printf("sampled %d with %d steps (NFE %d, %s weights) in %.2f s (plus %.2f s graph warm-up)%n", m.sampling().n(),
+        m.sampling().steps(), s.nfe(), s.ema() ? "EMA" : "raw", s.seconds(), s.warmUpSeconds());
+    out.printf("sliced_wasserstein %.4f (baseline between two data draws %.4f)%n", metrics.get("sliced_wasserstein"),
+        metrics.get("sliced_wasserstein_baseline"));
+    out.printf("wrote %s (manifest.yaml, samples.npy, samples.png, metrics.json)%n", target);
+    return metrics;
+  }
+
+  /**
+   * The checkpoint step of a run whose training is finished (0 for a network without weights or
+   * {@code training.steps: 0}); fails, naming the fix, when it has no checkpoint or an unfinished one.
+   * Reads only.
+   */
+  public static int requireTrained(Manifest m, Path runDir, Checkpoint checkpoint, int dim) throws IOException {
+    if (m.training().steps() == 0 || !trainable(m, dim)) {
+      return 0;
+    }
+    String again = "diffuse4j run " + runDir.resolve("manifest.yaml") + " --out " + runDir;
+    if (!checkpoint.exists()) {
+      throw new OptionException("no checkpoint in " + runDir + ": train the run first ("
+          + (Files.exists(runDir.resolve("run.log"))
+              ? "its training has not saved one yet; if it was interrupted, start it again with '" + again + " --force'"
+              : "'diffuse4j run MANIFEST'") + ")");
+    }
+    String resume = "finish it with '" + again + " --resume'";
+    int step = checkpoint.state().step();
+    if (step < m.training().steps()) {
+      throw new OptionException("the training of " + runDir + " is unfinished (checkpoint at step " + step + " of "
+          + m.training().steps() + "); this command never trains: " + resume + " first");
+    }
+    return step;
+  }
+
+  /** The checkpoint state a resume continues from, after checking it exists and agrees with the manifest. */
+  private static Checkpoint.State resumable(Manifest m, Path dir, Checkpoint checkpoint) throws IOException {
+    if (!checkpoint.exists()) {
+      throw new OptionException("--resume: no checkpoint in " + dir + " yet (the run stopped before its first checkpoint"
+          + " was saved); nothing was changed. Start it again with --force (the old folder is moved aside)");
+    }
+    Checkpoint.State state = checkpoint.state();
+    if (state.step() > m.training().steps()) {
+      throw new OptionException("--resume: training.steps " + m.training().steps() + " is below the checkpoint's step "
+          + state.step() + " in " + checkpoint.dir() + "; training.steps may only grow (set it to " + state.step()
+          + " or more); nothing was changed");
+    }
+    if (state.ema() != m.training().ema() > 0) {
+      throw new OptionException("--resume: the checkpoint in " + checkpoint.dir() + " was saved "
+          + (state.ema() ? "with" : "without") + " EMA weights; resume with the same setting (--set training.ema="
+          + (state.ema() ? "0.999" : "0") + ") or start afresh with --force; nothing was changed");
+    }
+    return state;
   }
 
   /** What sampling produced and how long it took. */
   private record Sampled(double[] samples, int nfe, int batches, double seconds, double warmUpSeconds, double evalMillis,
       boolean ema) {}
 
-  private static Map<String, Object> run(Manifest m, Path dir, Checkpoint checkpoint, boolean resume, PrintStream log,
-      PrintStream console) throws IOException {
-    AtomicFiles.writeString(dir.resolve("manifest.yaml"), ManifestLoader.toYaml(m.resolved()));
+  /** The sample metrics (sliced Wasserstein against fresh data draws, NFE, timings) into {@code metrics}. */
+  private static void measure(Manifest m, Sampled s, Map<String, Object> metrics) {
     DataSet data = m.data();
     int dim = data.dim();
     int n = m.sampling().n();
-    double[] init = initNoise(m, n, dim); // read before any work, so a bad file fails fast
-    log.printf("run folder: %s%n", dir.toAbsolutePath());
-
-    Trainer.Outcome trained = train(m, dim, dir, checkpoint, resume, log, console);
-    Sampled s = sample(m, dim, init, checkpoint, console);
-    Npy.writeFloat32(dir.resolve("samples.npy"), s.samples(), n, dim);
-    log.printf("sampled %d with %d steps (NFE %d, %s weights) in %.2f s (plus %.2f s graph warm-up)%n", n,
-        m.sampling().steps(), s.nfe(), s.ema() ? "EMA" : "raw", s.seconds(), s.warmUpSeconds());
-
     double[] reference = data.sample(m.seed() + REFERENCE_SEED, 0, n);
     double[] baseline = data.sample(m.seed() + BASELINE_SEED, 0, n);
     int proj = m.output().projections();
-    double sw = SlicedWasserstein.distance(s.samples(), n, reference, n, dim, proj, m.seed());
-    double swBase = SlicedWasserstein.distance(baseline, n, reference, n, dim, proj, m.seed());
-    if (dim == 2) {
-      Plots.scatter(dir.resolve("samples.png"), "samples (" + n + ") over data", reference, s.samples());
-    } else {
-      imageGrid(dir.resolve("samples.png"), s.samples(), n, dim, data.classes(), m.sampling().label().equals("all"));
-    }
-    Map<String, Object> metrics = new LinkedHashMap<>();
-    metrics.put("sliced_wasserstein", sw);
-    metrics.put("sliced_wasserstein_baseline", swBase);
+    metrics.put("sliced_wasserstein", SlicedWasserstein.distance(s.samples(), n, reference, n, dim, proj, m.seed()));
+    metrics.put("sliced_wasserstein_baseline", SlicedWasserstein.distance(baseline, n, reference, n, dim, proj, m.seed()));
     metrics.put("nfe", s.nfe());
     metrics.put("samples", n);
     metrics.put("ema_weights", s.ema());
-    metrics.put("train_steps", trained == null ? 0 : trained.steps());
-    metrics.put("train_seconds", trained == null ? 0.0 : trained.seconds());
-    metrics.put("train_steps_this_run", trained == null ? 0 : trained.ran());
-    metrics.put("train_ms_per_step", trained == null || trained.ran() == 0 ? null : trained.msPerStep());
-    metrics.put("final_loss", trained == null ? null : trained.finalLoss());
     metrics.put("sample_seconds", s.seconds());
     metrics.put("sample_warmup_seconds", s.warmUpSeconds());
     metrics.put("sample_ms_per_step", s.seconds() * 1000 / (s.batches() * (double) m.sampling().steps()));
     metrics.put("network_eval_ms", s.evalMillis());
     // total sampling time / (NFE × one network evaluation alone), per batch
     metrics.put("engine_overhead", s.seconds() * 1000 / (s.batches() * (double) s.nfe() * s.evalMillis()));
-    AtomicFiles.writeString(dir.resolve("metrics.json"), JSON.writeValueAsString(metrics));
-    log.printf("sliced_wasserstein %.4f (baseline between two data draws %.4f)%n", sw, swBase);
-    log.printf("wrote %s and %s%n", dir.resolve("samples.png"), dir.resolve("metrics.json"));
-    return metrics;
   }
 
-  /** Trains (or resumes) when the network has weights and steps &gt; 0; null otherwise. */
-  private static Trainer.Outcome train(Manifest m, int dim, Path dir, Checkpoint checkpoint, boolean resume,
+  /** Writes samples.npy, samples.png and metrics.json into {@code folder}. */
+  private static void write(Path folder, Manifest m, Sampled s, Map<String, Object> metrics, PrintStream log)
+      throws IOException {
+    DataSet data = m.data();
+    int dim = data.dim();
+    int n = m.sampling().n();
+    Npy.writeFloat32(folder.resolve("samples.npy"), s.samples(), n, dim);
+    log.printf("sampled %d with %d steps (NFE %d, %s weights) in %.2f s (plus %.2f s graph warm-up)%n", n,
+        m.sampling().steps(), s.nfe(), s.ema() ? "EMA" : "raw", s.seconds(), s.warmUpSeconds());
+    if (dim == 2) {
+      double[] reference = data.sample(m.seed() + REFERENCE_SEED, 0, n);
+      Plots.scatter(folder.resolve("samples.png"), "samples (" + n + ") over data", reference, s.samples());
+    } else {
+      imageGrid(folder.resolve("samples.png"), s.samples(), n, dim, data.classes(), m.sampling().label().equals("all"));
+    }
+    AtomicFiles.writeString(folder.resolve("metrics.json"), JSON.writeValueAsString(metrics));
+    log.printf("sliced_wasserstein %.4f (baseline between two data draws %.4f)%n", metrics.get("sliced_wasserstein"),
+        metrics.get("sliced_wasserstein_baseline"));
+  }
+
+  /**
+   * Trains (or resumes) with {@code trainer} when the network has weights and steps &gt; 0 (a null
+   * trainer: the checkpoint is already at training.steps); null when there is nothing to train.
+   */
+  private static Trainer.Outcome train(Manifest m, int dim, Path dir, Checkpoint checkpoint, Trainer trainer,
       PrintStream log, PrintStream console) throws IOException {
     if (m.training().steps() == 0 || !trainable(m, dim)) {
       return null;
     }
     Trainer.Outcome trained;
-    if (resume && checkpoint.exists() && checkpoint.state().step() >= m.training().steps()) {
+    if (trainer == null) {
       // Finished: skip building the training graph (Adam and EMA slots take long for a large network).
       Checkpoint.State done = checkpoint.state();
       log.printf("resumed from %s at step %d%n", checkpoint.dir(), done.step());
       trained = new Trainer.Outcome(done.step(), 0, done.losses(), 0);
     } else {
-      try (Trainer trainer = new Trainer(m, dim)) {
-        trained = trainer.train(checkpoint, resume, log, console);
-      }
+      trained = trainer.train(checkpoint, checkpoint.exists(), log, console);
     }
     if (trained.ran() == 0) {
       log.printf("nothing to train: the checkpoint is at step %d%n", trained.steps());
@@ -138,13 +263,27 @@ public final class Experiment {
   private static Sampled sample(Manifest m, int dim, double[] init, Checkpoint checkpoint, PrintStream console) {
     int n = m.sampling().n();
     int batch = m.sampling().batch_size(); // the chunk size: never derived from n (see SamplingEngine)
-    try (SamplingEngine engine = new SamplingEngine(m, dim, batch, checkpoint)) {
+    try (SamplingEngine engine = engine(m, dim, batch, checkpoint)) {
       double warmUp = engine.warmUp();
       double evalMillis = engine.networkEvalMillis(20); // measured right before, under the same load
       long t0 = System.nanoTime();
       double[] samples = engine.sample(m.samplingSeed(), n, init, console);
       double seconds = (System.nanoTime() - t0) / 1e9;
       return new Sampled(samples, engine.nfe(), (n + batch - 1) / batch, seconds, warmUp, evalMillis, engine.usesEma());
+    }
+  }
+
+  /**
+   * The sampling engine; a plugin that cannot build its part of the graph with these settings (e.g. a
+   * solver that needs an eager backend) is the user's choice to change, so its complaint is an
+   * {@link OptionException}.
+   */
+  private static SamplingEngine engine(Manifest m, int dim, int batch, Checkpoint checkpoint) {
+    try {
+      return new SamplingEngine(m, dim, batch, checkpoint);
+    } catch (IllegalStateException | IllegalArgumentException | UnsupportedOperationException e) {
+      throw new OptionException("cannot sample with these settings (sampling.solver, sampling.grid, guidance): "
+          + e.getMessage());
     }
   }
 

@@ -37,9 +37,9 @@ class ReflowCommandTest {
     assertThat(x0.shape()).containsExactly(50, 2);
     assertThat(noise.shape()).containsExactly(50, 2);
 
-    Call s = TestRuns.cli("sample", run.toString(), "--set", "sampling.n=50");
+    Call s = TestRuns.cli("sample", run.toString(), "--set", "sampling.n=50", "--name", "n50");
     assertThat(s.code()).as(s.err()).isZero();
-    assertThat(x0.data()).containsExactly(Npy.read(run.resolve("samples.npy")).data());
+    assertThat(x0.data()).containsExactly(Npy.read(run.resolve("samples/n50/samples.npy")).data());
 
     double[] eps = CounterNoise.gaussian(7, 0, 50, 2, 0); // the manifest's seed, stream 0: sample's initial noise
     double cost = 0;

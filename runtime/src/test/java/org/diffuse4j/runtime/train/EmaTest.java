@@ -73,7 +73,7 @@ class EmaTest {
     TestRuns.Call changed = TestRuns.cli("run", m.toString(), "--out", parts.toString(), "--resume",
         "--set", "training.ema=0", "--set", "training.steps=40");
     assertThat(changed.code()).isNotZero();
-    assertThat(changed.err()).contains("with EMA weights", "training.ema=0.999");
+    assertThat(changed.err()).contains("training.ema: 0.95 → 0", "--set training.ema=0.95");
 
     Path raw = tmp.resolve("raw");
     TestRuns.Call c = TestRuns.cli("run", m.toString(), "--out", raw.toString(), "--set", "sampling.use_ema=false");

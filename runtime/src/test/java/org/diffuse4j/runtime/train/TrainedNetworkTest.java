@@ -103,13 +103,13 @@ class TrainedNetworkTest {
       Files.copy(run.resolve("manifest.yaml"), dir.resolve("manifest.yaml"));
       Files.createSymbolicLink(dir.resolve("checkpoint"), run.resolve("checkpoint"));
     }
-    assertThat(TestRuns.cli("sample", plain.toString()).code()).isZero();
-    TestRuns.Call g = TestRuns.cli("sample", guided.toString(), "--set",
+    assertThat(TestRuns.cli("sample", plain.toString(), "--name", "s").code()).isZero();
+    TestRuns.Call g = TestRuns.cli("sample", guided.toString(), "--name", "s", "--set",
         "guidance={name: autoguidance, scale: 3, weak_model: {name: checkpoint, run: " + run + "}, weak_parameterisation: velocity}");
     assertThat(g.code()).as(g.err()).isZero();
     assertThat(g.out()).contains("NFE 16");
-    double[] a = Npy.read(plain.resolve("samples.npy")).data();
-    double[] b = Npy.read(guided.resolve("samples.npy")).data();
+    double[] a = Npy.read(plain.resolve("samples/s/samples.npy")).data();
+    double[] b = Npy.read(guided.resolve("samples/s/samples.npy")).data();
     assertThat(b).containsExactly(a, within(1e-4));
   }
 
