@@ -7,4 +7,17 @@ package org.diffuse4j.api;
 public interface Guidance {
 
   Denoiser guide(ConditionalDenoiser model, Condition condition);
+
+  /**
+   * Whether this guidance contrasts the model's conditional and unconditional predictions (cfg,
+   * cfg++, apg, …), so it needs a class-conditional network; checked before any work.
+   */
+  default boolean needsConditionalModel() {
+    return false;
+  }
+
+  /** Whether this guidance needs a class label per sample (a condition other than none). */
+  default boolean needsLabels() {
+    return needsConditionalModel();
+  }
 }

@@ -210,8 +210,20 @@ public final class ManifestLoader {
     node.put(keys[keys.length - 1], value);
   }
 
-  /** Validates a tree and builds every plugin; fails on the first problem with the key path. */
+  /**
+   * Validates a tree, builds every plugin and runs the {@link Preflight} checks for a command that
+   * samples in the graph engine ({@code validate}, {@code run}, {@code sample}, {@code reflow});
+   * fails on the first problem with the key path.
+   */
   public static Manifest resolve(Map<String, Object> tree, PluginRegistry registry) {
+    return resolve(tree, registry, true);
+  }
+
+  /**
+   * As {@link #resolve(Map, PluginRegistry)}; {@code sampledInGraph} false for {@code likelihood}
+   * and {@code encode}, which integrate on an eager backend and do not read {@code sampling.init}.
+   */
+  public static Manifest resolve(Map<String, Object> tree, PluginRegistry registry, boolean sampledInGraph) {
     checkTopLevelKeys(tree);
     TopLevel top = Options.bind(TopLevel.class, tree, "");
     TrainingOptions training = Options.bind(TrainingOptions.class, section(top.training(), "training"), "training");
@@ -233,7 +245,10 @@ public final class ManifestLoader {
     resolved.put("training", asMap(training));
     resolved.put("sampling", asMap(sampling));
     resolved.put("output", asMap(output));
-    return new Manifest(resolved, top, training, sampling, output, data, network, schedule, param, objective, solver, grid, guidance);
+    Manifest m = new Manifest(resolved, top, training, sampling, output, data, network, schedule, param, objective,
+        solver, grid, guidance);
+    Preflight.check(m, sampledInGraph);
+    return m;
   }
 
   /** The manifest as YAML text. */
