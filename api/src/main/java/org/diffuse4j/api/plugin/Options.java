@@ -84,13 +84,24 @@ public final class Options {
     } catch (java.lang.reflect.InvocationTargetException e) {
       Throwable cause = e.getCause();
       if (cause instanceof OptionException oe) {
-        throw oe;
+        throw at(path, oe);
       }
       throw new OptionException(
           "invalid options at '" + (path.isEmpty() ? type.getSimpleName() : path) + "': " + cause.getMessage());
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot construct options record " + type.getName(), e);
     }
+  }
+
+  /**
+   * {@code e} naming {@code path}: as it is when its message already names a key under that path,
+   * else prefixed with "invalid options at 'path': ".
+   */
+  public static OptionException at(String path, OptionException e) {
+    if (path == null || path.isEmpty() || String.valueOf(e.getMessage()).contains("'" + path)) {
+      return e;
+    }
+    return new OptionException("invalid options at '" + path + "': " + e.getMessage());
   }
 
   private static Option option(Class<?> type, RecordComponent rc) {
@@ -242,10 +253,16 @@ public final class Options {
    * option's range and the Java type's range {@code [lo, hi]}; never clamped.
    */
   private static long integer(Object raw, String key, Option o, long lo, long hi) {
-    BigDecimal exact = exact(raw, key, "an integer", o);
-    if (exact == null) {
-      throw new OptionException("value " + raw + " for '" + key + "' is not finite: expected an integer in "
-          + range(o, lo, hi));
+    BigDecimal exact;
+    try {
+      exact = exact(raw, key, "an integer", o);
+    } catch (OptionException e) {
+      if (!Double.isNaN(infinity(raw)) || raw.toString().trim().toLowerCase(Locale.ROOT).matches("[+-]?\\.?nan")
+          || (raw instanceof Double d && d.isNaN())) {
+        throw new OptionException("value " + raw + " for '" + key + "' is not a finite number; allowed "
+            + range(o, lo, hi) + "; give an integer in that range");
+      }
+      throw e;
     }
     BigInteger i;
     try {

@@ -109,6 +109,8 @@ public final class PluginRegistry implements PluginContext {
     } catch (IllegalArgumentException e) {
       throw new OptionException("invalid options at '" + path + "' (" + kind.id() + " '" + s.getKey() + "'): "
           + e.getMessage());
+    } catch (OptionException e) {
+      throw Options.at(path, e);
     }
   }
 
