@@ -30,7 +30,7 @@ class TwoMoonsExampleTest {
 
   @Test
   void sameManifestAndSeedGiveIdenticalSamplesWhateverTheBatchSize() throws Exception {
-    String[] quick = {"--set", "training.steps=60", "--set", "training.batch_size=256", "--set", "network.width=64",
+    String[] quick = {"--set", "training.steps=60", "--set", "training.warmup=6", "--set", "training.batch_size=256", "--set", "network.width=64",
         "--set", "sampling.n=1000", "--set", "sampling.steps=8", "--set", "sampling.solver=euler-maruyama"};
     byte[] first = sample(tmp.resolve("a"), quick, 1000);
     byte[] again = sample(tmp.resolve("b"), quick, 1000);

@@ -16,8 +16,11 @@ public interface Guidance {
     return false;
   }
 
-  /** Whether this guidance needs a class label per sample (a condition other than none). */
+  /**
+   * Whether this guidance fails without a class label per sample (classifier guidance). Guidance that
+   * only contrasts predictions (cfg) is the unconditional model itself when there is no label.
+   */
   default boolean needsLabels() {
-    return needsConditionalModel();
+    return false;
   }
 }

@@ -56,23 +56,23 @@ public final class Preflight {
     }
   }
 
-  /** Guidance that contrasts conditional and unconditional predictions needs labels and a conditional network. */
+  /**
+   * Guidance that contrasts conditional and unconditional predictions needs a class-conditional
+   * network; guidance that guides towards a label (classifier) needs sampling.label.
+   */
   static void guidance(Manifest m) {
-    if (m.guidance() == null || !(m.guidance().needsLabels() || m.guidance().needsConditionalModel())) {
+    if (m.guidance() == null) {
       return;
     }
     String name = spec(m.resolved().get("guidance"));
-    if (m.sampling().unconditional()) {
+    if (m.guidance().needsConditionalModel() && classes(m) == 0) {
+      throw new OptionException("guidance " + name + " contrasts the network's conditional and unconditional "
+          + "predictions, but the network is unconditional (network.num_classes: 0); set network.num_classes to "
+          + "the number of classes (and train with objective.p_uncond > 0), or use guidance: none");
+    }
+    if (m.guidance().needsLabels() && m.sampling().unconditional()) {
       throw new OptionException("guidance " + name + " needs a class label to guide towards, but sampling.label is -1 "
           + "(unconditional); set sampling.label to a class id (0, 1, …) or 'all', or use guidance: none");
-    }
-    if (m.guidance().needsConditionalModel()) {
-      int classes = classes(m);
-      if (classes == 0) {
-        throw new OptionException("guidance " + name + " contrasts the network's conditional and unconditional "
-            + "predictions, but the network is unconditional (network.num_classes: 0); set network.num_classes to "
-            + "the number of classes (and train with objective.p_uncond > 0), or use guidance: none");
-      }
     }
   }
 
@@ -97,9 +97,9 @@ public final class Preflight {
     }
     int highest = all ? m.data().classes() - 1 : Integer.parseInt(label);
     if (highest >= classes) {
-      throw new OptionException("value '" + label + "' for 'sampling.label' is not a class of the network"
-          + (all ? " (the data has " + m.data().classes() + " classes)" : "") + ": network.num_classes is " + classes
-          + ", so classes are 0 … " + (classes - 1) + "; set sampling.label in that range or raise network.num_classes");
+      throw new OptionException("sampling.label " + label + " is not a class of the network"
+          + (all ? " (the data has " + m.data().classes() + " classes)" : "") + " (network.num_classes: " + classes
+          + "; classes are 0 … " + (classes - 1) + "); set sampling.label in that range or raise network.num_classes");
     }
   }
 
