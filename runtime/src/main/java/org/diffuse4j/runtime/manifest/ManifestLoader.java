@@ -136,6 +136,9 @@ public final class ManifestLoader {
       String reason = e.getOriginalMessage();
       if (reason.startsWith("Duplicate field")) {
         reason = "key " + reason.substring("Duplicate field ".length()) + " is given twice in the same map; keep one";
+      } else if (reason.startsWith("Malformed numeric value")) {
+        reason += " (YAML's .inf and .nan are not numbers here: write a finite number, or Infinity where the key's "
+            + "default is Infinity)";
       }
       throw new OptionException(invalid + ": " + reason
           + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
