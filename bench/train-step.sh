@@ -109,7 +109,7 @@ d4j_train mlp "$root/examples/manifests/two-moons.yaml" "$mlp_steps" \
   --set sampling.n=16 --set sampling.batch_size=16 --set sampling.steps=2
 torch_run mlp "$torch_mlp_steps"
 loads+=("$(load)")
-d4j_train unet "$root/examples/manifests/fashion-mnist-cfg.yaml" "$unet_steps" \
+d4j_train unet "$root/examples/manifests/fashion-mnist-cfg.yaml" "$unet_steps" --set training.warmup=0 \
   --set sampling.n=10 --set sampling.batch_size=10 --set sampling.steps=2
 torch_run unet "$torch_unet_steps"
 loads+=("$(load)")

@@ -21,7 +21,7 @@ class FashionMnistPipelineTest {
   void quickVariantTrainsAndSamplesOneRowPerClass() throws Exception {
     Path out = tmp.resolve("fm");
     Cli c = Cli.run("run", ThirdPartyJar.repoRoot().resolve("examples/manifests/fashion-mnist-cfg.yaml").toString(),
-        "--out", out.toString(), "--set", "training.steps=20", "--set", "training.batch_size=16",
+        "--out", out.toString(), "--set", "training.steps=20", "--set", "training.warmup=2", "--set", "training.batch_size=16",
         "--set", "network.base_channels=8", "--set", "network.groups=4",
         "--set", "sampling.steps=4", "--set", "sampling.n=20", "--set", "sampling.batch_size=20");
     assertThat(c.code()).as(c.err()).isZero();

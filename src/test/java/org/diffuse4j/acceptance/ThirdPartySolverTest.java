@@ -41,7 +41,7 @@ class ThirdPartySolverTest {
   void samplesFromAManifest() throws Exception {
     Path out = tmp.resolve("run");
     Cli c = Cli.run("run", Manifests.twoMoons().toString(), "--plugins", plugins.toString(), "--out", out.toString(),
-        "--set", "training.steps=40", "--set", "training.batch_size=128", "--set", "network.width=32",
+        "--set", "training.steps=40", "--set", "training.warmup=4", "--set", "training.batch_size=128", "--set", "network.width=32",
         "--set", "sampling.solver=ssprk3", "--set", "sampling.steps=10", "--set", "sampling.n=200");
     assertThat(c.code()).as(c.err()).isZero();
     Npy.Array s = Npy.read(out.resolve("samples.npy"));

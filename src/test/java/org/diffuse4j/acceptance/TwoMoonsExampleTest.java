@@ -38,7 +38,7 @@ class TwoMoonsExampleTest {
    */
   @Test
   void sameManifestSeedAndChunkSizeGiveBitwiseIdenticalSamplesAndOtherChunkSizesAgreeToRounding() throws Exception {
-    String[] quick = {"--set", "training.steps=60", "--set", "training.batch_size=256", "--set", "network.width=64",
+    String[] quick = {"--set", "training.steps=60", "--set", "training.warmup=6", "--set", "training.batch_size=256", "--set", "network.width=64",
         "--set", "sampling.steps=8", "--set", "sampling.solver=euler-maruyama"};
     byte[] first = sample(tmp.resolve("a"), quick, 1000, 1000);
     byte[] again = sample(tmp.resolve("b"), quick, 1000, 1000);

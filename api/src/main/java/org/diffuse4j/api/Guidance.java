@@ -7,4 +7,20 @@ package org.diffuse4j.api;
 public interface Guidance {
 
   Denoiser guide(ConditionalDenoiser model, Condition condition);
+
+  /**
+   * Whether this guidance contrasts the model's conditional and unconditional predictions (cfg,
+   * cfg++, apg, …), so it needs a class-conditional network; checked before any work.
+   */
+  default boolean needsConditionalModel() {
+    return false;
+  }
+
+  /**
+   * Whether this guidance fails without a class label per sample (classifier guidance). Guidance that
+   * only contrasts predictions (cfg) is the unconditional model itself when there is no label.
+   */
+  default boolean needsLabels() {
+    return false;
+  }
 }

@@ -9,8 +9,15 @@ package org.diffuse4j.api;
  * @param evaluationsPerStep model evaluations (calls of the {@link Denoiser}) per step
  * @param stochastic whether the solver draws noise from the {@link NoiseSource}
  * @param history number of past model outputs kept in the state (0 for single-step methods)
+ * @param eagerOnly whether the solver reads tensor values between steps (adaptive step control), so
+ *     it runs only on an eager backend, not in the graph {@code run} and {@code sample} build
  */
-public record SolverTraits(double order, int evaluationsPerStep, boolean stochastic, int history) {
+public record SolverTraits(double order, int evaluationsPerStep, boolean stochastic, int history, boolean eagerOnly) {
+
+  /** Traits of a solver that runs on any backend. */
+  public SolverTraits(double order, int evaluationsPerStep, boolean stochastic, int history) {
+    this(order, evaluationsPerStep, stochastic, history, false);
+  }
 
   public SolverTraits {
     if (order <= 0 || evaluationsPerStep < 1 || history < 0) {

@@ -31,6 +31,12 @@ import org.diffuse4j.api.tensor.Tensor;
 public record AdaptiveProjected(ScaleSchedule scale, double eta, double normThreshold, double momentum)
     implements Guidance {
 
+
+  @Override
+  public boolean needsConditionalModel() {
+    return true;
+  }
+
   /** The running average of Δ carried between steps (null tensor = first step). */
   public record Momentum(Tensor average) {
     public static Momentum start() {

@@ -21,6 +21,12 @@ import org.diffuse4j.api.tensor.Tensor;
  */
 public record CfgPlusPlus(ScaleSchedule scale) implements Guidance {
 
+  @Override
+  public boolean needsConditionalModel() {
+    return true;
+  }
+
+
   public CfgPlusPlus {
     if (scale.scale() < 0 || scale.scale() > 1) {
       throw new IllegalArgumentException(

@@ -28,6 +28,12 @@ import org.diffuse4j.api.tensor.Tensor;
  */
 public record ClassifierFree(ScaleSchedule scale, double rescale, Target target) implements Guidance {
 
+  @Override
+  public boolean needsConditionalModel() {
+    return true;
+  }
+
+
   /** A target guidance rescale can act on. */
   public enum Target {
     X0,

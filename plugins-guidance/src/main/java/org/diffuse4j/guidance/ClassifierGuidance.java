@@ -32,6 +32,16 @@ public record ClassifierGuidance(Classifier classifier, ScaleSchedule scale, boo
   }
 
   @Override
+  public boolean needsConditionalModel() {
+    return conditionalBase;
+  }
+
+  @Override
+  public boolean needsLabels() {
+    return true;
+  }
+
+  @Override
   public Denoiser guide(ConditionalDenoiser model, Condition condition) {
     if (!condition.isConditional()) {
       throw new IllegalArgumentException("classifier guidance needs class labels to guide towards; got no condition");

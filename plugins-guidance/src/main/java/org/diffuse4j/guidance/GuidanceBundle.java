@@ -153,40 +153,40 @@ public final class GuidanceBundle implements PluginBundle {
   }
 
   static ConditionalDenoiser weakModel(AutoGuidanceOptions o, PluginContext c) {
-    Object built = c.create(NETWORK, o.weak_model(), "guidance.weak_model");
+    Object built = c.create(NETWORK, o.weak_model(), "weak_model");
     if (built instanceof ConditionalDenoiser d) {
       return d;
     }
     if (built instanceof Network n) {
-      Parameterisation p = c.create(PARAMETERISATION, o.weak_parameterisation(), "guidance.weak_parameterisation");
+      Parameterisation p = c.create(PARAMETERISATION, o.weak_parameterisation(), "weak_parameterisation");
       return ConditionalDenoiser.of(n, p);
     }
-    throw new OptionException("'guidance.weak_model' built a " + built.getClass().getName() + ", not a network");
+    throw new OptionException("'" + c.path("weak_model") + "' built a " + built.getClass().getName() + ", not a network");
   }
 
   static Classifier classifier(ClassifierOptions o, PluginContext c) {
-    Object built = c.create(NETWORK, o.classifier(), "guidance.classifier");
+    Object built = c.create(NETWORK, o.classifier(), "classifier");
     if (built instanceof Classifier k) {
       return k;
     }
     if (built instanceof Network n) {
       return Classifier.of(n);
     }
-    throw new OptionException("'guidance.classifier' built a " + built.getClass().getName() + ", not a network");
+    throw new OptionException("'" + c.path("classifier") + "' built a " + built.getClass().getName() + ", not a network");
   }
 
   static Stack stack(StackOptions o, PluginContext c) {
     if (!(o.of() instanceof List<?> specs) || specs.isEmpty()) {
       throw new OptionException(
-          "'guidance.of' must be a non-empty list of guidance specs, e.g. [cfg, dynamic-thresholding]; got " + o.of());
+          "'" + c.path("of") + "' must be a non-empty list of guidance specs, e.g. [cfg, dynamic-thresholding]; got " + o.of());
     }
-    Guidance base = c.create(GUIDANCE, specs.get(0), "guidance.of[0]");
+    Guidance base = c.create(GUIDANCE, specs.get(0), "of[0]");
     List<PredictionFilter> filters = new ArrayList<>();
     for (int i = 1; i < specs.size(); i++) {
-      Object g = c.create(GUIDANCE, specs.get(i), "guidance.of[" + i + "]");
+      Object g = c.create(GUIDANCE, specs.get(i), "of[" + i + "]");
       if (!(g instanceof PredictionFilter f)) {
         throw new OptionException(
-            "'guidance.of[" + i + "]' (" + Options.splitSpec(specs.get(i), "guidance.of[" + i + "]").getKey()
+            "'" + c.path("of[" + i + "]") + "' (" + Options.splitSpec(specs.get(i), c.path("of[" + i + "]")).getKey()
                 + ") calls the model, so it can only be the first entry of a stack; later entries must be"
                 + " filters such as dynamic-thresholding");
       }

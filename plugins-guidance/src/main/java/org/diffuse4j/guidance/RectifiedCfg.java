@@ -24,6 +24,12 @@ import org.diffuse4j.api.tensor.Tensor;
  */
 public record RectifiedCfg(double scale, double gamma, double halfStep) implements Guidance {
 
+  @Override
+  public boolean needsConditionalModel() {
+    return true;
+  }
+
+
   public RectifiedCfg {
     if (!(scale >= 0) || !(gamma >= 0) || !(halfStep > 0 && halfStep < 1)) {
       throw new IllegalArgumentException(

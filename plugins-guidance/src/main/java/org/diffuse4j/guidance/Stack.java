@@ -27,6 +27,16 @@ public record Stack(Guidance base, List<PredictionFilter> filters) implements Gu
   }
 
   @Override
+  public boolean needsConditionalModel() {
+    return base.needsConditionalModel();
+  }
+
+  @Override
+  public boolean needsLabels() {
+    return base.needsLabels();
+  }
+
+  @Override
   public Denoiser guide(ConditionalDenoiser model, Condition condition) {
     return new Filtered(base.guide(model, condition), filters);
   }

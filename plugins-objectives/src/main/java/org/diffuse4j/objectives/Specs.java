@@ -97,7 +97,8 @@ public final class Specs {
   }
 
   private static <T> T build(
-      Map<String, Choice<T>> table, Object spec, String path, String what, PluginContext context) {
+      Map<String, Choice<T>> table, Object spec, String relative, String what, PluginContext context) {
+    String path = context.path(relative);
     Map.Entry<String, Map<String, Object>> s = Options.splitSpec(spec, path);
     Choice<T> choice = table.get(s.getKey());
     if (choice == null) {

@@ -44,7 +44,7 @@ public record AdaptiveRungeKutta(ButcherTableau tableau, double rtol, double ato
 
   @Override
   public SolverTraits traits() {
-    return new SolverTraits(tableau.order(), tableau.stages(), false, 0);
+    return new SolverTraits(tableau.order(), tableau.stages(), false, 0, true);
   }
 
   @Override

@@ -1,6 +1,8 @@
 package org.diffuse4j.api.plugin;
 
 import java.lang.reflect.Constructor;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -82,13 +84,24 @@ public final class Options {
     } catch (java.lang.reflect.InvocationTargetException e) {
       Throwable cause = e.getCause();
       if (cause instanceof OptionException oe) {
-        throw oe;
+        throw at(path, oe);
       }
       throw new OptionException(
           "invalid options at '" + (path.isEmpty() ? type.getSimpleName() : path) + "': " + cause.getMessage());
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot construct options record " + type.getName(), e);
     }
+  }
+
+  /**
+   * {@code e} naming {@code path}: as it is when its message already names a key under that path,
+   * else prefixed with "invalid options at 'path': ".
+   */
+  public static OptionException at(String path, OptionException e) {
+    if (path == null || path.isEmpty() || String.valueOf(e.getMessage()).contains("'" + path)) {
+      return e;
+    }
+    return new OptionException("invalid options at '" + path + "': " + e.getMessage());
   }
 
   private static Option option(Class<?> type, RecordComponent rc) {
@@ -154,19 +167,12 @@ public final class Options {
       }
       throw wrongType(key, "true or false", raw);
     }
-    if (t == double.class || t == int.class || t == long.class) {
-      double v = number(raw, key, t == double.class ? "a number" : "an integer");
-      if (t != double.class && v != Math.rint(v)) {
-        throw wrongType(key, "an integer", raw);
-      }
-      if (Double.isNaN(v) || v < o.min() || v > o.max()) {
-        throw new OptionException(
-            "value " + raw + " for '" + key + "' is out of range: allowed " + range(o));
-      }
-      if (t == int.class) {
-        return (int) v;
-      }
-      return t == long.class ? (Object) (long) v : (Object) v;
+    if (t == double.class) {
+      return real(raw, key, o);
+    }
+    if (t == int.class || t == long.class) {
+      return t == int.class ? (Object) (int) integer(raw, key, o, Integer.MIN_VALUE, Integer.MAX_VALUE)
+          : (Object) integer(raw, key, o, Long.MIN_VALUE, Long.MAX_VALUE);
     }
     if (t.isEnum()) {
       String s = raw.toString().toLowerCase(Locale.ROOT);
@@ -183,22 +189,15 @@ public final class Options {
     if (t == double[].class || t == int[].class) {
       List<?> items = list(raw, key);
       double[] d = new double[items.size()];
-      for (int i = 0; i < d.length; i++) {
-        d[i] = number(items.get(i), key + "[" + i + "]", "a number");
-        if (d[i] < o.min() || d[i] > o.max()) {
-          throw new OptionException(
-              "value " + items.get(i) + " for '" + key + "[" + i + "]' is out of range: allowed " + range(o));
-        }
-      }
       if (t == double[].class) {
+        for (int i = 0; i < d.length; i++) {
+          d[i] = real(items.get(i), key + "[" + i + "]", o);
+        }
         return d;
       }
       int[] r = new int[d.length];
       for (int i = 0; i < d.length; i++) {
-        if (d[i] != Math.rint(d[i])) {
-          throw wrongType(key + "[" + i + "]", "an integer", items.get(i));
-        }
-        r[i] = (int) d[i];
+        r[i] = (int) integer(items.get(i), key + "[" + i + "]", o, Integer.MIN_VALUE, Integer.MAX_VALUE);
       }
       return r;
     }
@@ -225,18 +224,132 @@ public final class Options {
     throw wrongType(key, "a list", raw);
   }
 
-  private static double number(Object raw, String key, String expected) {
-    if (raw instanceof Number n) {
-      return n.doubleValue();
+  /**
+   * A double option: any finite number inside the option's range. A literal too large for a double
+   * ({@code 1e309}, {@code "1e400"}) is rejected rather than read as infinity; an infinite value
+   * ({@code Infinity}) only where the option's default is that same infinity ("no bound").
+   */
+  private static double real(Object raw, String key, Option o) {
+    BigDecimal exact = exact(raw, key, "a number", o);
+    double v;
+    if (exact == null) {
+      v = infinity(raw);
+    } else {
+      v = exact.doubleValue();
+      if (Double.isInfinite(v)) {
+        throw new OptionException("value " + raw + " for '" + key + "' is too large for a double (largest "
+            + Double.MAX_VALUE + "); allowed " + range(o) + (infiniteDefault(o) ? "; write Infinity for no bound" : ""));
+      }
+    }
+    if (v < o.min() || v > o.max()) {
+      throw new OptionException("value " + raw + " for '" + key + "' is out of range: allowed " + range(o)
+          + "; set '" + key + "' to a number in that range");
+    }
+    return v;
+  }
+
+  /**
+   * An integer option: exactly an integer (no fraction, no rounding of large literals), inside the
+   * option's range and the Java type's range {@code [lo, hi]}; never clamped.
+   */
+  private static long integer(Object raw, String key, Option o, long lo, long hi) {
+    BigDecimal exact;
+    try {
+      exact = exact(raw, key, "an integer", o);
+    } catch (OptionException e) {
+      if (!Double.isNaN(infinity(raw)) || raw.toString().trim().toLowerCase(Locale.ROOT).matches("[+-]?\\.?nan")
+          || (raw instanceof Double d && d.isNaN())) {
+        throw new OptionException("value " + raw + " for '" + key + "' is not a finite number; allowed "
+            + range(o, lo, hi) + "; give an integer in that range");
+      }
+      throw e;
+    }
+    BigInteger i;
+    try {
+      i = exact.toBigIntegerExact();
+    } catch (ArithmeticException e) {
+      throw new OptionException("wrong type for '" + key + "': expected an integer, got '" + raw + "'; allowed "
+          + range(o, lo, hi));
+    }
+    BigDecimal min = o.min() == Double.NEGATIVE_INFINITY ? BigDecimal.valueOf(lo) : BigDecimal.valueOf(lo).max(new BigDecimal(o.min()));
+    BigDecimal max = o.max() == Double.POSITIVE_INFINITY ? BigDecimal.valueOf(hi) : BigDecimal.valueOf(hi).min(new BigDecimal(o.max()));
+    BigDecimal v = new BigDecimal(i);
+    if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
+      throw new OptionException("value " + raw + " for '" + key + "' is out of range: allowed " + range(o, lo, hi)
+          + "; set '" + key + "' to an integer in that range");
+    }
+    return i.longValueExact();
+  }
+
+  /**
+   * The exact value of a number as the YAML parser hands it over (Integer, Long, BigInteger,
+   * BigDecimal or Double) or as text; null for an infinite value (checked by the caller). NaN and
+   * non-numbers fail naming the key.
+   */
+  private static BigDecimal exact(Object raw, String key, String expected, Option o) {
+    if (raw instanceof BigDecimal b) {
+      return b;
+    }
+    if (raw instanceof BigInteger b) {
+      return new BigDecimal(b);
+    }
+    if (raw instanceof Integer || raw instanceof Long || raw instanceof Short || raw instanceof Byte) {
+      return BigDecimal.valueOf(((Number) raw).longValue());
+    }
+    if (raw instanceof Double || raw instanceof Float) {
+      double d = ((Number) raw).doubleValue();
+      if (Double.isNaN(d)) {
+        throw notFinite(key, raw, o);
+      }
+      return Double.isInfinite(d) ? infiniteOrFail(raw, key, expected, o) : new BigDecimal(d);
     }
     if (raw instanceof String s) {
+      String text = s.trim();
+      String word = text.startsWith("+") || text.startsWith("-") ? text.substring(1) : text;
+      if (word.equalsIgnoreCase("nan") || word.equalsIgnoreCase(".nan")) {
+        throw notFinite(key, raw, o);
+      }
+      if (word.equals("Infinity") || word.equalsIgnoreCase("inf") || word.equalsIgnoreCase(".inf")) {
+        return infiniteOrFail(raw, key, expected, o);
+      }
       try {
-        return Double.parseDouble(s.trim());
+        return new BigDecimal(text);
       } catch (NumberFormatException e) {
         throw wrongType(key, expected, raw);
       }
     }
     throw wrongType(key, expected, raw);
+  }
+
+  private static BigDecimal infiniteOrFail(Object raw, String key, String expected, Option o) {
+    if (expected.equals("a number") && infiniteDefault(o) && infinity(raw) == infinity(o.def())) {
+      return null; // the default "no bound" written out
+    }
+    throw notFinite(key, raw, o);
+  }
+
+  private static OptionException notFinite(String key, Object raw, Option o) {
+    return new OptionException("value " + raw + " for '" + key + "' is not a finite number; allowed " + range(o)
+        + "; give a finite value" + (infiniteDefault(o) ? " (or Infinity, the default, for no bound)" : ""));
+  }
+
+  /** Whether the option's default is an infinity (a "no bound" sentinel such as t_hi: Infinity). */
+  private static boolean infiniteDefault(Option o) {
+    return !Double.isNaN(infinity(o.def()));
+  }
+
+  /** +inf or -inf for a written infinity, NaN for anything else. */
+  private static double infinity(Object raw) {
+    if (raw instanceof Number n) {
+      return Double.isInfinite(n.doubleValue()) ? n.doubleValue() : Double.NaN;
+    }
+    String t = raw.toString().trim();
+    boolean negative = t.startsWith("-");
+    String word = t.startsWith("+") || negative ? t.substring(1) : t;
+    if (word.equals("Infinity") || word.equalsIgnoreCase("inf") || word.equalsIgnoreCase(".inf")) {
+      return negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    }
+    return Double.NaN;
   }
 
   private static OptionException wrongType(String key, String expected, Object raw) {
@@ -250,6 +363,13 @@ public final class Options {
     return "[" + lo + ", " + hi + "]";
   }
 
+  /** The range of an integer option: the option's bounds within the Java type's [lo, hi]. */
+  private static String range(Option o, long lo, long hi) {
+    String a = o.min() == Double.NEGATIVE_INFINITY || o.min() < lo ? Long.toString(lo) : fmt(o.min());
+    String b = o.max() == Double.POSITIVE_INFINITY || o.max() > hi ? Long.toString(hi) : fmt(o.max());
+    return "[" + a + ", " + b + "]";
+  }
+
   private static String fmt(double v) {
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
@@ -260,18 +380,76 @@ public final class Options {
     return best == null ? "" : "; did you mean '" + best + "'?";
   }
 
-  /** The candidate closest to {@code word} by edit distance, if close enough to be a typo. */
+  /**
+   * The candidate {@code word} most likely stands for, or null: the same name spelt with '_' or ' '
+   * for '-' or in another case; else the one candidate it abbreviates (each '-'-separated part a
+   * prefix of the candidate's parts, e.g. {@code euler_a} → {@code euler-ancestral}, {@code dopri} →
+   * {@code dopri5}; or the initials, {@code em} → {@code euler-maruyama}); else the nearest by edit
+   * distance within max(2, length/3), so unrelated words get no suggestion.
+   */
   public static String closest(String word, Collection<String> candidates) {
+    String w = normal(word);
+    for (String c : candidates) {
+      if (normal(c).equals(w)) {
+        return c;
+      }
+    }
+    String abbreviated = null;
+    int matches = 0;
+    for (String c : candidates) {
+      if (abbreviates(w, normal(c))) {
+        abbreviated = c;
+        matches++;
+      }
+    }
+    if (matches == 1) {
+      return abbreviated;
+    }
     String best = null;
     int bestD = Integer.MAX_VALUE;
     for (String c : candidates) {
-      int d = editDistance(word.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
+      int d = editDistance(w, normal(c));
       if (d < bestD) {
         bestD = d;
         best = c;
       }
     }
     return best != null && bestD <= Math.max(2, word.length() / 3) ? best : null;
+  }
+
+  /** Lower case with '-' for '_' and blanks, the spelling of plugin names and enum values. */
+  private static String normal(String s) {
+    return s.trim().toLowerCase(Locale.ROOT).replace('_', '-').replace(' ', '-');
+  }
+
+  /** Whether {@code w} (3+ letters) is a part-wise prefix of {@code c}, or {@code c}'s initials. */
+  private static boolean abbreviates(String w, String c) {
+    if (w.replace("-", "").length() < 2 || w.equals(c)) {
+      return false;
+    }
+    String[] cp = c.split("-");
+    if (cp.length >= 2 && !w.contains("-")) {
+      StringBuilder initials = new StringBuilder();
+      for (String part : cp) {
+        initials.append(part.isEmpty() ? "" : part.charAt(0));
+      }
+      if (initials.toString().equals(w)) {
+        return true;
+      }
+    }
+    if (w.length() < 3) {
+      return false;
+    }
+    String[] wp = w.split("-", -1);
+    if (wp.length > cp.length) {
+      return false;
+    }
+    for (int i = 0; i < wp.length; i++) {
+      if (wp[i].isEmpty() || !cp[i].startsWith(wp[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static int editDistance(String a, String b) {

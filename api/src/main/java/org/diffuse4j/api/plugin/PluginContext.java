@@ -3,8 +3,17 @@ package org.diffuse4j.api.plugin;
 /**
  * Lets a plugin build other plugins it wraps (a shifted schedule wraps a base schedule, an objective
  * may name a coupling, …). {@code spec} is a plugin name or a map with {@code name} and options.
+ *
+ * <p>The context a plugin is given knows where that plugin sits in the manifest: {@code path} is
+ * relative to it (an objective builds its {@code time.schedule}; the error then names
+ * {@code objective.time.schedule}), and {@link #path(String)} gives the full key path for messages.
  */
 public interface PluginContext {
 
   <T> T create(Kind kind, Object spec, String path);
+
+  /** The full key path of {@code relative} under the plugin being built ({@code ""}: the plugin's own path). */
+  default String path(String relative) {
+    return relative;
+  }
 }

@@ -92,13 +92,47 @@ public final class PluginRegistry implements PluginContext {
     return e.provider();
   }
 
-  /** Validates the spec's options and builds the plugin. */
+  /**
+   * Validates the spec's options and builds the plugin. The plugin gets a context rooted at
+   * {@code path}, so what it builds in turn is named by its whole key path
+   * ({@code objective.time.schedule}); an IllegalArgumentException from its factory becomes an
+   * OptionException naming that path.
+   */
   @Override
   @SuppressWarnings("unchecked")
   public <T> T create(Kind kind, Object spec, String path) {
     Map.Entry<String, Map<String, Object>> s = Options.splitSpec(spec, path);
     PluginProvider<Record> p = (PluginProvider<Record>) provider(kind, s.getKey(), path);
     Record options = Options.bind(p.optionsType(), s.getValue(), path);
-    return (T) p.create(options, this);
+    try {
+      return (T) p.create(options, at(path));
+    } catch (IllegalArgumentException e) {
+      throw new OptionException("invalid options at '" + path + "' (" + kind.id() + " '" + s.getKey() + "'): "
+          + e.getMessage());
+    } catch (OptionException e) {
+      throw Options.at(path, e);
+    }
+  }
+
+  /** A context that builds plugins under {@code base} (relative paths are joined to it). */
+  public PluginContext at(String base) {
+    PluginRegistry registry = this;
+    return new PluginContext() {
+      @Override
+      public <T> T create(Kind kind, Object spec, String relative) {
+        return registry.create(kind, spec, path(relative));
+      }
+
+      @Override
+      public String path(String relative) {
+        if (base == null || base.isEmpty()) {
+          return relative;
+        }
+        if (relative.isEmpty()) {
+          return base;
+        }
+        return relative.startsWith("[") ? base + relative : base + "." + relative;
+      }
+    };
   }
 }

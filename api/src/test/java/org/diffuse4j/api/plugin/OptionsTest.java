@@ -3,6 +3,8 @@ package org.diffuse4j.api.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,7 +47,7 @@ class OptionsTest {
   void outOfRangeNamesKeyAndRange() {
     assertThatThrownBy(() -> Options.bind(Opts.class, Map.of("steps", -1), "sampling"))
         .hasMessageContaining("'sampling.steps'")
-        .hasMessageContaining("[1, inf]");
+        .hasMessageContaining("[1, 2147483647]");
     assertThatThrownBy(() -> Options.bind(Opts.class, Map.of("eta", 1.5), ""))
         .hasMessageContaining("'eta'")
         .hasMessageContaining("[0, 1]");
@@ -107,5 +109,102 @@ class OptionsTest {
     assertThatThrownBy(() -> r.create(Kind.SOLVER, Map.of("name", "euler", "eta", 1), "sampling.solver"))
         .hasMessageContaining("unknown key 'sampling.solver.eta'")
         .hasMessageContaining("takes no options");
+  }
+
+  record Numbers(
+      @Option(doc = "a seed", def = "0", min = 0) long seed,
+      @Option(doc = "a count", def = "1", min = 1) int count,
+      @Option(doc = "a rate", def = "1", min = 0) double rate,
+      @Option(doc = "an upper bound; Infinity = none", def = "Infinity", min = 0) double hi,
+      @Option(doc = "times", def = "[]", min = 0, max = 1) double[] times,
+      @Option(doc = "multipliers", def = "[]", min = 1) int[] mult) {}
+
+  private static Numbers numbers(String key, Object value) {
+    return Options.bind(Numbers.class, Map.of(key, value), "x");
+  }
+
+  @Test
+  void integersAreExactAndNeverClamped() {
+    // what the YAML parser hands over: 1e19 as a Double, 2^63 as a BigInteger, a quoted literal as a String
+    for (Object v : List.of(1e19, new BigInteger("9223372036854775808"), "9223372036854775808", "1e19",
+        new BigDecimal("1E+400"), "1e400")) {
+      assertThatThrownBy(() -> numbers("seed", v))
+          .as("seed %s", v)
+          .isInstanceOf(OptionException.class)
+          .hasMessageContaining("'x.seed'")
+          .hasMessageContaining("out of range: allowed [0, 9223372036854775807]");
+    }
+    assertThat(numbers("seed", new BigInteger("9223372036854775807")).seed()).isEqualTo(Long.MAX_VALUE);
+    assertThat(numbers("seed", "9223372036854775807").seed()).isEqualTo(Long.MAX_VALUE);
+    assertThat(numbers("seed", 1e18).seed()).isEqualTo(1_000_000_000_000_000_000L);
+    assertThatThrownBy(() -> numbers("count", 2147483648L)).hasMessageContaining("allowed [1, 2147483647]");
+    assertThatThrownBy(() -> numbers("count", 3.5)).hasMessageContaining("expected an integer, got '3.5'");
+    // 2^53 + 1 is not a double: a Long must not pass through double rounding
+    assertThat(numbers("seed", 9007199254740993L).seed()).isEqualTo(9007199254740993L);
+  }
+
+  @Test
+  void nonFiniteAndOverflowingDoublesAreRejected() {
+    for (Object v : List.of(Double.POSITIVE_INFINITY, "Infinity", "inf", ".inf", Double.NaN, "NaN", ".nan")) {
+      assertThatThrownBy(() -> numbers("rate", v)).as("rate %s", v)
+          .hasMessageContaining("'x.rate'").hasMessageContaining("not a finite number");
+    }
+    for (Object v : List.of(new BigDecimal("1E+309"), "1e400", "-1e309")) {
+      assertThatThrownBy(() -> numbers("rate", v)).as("rate %s", v)
+          .hasMessageContaining("'x.rate'").hasMessageContaining("too large for a double");
+    }
+    assertThatThrownBy(() -> numbers("times", List.of(0.5, "1e400"))).hasMessageContaining("'x.times[1]'");
+    assertThatThrownBy(() -> numbers("times", List.of(0.5, Double.NaN))).hasMessageContaining("'x.times[1]'");
+    assertThatThrownBy(() -> numbers("mult", List.of(1, new BigInteger("99999999999"))))
+        .hasMessageContaining("'x.mult[1]'").hasMessageContaining("[1, 2147483647]");
+    // an infinite default ("no bound") may be written out; nothing else infinite
+    assertThat(numbers("hi", "Infinity").hi()).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(Options.defaults(Numbers.class).hi()).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThatThrownBy(() -> numbers("hi", "-Infinity")).hasMessageContaining("not a finite number");
+    assertThatThrownBy(() -> numbers("hi", new BigDecimal("1E+309"))).hasMessageContaining("write Infinity");
+    assertThat(numbers("rate", "1e-3").rate()).isEqualTo(1e-3);
+  }
+
+  @Test
+  void closestMatchKnowsSpellingsAndAbbreviations() {
+    List<String> solvers = List.of("euler", "euler-ancestral", "euler-maruyama", "heun", "dopri5", "dpmpp-2m",
+        "dpmpp-2m-sde", "predictor-corrector", "rk4", "rk45");
+    assertThat(Options.closest("euler_a", solvers)).isEqualTo("euler-ancestral");
+    assertThat(Options.closest("euler_ancestral", solvers)).isEqualTo("euler-ancestral");
+    assertThat(Options.closest("Euler-Maruyama", solvers)).isEqualTo("euler-maruyama");
+    assertThat(Options.closest("euler-m", solvers)).isEqualTo("euler-maruyama");
+    assertThat(Options.closest("em", solvers)).isEqualTo("euler-maruyama");
+    assertThat(Options.closest("dopri", solvers)).isEqualTo("dopri5");
+    assertThat(Options.closest("dpmpp_2m_sde", solvers)).isEqualTo("dpmpp-2m-sde");
+    assertThat(Options.closest("hune", solvers)).isEqualTo("heun");
+    // ambiguous prefixes fall back to edit distance; unrelated words get nothing
+    assertThat(Options.closest("eul", solvers)).isEqualTo("euler");
+    assertThat(Options.closest("banana", solvers)).isNull();
+    assertThat(Options.closest("transformer", solvers)).isNull();
+    assertThat(Options.closest("zz", solvers)).isNull();
+  }
+
+  record Outer(@Option(doc = "inner plugin", def = "leaf") Object inner) {}
+
+  record Leaf(@Option(doc = "a mean", def = "0") double mean) {}
+
+  @Test
+  void nestedPluginsAreNamedByTheirWholeKeyPath() {
+    PluginRegistry r = new PluginRegistry();
+    r.add(PluginProvider.of(new PluginInfo(Kind.SCHEDULE, "leaf", "d", "r"), Leaf.class, o -> "leaf"), "test");
+    r.add(PluginProvider.of(new PluginInfo(Kind.OBJECTIVE, "outer", "d", "r"), Outer.class,
+        (o, c) -> c.create(Kind.SCHEDULE, o.inner(), "inner")), "test");
+    r.add(PluginProvider.of(new PluginInfo(Kind.GUIDANCE, "list", "d", "r"), Outer.class,
+        (o, c) -> c.create(Kind.OBJECTIVE, ((List<?>) o.inner()).get(1), "inner[1]")), "test");
+    assertThatThrownBy(() -> r.create(Kind.OBJECTIVE,
+        Map.of("name", "outer", "inner", Map.of("name", "leaf", "meen", 1)), "objective"))
+        .hasMessageContaining("unknown key 'objective.inner.meen'").hasMessageContaining("did you mean 'mean'");
+    // two levels down, through a list
+    assertThatThrownBy(() -> r.create(Kind.GUIDANCE, Map.of("name", "list", "inner",
+        List.of("x", Map.of("name", "outer", "inner", Map.of("name", "leaf", "mean", "Infinity")))), "guidance"))
+        .hasMessageContaining("'guidance.inner[1].inner.mean'").hasMessageContaining("not a finite number");
+    assertThat(r.at("objective").path("time")).isEqualTo("objective.time");
+    assertThat(r.at("guidance").path("of[0]")).isEqualTo("guidance.of[0]");
+    assertThat(r.at("network").path("")).isEqualTo("network");
   }
 }

@@ -47,7 +47,7 @@ public final class RuntimeBundle implements PluginBundle {
         new PluginInfo(NETWORK, "checkpoint", "the network of a trained run folder with its weights fixed "
             + "(e.g. autoguidance.weak_model)", "-"),
         CheckpointOptions.class,
-        (o, c) -> TrainedNetwork.load(java.nio.file.Path.of(o.run()), o.use_ema(), c, "checkpoint")));
+        (o, c) -> TrainedNetwork.load(java.nio.file.Path.of(o.run()), o.use_ema(), c, c.path(""))));
     out.add(PluginProvider.of(
         new PluginInfo(DATA, "fashion-mnist", "Fashion-MNIST training images (28×28, 10 classes) from Debian's dataset-fashion-mnist",
             "Xiao et al. 2017"),

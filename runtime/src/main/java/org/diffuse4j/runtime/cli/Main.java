@@ -78,12 +78,23 @@ public final class Main implements Callable<Integer> {
       return e instanceof OptionException ? 2 : 1;
     });
     cli.setParameterExceptionHandler((e, a) -> {
-      err.println("error: " + e.getMessage());
+      err.println("error: " + e.getMessage() + setHint(a));
       err.println("usage: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
       err.flush();
       return 2;
     });
     return cli.execute(args);
+  }
+
+  /** For '--set KEY VALUE' (a space instead of '='): the hint to write KEY=VALUE. */
+  private static String setHint(String[] args) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals("--set") && !args[i + 1].contains("=")) {
+        return "; --set '" + args[i + 1] + "' has no '=': write --set " + args[i + 1]
+            + (i + 2 < args.length ? "=" + args[i + 2] : "=VALUE") + " (one argument, no space)";
+      }
+    }
+    return "";
   }
 
   private static String message(Throwable e) {

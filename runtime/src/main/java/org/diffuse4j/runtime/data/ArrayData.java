@@ -42,12 +42,7 @@ public final class ArrayData implements DataSet {
     this.rows = rows;
     this.dim = dim;
     this.count = rows.length / dim;
-    for (int i = 0; i < rows.length; i++) {
-      if (!Double.isFinite(rows[i])) {
-        throw new OptionException(String.format("%s: row %d (0-based), column %d is %s; training on it would diverge. "
-            + "Remove or fix that row (e.g. numpy: x = x[np.isfinite(x).all(axis=1)]).", source, i / dim, i % dim, rows[i]));
-      }
-    }
+    org.diffuse4j.runtime.io.Npy.requireFinite(rows, dim, source, "training on it would diverge");
     int k = 0;
     if (labels != null) {
       if (labels.length != count) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.diffuse4j.api.plugin.OptionException;
 
 /**
  * NumPy {@code .npy} format v1.0 reader/writer (little-endian {@code '<f4'}, {@code '<f8'},
@@ -57,6 +58,45 @@ public final class Npy {
       throw new IOException(file + ": no such file", e);
     }
     return parse(file, bytes);
+  }
+
+  /**
+   * Reads a user's input array for {@code key} (e.g. {@code --data}, {@code sampling.init}): a missing
+   * file, a file that is not a readable .npy of a supported dtype, and any NaN or infinite value fail
+   * with an {@link OptionException} naming the key and the file (and the row and column of the value).
+   */
+  public static Array readInput(Path file, String key) {
+    if (!Files.isRegularFile(file)) {
+      throw new OptionException(key + ": file not found: " + file.toAbsolutePath()
+          + "; give an existing .npy file (numpy: np.save('x.npy', x))");
+    }
+    Array a;
+    try {
+      a = read(file);
+    } catch (IOException e) {
+      throw new OptionException(key + ": cannot read " + e.getMessage()
+          + "; give a .npy file of float32/float64 rows (numpy: np.save('x.npy', x.astype(np.float32)))");
+    }
+    int per = 1;
+    for (int i = 1; i < a.shape().length; i++) {
+      per *= a.shape()[i];
+    }
+    requireFinite(a.data(), Math.max(per, 1), key + ": " + file, "every value must be a finite number");
+    return a;
+  }
+
+  /**
+   * Fails naming {@code source}, the row and the column (0-based, rows of {@code width} values) of
+   * the first NaN or infinite value; {@code why} says what a non-finite value would break.
+   */
+  public static void requireFinite(double[] values, int width, String source, String why) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Double.isFinite(values[i])) {
+        throw new OptionException(String.format("%s: row %d (0-based), column %d is %s; %s. "
+            + "Remove or fix that row (e.g. numpy: x = x[np.isfinite(x).all(axis=1)]).",
+            source, i / width, i % width, values[i], why));
+      }
+    }
   }
 
   /** The supported element types. */

@@ -47,7 +47,7 @@ public final class Inputs {
     for (String s : overrides) {
       ManifestLoader.override(tree, s);
     }
-    return new Target(ManifestLoader.resolve(tree, registry), checkpoint);
+    return new Target(ManifestLoader.resolve(tree, registry, false), checkpoint);
   }
 
   /**
@@ -97,10 +97,7 @@ public final class Inputs {
       }
       return m.data().sample(m.seed() + DATA_SEED, 0, n);
     }
-    if (!Files.isRegularFile(file)) {
-      throw new OptionException("--data: file not found: " + file.toAbsolutePath());
-    }
-    Npy.Array a = Npy.read(file);
+    Npy.Array a = Npy.readInput(file, "--data");
     int[] s = a.shape();
     int per = 1;
     for (int i = 1; i < s.length; i++) {

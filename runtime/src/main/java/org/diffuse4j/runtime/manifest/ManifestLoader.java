@@ -1,10 +1,20 @@
 package org.diffuse4j.runtime.manifest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +23,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.diffuse4j.api.Guidance;
 import org.diffuse4j.api.Objective;
 import org.diffuse4j.api.Parameterisation;
@@ -32,33 +43,69 @@ import org.diffuse4j.runtime.model.NetworkFactory;
  * options, all through {@link Options#bind}) before any work starts.
  */
 public final class ManifestLoader {
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+  /** Strict YAML: a key given twice in one map fails (instead of the last one winning). */
+  private static final YAMLFactory FACTORY = YAMLFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+      .build();
+  /** Floats arrive as BigDecimal, so a literal too large for a double (1e309) is seen, not read as infinity. */
+  private static final ObjectMapper YAML = new ObjectMapper(FACTORY)
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  /** A --set key: dot-separated names of letters, digits, '_' and '-'. */
+  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
 
   private ManifestLoader() {}
 
-  /** Reads a manifest file; a missing or unreadable file fails naming the path. */
+  /**
+   * Reads a manifest file; fails naming the path when it is missing, unreadable, not UTF-8 text,
+   * empty, not valid YAML, holds several documents or a key twice.
+   */
   public static Map<String, Object> read(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new OptionException("manifest file not found: " + file.toAbsolutePath());
     }
+    byte[] bytes;
     try {
-      return parse(Files.readString(file), file.toString());
+      bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new OptionException("cannot read manifest " + file.toAbsolutePath() + ": " + e.getMessage());
     }
+    String text = utf8(bytes, file);
+    Map<String, Object> tree = parse(text, file.toString());
+    if (tree.isEmpty()) {
+      throw new OptionException("manifest " + file + " is empty: it needs at least a data set, e.g. 'data: two-moons' "
+          + "(see examples/manifests/)");
+    }
+    return tree;
   }
 
-  /** Parses YAML text into a mutable map tree. */
+  /** The bytes as UTF-8 text, or an error naming the file and the line of the first invalid byte. */
+  private static String utf8(byte[] bytes, Path file) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+    CoderResult r = decoder.decode(in, out, true);
+    if (r.isError()) {
+      int at = in.position();
+      int line = 1;
+      for (int i = 0; i < at; i++) {
+        line += bytes[i] == '\n' ? 1 : 0;
+      }
+      throw new OptionException(String.format("manifest %s is not UTF-8 text: byte 0x%02x at offset %d (line %d) is not "
+          + "valid UTF-8; save the manifest as UTF-8 YAML text", file, bytes[at] & 0xff, at, line));
+    }
+    decoder.flush(out);
+    out.flip();
+    String text = out.toString();
+    return text.startsWith("\uFEFF") ? text.substring(1) : text;
+  }
+
+  /** Parses YAML text (one document, no key twice) into a mutable map tree; empty text gives an empty map. */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> parse(String yaml, String where) {
-    Object tree;
-    try {
-      tree = YAML.readValue(yaml, Object.class);
-    } catch (JsonProcessingException e) {
-      throw new OptionException("manifest " + where + " is not valid YAML: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
-    }
+    Object tree = value(yaml, "manifest " + where + " is not valid YAML", "manifest " + where);
     if (tree == null) {
       return new LinkedHashMap<>();
     }
@@ -68,20 +115,85 @@ public final class ManifestLoader {
     return (Map<String, Object>) tree;
   }
 
-  /** Applies one {@code a.b.c=value} override; the value is parsed as a YAML scalar or list. */
+  /**
+   * One YAML value (null for empty text), numbers as Integer/Long/BigInteger or Double (BigDecimal
+   * only when too large for a double). Fails with {@code invalid} (plus the parser's reason and line)
+   * on bad YAML or a duplicate key, and naming {@code what} when the text holds several documents.
+   */
+  private static Object value(String yaml, String invalid, String what) {
+    try (JsonParser p = YAML.createParser(yaml)) {
+      if (p.nextToken() == null) {
+        return null;
+      }
+      Object v = YAML.readValue(p, Object.class);
+      if (p.nextToken() != null) {
+        throw new OptionException(what + " holds several YAML documents (a second one starts near line "
+            + p.currentLocation().getLineNr() + " after '---'); give one document per manifest, "
+            + "or remove the extra '---'");
+      }
+      return doubles(v);
+    } catch (JsonProcessingException e) {
+      String reason = e.getOriginalMessage();
+      if (reason.startsWith("Duplicate field")) {
+        reason = "key " + reason.substring("Duplicate field ".length()) + " is given twice in the same map; keep one";
+      } else if (reason.startsWith("Malformed numeric value")) {
+        reason += " (YAML's .inf and .nan are not numbers here: write a finite number, or Infinity where the key's "
+            + "default is Infinity)";
+      }
+      throw new OptionException(invalid + ": " + reason
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+    } catch (IOException e) {
+      throw new OptionException(invalid + ": " + e.getMessage());
+    }
+  }
+
+  /** BigDecimal floats become Double where a double holds them; overflowing ones stay exact for the error. */
+  @SuppressWarnings("unchecked")
+  private static Object doubles(Object v) {
+    if (v instanceof BigDecimal b) {
+      double d = b.doubleValue();
+      return Double.isInfinite(d) ? b : (Object) d;
+    }
+    if (v instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, x) -> out.put(String.valueOf(k), doubles(x)));
+      return out;
+    }
+    if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>();
+      l.forEach(x -> out.add(doubles(x)));
+      return out;
+    }
+    return v;
+  }
+
+  /**
+   * Applies one {@code a.b.c=value} override; the value is parsed as a YAML scalar, list or map.
+   * The key must be dot-separated names and the value non-empty.
+   */
   @SuppressWarnings("unchecked")
   public static void override(Map<String, Object> tree, String assignment) {
     int eq = assignment.indexOf('=');
-    if (eq <= 0) {
-      throw new OptionException("--set expects key.path=value, got '" + assignment + "'");
+    String example = "; write --set key.path=value, e.g. --set sampling.steps=20";
+    if (eq < 0) {
+      throw new OptionException("--set '" + assignment + "' has no '='" + example
+          + " (with no space: '--set KEY VALUE' is two arguments)");
     }
-    String[] keys = assignment.substring(0, eq).trim().split("\\.");
-    Object value;
-    try {
-      value = YAML.readValue(assignment.substring(eq + 1), Object.class);
-    } catch (JsonProcessingException e) {
-      throw new OptionException("--set " + assignment + ": value is not valid YAML");
+    String key = assignment.substring(0, eq).trim();
+    String text = assignment.substring(eq + 1);
+    if (key.isEmpty()) {
+      throw new OptionException("--set '" + assignment + "' has no key before '='" + example);
     }
+    if (!KEY.matcher(key).matches()) {
+      throw new OptionException("--set '" + assignment + "': key '" + key + "' is not a key path (names of letters, "
+          + "digits, '_' or '-' separated by single dots, no empty part)" + example);
+    }
+    if (text.isBlank()) {
+      throw new OptionException("--set '" + assignment + "' has no value after '='" + example
+          + "; to use the default, leave the key out");
+    }
+    String[] keys = key.split("\\.");
+    Object value = value(text, "--set " + assignment + ": value is not valid YAML", "--set " + assignment);
     Map<String, Object> node = tree;
     for (int i = 0; i < keys.length - 1; i++) {
       Object child = node.get(keys[i]);
@@ -101,8 +213,20 @@ public final class ManifestLoader {
     node.put(keys[keys.length - 1], value);
   }
 
-  /** Validates a tree and builds every plugin; fails on the first problem with the key path. */
+  /**
+   * Validates a tree, builds every plugin and runs the {@link Preflight} checks for a command that
+   * samples in the graph engine ({@code validate}, {@code run}, {@code sample}, {@code reflow});
+   * fails on the first problem with the key path.
+   */
   public static Manifest resolve(Map<String, Object> tree, PluginRegistry registry) {
+    return resolve(tree, registry, true);
+  }
+
+  /**
+   * As {@link #resolve(Map, PluginRegistry)}; {@code sampledInGraph} false for {@code likelihood}
+   * and {@code encode}, which integrate on an eager backend and do not read {@code sampling.init}.
+   */
+  public static Manifest resolve(Map<String, Object> tree, PluginRegistry registry, boolean sampledInGraph) {
     checkTopLevelKeys(tree);
     TopLevel top = Options.bind(TopLevel.class, tree, "");
     TrainingOptions training = Options.bind(TrainingOptions.class, section(top.training(), "training"), "training");
@@ -124,7 +248,10 @@ public final class ManifestLoader {
     resolved.put("training", asMap(training));
     resolved.put("sampling", asMap(sampling));
     resolved.put("output", asMap(output));
-    return new Manifest(resolved, top, training, sampling, output, data, network, schedule, param, objective, solver, grid, guidance);
+    Manifest m = new Manifest(resolved, top, training, sampling, output, data, network, schedule, param, objective,
+        solver, grid, guidance);
+    Preflight.check(m, sampledInGraph);
+    return m;
   }
 
   /** The manifest as YAML text. */

@@ -1,6 +1,7 @@
 package org.diffuse4j.runtime.manifest;
 
 import org.diffuse4j.api.plugin.Option;
+import org.diffuse4j.api.plugin.OptionException;
 
 /** The {@code training} section. */
 public record TrainingOptions(
@@ -26,6 +27,16 @@ public record TrainingOptions(
   public enum LrSchedule { CONSTANT, COSINE }
 
   public TrainingOptions {
+    if (steps > 0 && !(lr > 0)) {
+      throw new OptionException("value " + lr + " for 'training.lr' is out of range: the learning rate must be > 0 "
+          + "when training.steps > 0 (a rate of 0 never moves the weights); set training.lr, e.g. 1e-3, "
+          + "or training.steps: 0 for no training");
+    }
+    if (steps > 0 && warmup > steps) {
+      throw new OptionException("value " + warmup + " for 'training.warmup' is longer than training.steps (" + steps
+          + "): the learning rate would never reach training.lr; set training.warmup to at most " + steps
+          + " (e.g. --set training.warmup=" + Math.min(steps / 10, steps) + ")");
+    }
     if (ema >= 1) {
       throw new IllegalArgumentException("ema must be below 1 (a decay of 1 never moves), got " + ema);
     }

@@ -296,21 +296,7 @@ public final class Experiment {
   }
 
   private static double[] initNoise(Manifest m, int n, int dim) throws IOException {
-    String init = m.sampling().init();
-    if (init.equals("none")) {
-      return null;
-    }
-    Path p = Path.of(init);
-    if (!Files.isRegularFile(p)) {
-      throw new OptionException("sampling.init: file not found: " + p.toAbsolutePath());
-    }
-    Npy.Array a = Npy.read(p);
-    int[] s = a.shape();
-    if (s.length != 2 || s[1] != dim || s[0] < n) {
-      throw new OptionException("sampling.init: " + p + " has shape " + java.util.Arrays.toString(s)
-          + ", expected [" + n + ", " + dim + "] (at least n rows)");
-    }
-    return a.data();
+    return org.diffuse4j.runtime.manifest.Preflight.initNoise(m); // checked file, shape and finite values
   }
 
   private static void lossPlot(Path dir, List<Double> losses) throws IOException {

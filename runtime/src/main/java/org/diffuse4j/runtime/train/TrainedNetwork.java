@@ -65,8 +65,8 @@ public final class TrainedNetwork implements Network {
     Map<String, Object> tree = ManifestLoader.read(manifest);
     TopLevel top = Options.bind(TopLevel.class, tree, "");
     String where = path + " (the network of " + run + ")";
-    NetworkFactory factory = context.create(NETWORK, top.network(), where);
-    DataSet data = context.create(DATA, top.data(), path + " (the data of " + run + ")");
+    NetworkFactory factory = context.create(NETWORK, top.network(), "network (of " + run + ")");
+    DataSet data = context.create(DATA, top.data(), "data (of " + run + ")");
     try (Graph g = new Graph()) {
       Backend be = new Backend(Ops.create(g), top.precision());
       Model model = factory.build(be, data.dim(), top.seed());

@@ -215,6 +215,28 @@ class NpyTest {
     }
   }
 
+  @Test
+  void userInputsMustBeFiniteAndReadable() throws IOException {
+    Path f = dir.resolve("x.npy");
+    double[] v = {0, 1, 2, 3, 4, Double.NEGATIVE_INFINITY};
+    Npy.writeFloat64(f, v, 3, 2);
+    assertThatThrownBy(() -> Npy.readInput(f, "--data"))
+        .isInstanceOf(org.diffuse4j.api.plugin.OptionException.class)
+        .hasMessageContaining("--data: " + f)
+        .hasMessageContaining("row 2 (0-based), column 1 is -Infinity");
+    // rows of an n × h × w array are the h·w values of one sample
+    double[] img = new double[2 * 2 * 3];
+    img[7] = Double.NaN;
+    Npy.writeFloat32(f, img, 2, 2, 3);
+    assertThatThrownBy(() -> Npy.readInput(f, "k")).hasMessageContaining("row 1 (0-based), column 1 is NaN");
+    Files.writeString(f, "not npy");
+    assertThatThrownBy(() -> Npy.readInput(f, "--init")).hasMessageContaining("--init: cannot read")
+        .hasMessageContaining("not a .npy file");
+    assertThatThrownBy(() -> Npy.readInput(dir.resolve("none.npy"), "--data")).hasMessageContaining("file not found");
+    Npy.writeFloat32(f, new double[] {1, 2, 3, 4}, 2, 2);
+    assertThat(Npy.readInput(f, "--data").data()).containsExactly(1, 2, 3, 4);
+  }
+
   private static String run(String... command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,0 +1,142 @@
+package org.diffuse4j.runtime.manifest;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.diffuse4j.api.plugin.OptionException;
+import org.diffuse4j.api.tensor.Backend;
+import org.diffuse4j.runtime.io.Npy;
+import org.tensorflow.Graph;
+import org.tensorflow.op.Ops;
+
+/**
+ * The checks across sections that {@link ManifestLoader#resolve} runs after every plugin is built
+ * and before any work: the grid the solver will visit, a solver that needs an eager backend, guidance
+ * that needs a class-conditional network, and the initial-noise file. {@code validate} runs exactly
+ * these, so a manifest it accepts does not fail on them after training.
+ */
+public final class Preflight {
+  private Preflight() {}
+
+  /**
+   * Runs every check on {@code m}. {@code sampledInGraph}: whether the command samples with the graph
+   * engine ({@code validate}, {@code run}, {@code sample}, {@code reflow}); {@code likelihood} and
+   * {@code encode} integrate on an eager backend and never read {@code sampling.init}.
+   */
+  public static void check(Manifest m, boolean sampledInGraph) {
+    grid(m);
+    guidance(m);
+    label(m);
+    if (sampledInGraph) {
+      solver(m);
+      if (!m.sampling().init().equals("none")) {
+        initNoise(m);
+      }
+    }
+  }
+
+  /** The grid's times for sampling.steps: bounds in order, an explicit list of the right length, decreasing. */
+  static void grid(Manifest m) {
+    int steps = m.sampling().steps();
+    try {
+      m.grid().times(m.schedule(), steps);
+    } catch (IllegalArgumentException e) {
+      throw new OptionException("invalid 'sampling.grid' (" + spec(m.sampling().grid()) + ") with sampling.steps="
+          + steps + ": " + e.getMessage() + "; fix the grid's options or sampling.steps"
+          + " ('diffuse4j inspect grid NAME' prints a grid's times)");
+    }
+  }
+
+  /** A solver that reads values between steps (rk45) cannot run in the sampling graph. */
+  static void solver(Manifest m) {
+    if (m.solver().traits().eagerOnly()) {
+      throw new OptionException("'sampling.solver' " + spec(m.sampling().solver())
+          + " needs an eager backend (it chooses its steps from values read between steps), but run and sample "
+          + "build a graph; use a fixed-step solver such as dopri5, rk4 or heun (it still works as "
+          + "'likelihood --solver' or 'encode --solver')");
+    }
+  }
+
+  /**
+   * Guidance that contrasts conditional and unconditional predictions needs a class-conditional
+   * network; guidance that guides towards a label (classifier) needs sampling.label.
+   */
+  static void guidance(Manifest m) {
+    if (m.guidance() == null) {
+      return;
+    }
+    String name = spec(m.resolved().get("guidance"));
+    if (m.guidance().needsConditionalModel() && classes(m) == 0) {
+      throw new OptionException("guidance " + name + " contrasts the network's conditional and unconditional "
+          + "predictions, but the network is unconditional (network.num_classes: 0); set network.num_classes to "
+          + "the number of classes (and train with objective.p_uncond > 0), or use guidance: none");
+    }
+    if (m.guidance().needsLabels() && m.sampling().unconditional()) {
+      throw new OptionException("guidance " + name + " needs a class label to guide towards, but sampling.label is -1 "
+          + "(unconditional); set sampling.label to a class id (0, 1, …) or 'all', or use guidance: none");
+    }
+  }
+
+  /**
+   * A class label needs a class-conditional network that has that class; 'all' needs labelled data.
+   * (The sampling engine checks the same, but only after training.)
+   */
+  static void label(Manifest m) {
+    if (m.sampling().unconditional()) {
+      return;
+    }
+    String label = m.sampling().label().trim();
+    boolean all = label.equals("all");
+    if (all && m.data().classes() == 0) {
+      throw new OptionException("value 'all' for 'sampling.label' cycles through the data's classes, but this data "
+          + "set has no labels; set sampling.label to a class id or -1 (unconditional)");
+    }
+    int classes = classes(m);
+    if (classes == 0) {
+      throw new OptionException("value '" + label + "' for 'sampling.label' needs a class-conditional network, but "
+          + "the network is unconditional (network.num_classes: 0); set network.num_classes, or sampling.label: -1");
+    }
+    int highest = all ? m.data().classes() - 1 : Integer.parseInt(label);
+    if (highest >= classes) {
+      throw new OptionException("sampling.label " + label + " is not a class of the network"
+          + (all ? " (the data has " + m.data().classes() + " classes)" : "") + " (network.num_classes: " + classes
+          + "; classes are 0 … " + (classes - 1) + "); set sampling.label in that range or raise network.num_classes");
+    }
+  }
+
+  /** The network's number of classes (0 = unconditional), from a throw-away graph. */
+  private static int classes(Manifest m) {
+    try (Graph g = new Graph()) {
+      return m.network().build(new Backend(Ops.create(g), m.precision()), m.data().dim(), m.seed()).classes();
+    }
+  }
+
+  /**
+   * The initial noise of {@code sampling.init}: an n × dim (or longer) .npy file of finite values;
+   * null for 'none'. Every problem fails naming the key and the file.
+   */
+  public static double[] initNoise(Manifest m) {
+    String init = m.sampling().init();
+    if (init.equals("none")) {
+      return null;
+    }
+    if (init.isBlank()) {
+      throw new OptionException("'sampling.init' is empty; give a .npy file of initial noise or 'none'");
+    }
+    Path p = Path.of(init);
+    Npy.Array a = Npy.readInput(p, "sampling.init");
+    int n = m.sampling().n();
+    int dim = m.data().dim();
+    int[] s = a.shape();
+    if (s.length != 2 || s[1] != dim || s[0] < n) {
+      throw new OptionException("sampling.init: " + p + " has shape " + Arrays.toString(s) + ", expected [" + n + ", "
+          + dim + "] (at least sampling.n = " + n + " rows of the data's " + dim + " values); write standard-normal "
+          + "noise of that shape (numpy: np.save('init.npy', np.random.randn(" + n + ", " + dim + ")))");
+    }
+    return a.data();
+  }
+
+  /** A plugin spec as the user wrote it (a name, or the map), for messages. */
+  private static String spec(Object spec) {
+    return "'" + (spec instanceof java.util.Map<?, ?> map ? map.get("name") : spec) + "'";
+  }
+}
