@@ -99,6 +99,23 @@ public final class PluginRegistry implements PluginContext {
     Map.Entry<String, Map<String, Object>> s = Options.splitSpec(spec, path);
     PluginProvider<Record> p = (PluginProvider<Record>) provider(kind, s.getKey(), path);
     Record options = Options.bind(p.optionsType(), s.getValue(), path);
-    return (T) p.create(options, this);
+    try {
+      return (T) p.create(options, this);
+    } catch (OptionException e) {
+      throw e;
+    } catch (RuntimeException | LinkageError e) {
+      throw new OptionException("'" + path + "': the " + kind.id() + " plugin '" + s.getKey() + "' from "
+          + byKind.get(kind).get(s.getKey()).source() + " failed to build: " + rootCause(e), e);
+    }
+  }
+
+  /** The innermost cause of {@code e} as "Type: message", for errors that must name the real reason. */
+  public static String rootCause(Throwable e) {
+    Throwable r = e;
+    while (r.getCause() != null && r.getCause() != r) {
+      r = r.getCause();
+    }
+    String m = r.getMessage();
+    return r.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m.lines().findFirst().orElse(""));
   }
 }
