@@ -44,6 +44,9 @@ public final class Experiment {
     Files.createDirectories(dir);
     Checkpoint checkpoint = new Checkpoint(dir);
     AtomicFiles.recoverDirectory(checkpoint.dir()); // finish a swap a crash may have interrupted
+    if (resume && checkpoint.exists()) {
+      checkpoint.verify(); // a damaged checkpoint is named before any file is written, and never loaded
+    }
     if (resume && !checkpoint.exists()) {
       throw new OptionException("--resume: no checkpoint in " + dir.toAbsolutePath() + " (run without --resume first)");
     }
