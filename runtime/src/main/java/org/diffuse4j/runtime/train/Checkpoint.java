@@ -239,20 +239,27 @@ public final class Checkpoint {
   /**
    * Checks every variables file against the size and SHA-256 recorded at save time; a damaged or
    * missing file is an {@link OptionException} naming it. Returns whether there was a record to check
-   * (false for a checkpoint saved before the record existed).
+   * (false for a checkpoint saved before the record existed: then only the files' presence is checked,
+   * and TensorFlow's restore is the only check of their content).
    */
   public boolean verify() throws IOException {
     if (!exists()) {
       throw new OptionException("there is no checkpoint in " + dir.getParent() + " (no folder " + dir + ")");
     }
     Stored s = read();
-    if (s.files() == null) {
+    if (s.files() == null) { // saved before the record existed: the files must at least be there
+      for (String name : new String[] {"variables.index", "variables.data-00000-of-00001"}) {
+        Path f = dir.resolve(name);
+        if (!Files.isRegularFile(f)) {
+          throw damaged(f, Files.exists(f) ? "it is not a file" : "it is missing");
+        }
+      }
       return false;
     }
     for (var e : s.files().entrySet()) {
       Path f = dir.resolve(e.getKey());
       if (!Files.isRegularFile(f)) {
-        throw damaged(f, "it is missing");
+        throw damaged(f, Files.exists(f) ? "it is not a file" : "it is missing");
       }
       long size;
       try {
@@ -280,13 +287,6 @@ public final class Checkpoint {
       verified = verify();
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
-    }
-    if (!verified) {
-      for (String name : new String[] {"variables.index", "variables.data-00000-of-00001"}) {
-        if (!Files.isRegularFile(dir.resolve(name))) {
-          throw damaged(dir.resolve(name), "it is missing");
-        }
-      }
     }
     try {
       session.restore(prefix());
