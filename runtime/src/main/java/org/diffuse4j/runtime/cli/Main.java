@@ -97,9 +97,18 @@ public final class Main implements Callable<Integer> {
       return own.startsWith("cannot ") && !cause.startsWith("cannot ") ? (own.contains(": ") ? own : own + ": " + IoErrors.reason(u.getCause()))
           : message(u.getCause());
     }
+    if (e instanceof java.nio.file.FileAlreadyExistsException f) { // Files.createDirectories where a file is
+      return "cannot create folder " + f.getFile() + ": a file of that name exists";
+    }
     if (e instanceof java.nio.file.FileSystemException f) {
       return "cannot access " + f.getFile() + (f.getOtherFile() == null ? "" : " or " + f.getOtherFile()) + ": "
-          + (f instanceof java.nio.file.FileAlreadyExistsException ? "it exists and is not a folder" : IoErrors.reason(f));
+          + IoErrors.reason(f);
+    }
+    if (e instanceof java.io.FileNotFoundException && e.getMessage() != null
+        && e.getMessage().matches("(?s).* \\([^()]*\\)")) { // java.io's "PATH (Reason)"
+      String m = e.getMessage();
+      int open = m.lastIndexOf(" (");
+      return "cannot open " + m.substring(0, open) + ": " + IoErrors.reason(new java.io.IOException(m.substring(open + 2, m.length() - 1)));
     }
     if (e instanceof java.io.IOException) {
       String m = e.getMessage();

@@ -43,8 +43,8 @@ public final class IoErrors {
     if (e instanceof AccessDeniedException) {
       return "permission denied";
     }
-    if (e instanceof FileAlreadyExistsException) {
-      return "a file of that name already exists";
+    if (e instanceof FileAlreadyExistsException f) { // from creating a folder where a file is
+      return f.getFile() + " exists and is not a folder";
     }
     if (e instanceof NotDirectoryException) {
       return "not a folder";
