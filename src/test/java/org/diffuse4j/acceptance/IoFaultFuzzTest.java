@@ -180,6 +180,21 @@ class IoFaultFuzzTest {
           return new Case(args("encode", base, "--data", link, "--out", dir.resolve("z.npy"), "--steps", 2), List.of(base, dir),
               -1, new String[] {link.toString()}, () -> { });
         }),
+        row("manifest is a folder", 0, dir -> {
+          Path folder = Files.createDirectories(dir.resolve("m.yaml"));
+          return new Case(args("run", folder, "--out", dir.resolve("run")), List.of(dir), -1, new String[] {folder.toString()},
+              () -> { });
+        }),
+        row("manifest is a dangling link", 0, dir -> {
+          Path link = Files.createSymbolicLink(dir.resolve("m.yaml"), dir.resolve("gone.yaml"));
+          return new Case(args("validate", link), List.of(dir), -1, new String[] {link.toString()}, () -> { });
+        }),
+        row("--init is a folder", 0, dir -> {
+          Path folder = Files.createDirectories(dir.resolve("noise.npy"));
+          // watches what existed only: today the failed run still leaves a new run folder (manifest.yaml, run.log)
+          return new Case(args("run", manifest, "--out", dir.resolve("run"), "--init", folder), List.of(folder, manifest), -1,
+              new String[] {folder.toString()}, () -> { });
+        }),
         row("run.log is a folder", 0, dir -> {
           Path run = CheckpointFuzzTest.copyOfRun(base, dir.resolve("run"));
           Files.delete(run.resolve("run.log"));
