@@ -187,7 +187,7 @@ class PluginFolderFuzzTest {
         row("providers() throws", jar("prov.jar", bundle("fuzz-data", "providers")), "plugins", "prov.jar",
             "fuzzplugins.FuzzBundle", "providers() failed", "UnsupportedOperationException: providers boom"),
         row("providers() returns null", jar("null.jar", bundle("fuzz-data", "null")), "plugins", "null.jar",
-            "fuzzplugins.FuzzBundle", "providers() failed", "NullPointerException"),
+            "fuzzplugins.FuzzBundle", "providers() failed", "returned null"),
         row("factory throws", jar("factory.jar", bundle("boom-data", "factory")), "validate", "factory.jar",
             "'boom-data'", "failed to build", "IllegalStateException: factory boom"),
         row("missing provider class", jar("missing.jar", listing("fuzzplugins.Missing", SERVICES)), "plugins",
@@ -198,7 +198,7 @@ class PluginFolderFuzzTest {
             "plugins", "notabundle.jar", "fuzzplugins.NotABundle", "not a subtype"),
         row("no public no-arg constructor",
             jar("noctor.jar", listing("fuzzplugins.NoDefaultConstructor", SERVICES, "NoDefaultConstructor")), "plugins",
-            "noctor.jar", "fuzzplugins.NoDefaultConstructor", "constructor"),
+            "noctor.jar", "fuzzplugins.NoDefaultConstructor", "public constructor without arguments"),
         row("static initialiser throws", jar("static.jar", listing("fuzzplugins.StaticInitFails", SERVICES, "StaticInitFails")),
             "plugins", "static.jar", "fuzzplugins.StaticInitFails", "NumberFormatException", "static boom"),
         row("misnamed services file",
@@ -215,7 +215,7 @@ class PluginFolderFuzzTest {
         row("underscore in plugin name", jar("underscore.jar", bundle("my_data", "ok")), "plugins", "underscore.jar",
             "plugin name 'my_data'", "lower-case letters, digits"),
         row("name starting with '-'", jar("dash.jar", bundle("-data", "ok")), "plugins", "dash.jar",
-            "plugin name '-data'"),
+            "plugin name '-data'", "starting with a letter or a digit"),
         row("duplicate of a built-in name", jar("moons.jar", bundle("two-moons", "ok")), "plugins", "moons.jar",
             "duplicate data plugin 'two-moons'", "RuntimeBundle"),
         row("duplicate between two jars", folder -> {
@@ -223,7 +223,7 @@ class PluginFolderFuzzTest {
           Files.write(folder.resolve("b.jar"), jarBytes(bundle("twin-data", "ok")));
         }, "plugins", "duplicate data plugin 'twin-data'", "a.jar", "b.jar"),
         row("Guice module throws", jar("module.jar", listing("fuzzplugins.BadModule", MODULES, "BadModule")), "plugins",
-            "plugin wiring failed", "module boom"),
+            "plugin wiring failed", "module.jar", "fuzzplugins.BadModule", "IllegalStateException: module boom"),
         row("plugins folder is a file", folder -> {
           Files.delete(folder);
           Files.writeString(folder, "not a folder");
@@ -249,6 +249,16 @@ class PluginFolderFuzzTest {
     Cli c = Cli.run("--plugins", folder.toString(), "--verbose", "plugins");
     assertThat(c.code()).isEqualTo(Fuzz.USAGE);
     assertThat(c.err()).contains("ctor.jar", "Caused by", "constructor boom", "Caused by: java.lang.IllegalStateException: constructor boom", "fuzzplugins.FuzzBundle.<init>");
+  }
+
+  @Test
+  void guiceDoesNotLogTheFailureWithItsOwnStackTrace() throws IOException {
+    Path folder = Files.createTempDirectory(work, "plugins");
+    jar("module.jar", listing("fuzzplugins.BadModule", MODULES, "BadModule")).fill(folder);
+    Cli c = Cli.run("--plugins", folder.toString(), "plugins");
+    assertThat(c.err()).contains("module.jar", "module boom");
+    // Guice reports a failing module at INFO with a stack trace on the JVM's stderr, outside the CLI's streams
+    assertThat(java.util.logging.Logger.getLogger("com.google.inject.Guice").isLoggable(java.util.logging.Level.INFO)).isFalse();
   }
 
   @Test

@@ -41,6 +41,18 @@ public final class PluginDiscovery {
   /** Environment variable naming the plugins folder when {@code --plugins} is not given. */
   public static final String ENV = "DIFFUSE4J_PLUGINS";
 
+  /**
+   * Guice logs a failing module's exception with its stack trace (java.util.logging, INFO) before
+   * throwing; the CLI reports it itself, with the trace only under --verbose. Held so the level sticks.
+   */
+  private static final java.util.logging.Logger GUICE_ERRORS = quiet("com.google.inject.Guice");
+
+  private static java.util.logging.Logger quiet(String name) {
+    java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
+    l.setLevel(java.util.logging.Level.WARNING);
+    return l;
+  }
+
   private PluginDiscovery() {}
 
   /** The folder given on the command line, else the environment's, else none. */
@@ -115,8 +127,7 @@ public final class PluginDiscovery {
     List<ClassLoader> jars = jarLoaders(folder, parent);
     List<Source<PluginBundle>> bundles = new ArrayList<>(load(PluginBundle.class, parent, false, "a plugin on the classpath"));
     bundles.sort(Comparator.comparing(b -> b.service().getClass().getName()));
-    List<Module> guiceModules = new ArrayList<>();
-    load(Module.class, parent, false, "a plugin on the classpath").forEach(m -> guiceModules.add(m.service()));
+    List<Source<Module>> guiceModules = new ArrayList<>(load(Module.class, parent, false, "a plugin on the classpath"));
     for (ClassLoader jar : jars) {
       String name = "plugin jar '" + folder.resolve(((URLClassLoader) jar).getName()) + "'";
       List<Source<PluginBundle>> own = load(PluginBundle.class, jar, true, name);
@@ -127,7 +138,7 @@ public final class PluginDiscovery {
             + ") naming its bundle class" + servicesFound(jar));
       }
       bundles.addAll(own);
-      ownModules.forEach(m -> guiceModules.add(m.service()));
+      guiceModules.addAll(ownModules);
     }
     return wire(bundles, guiceModules);
   }
@@ -192,10 +203,15 @@ public final class PluginDiscovery {
     if (m.contains("not a subtype")) {
       return " (the class must implement that interface)";
     }
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof NoSuchMethodException) {
+        return " (it needs a public constructor without arguments)";
+      }
+    }
     return "";
   }
 
-  private static PluginRegistry wire(List<Source<PluginBundle>> bundles, List<Module> guiceModules) {
+  private static PluginRegistry wire(List<Source<PluginBundle>> bundles, List<Source<Module>> guiceModules) {
 
     // 1. duplicates, with both sources named, before Guice sees anything
     PluginRegistry check = new PluginRegistry();
@@ -213,7 +229,11 @@ public final class PluginDiscovery {
       String source = PluginRegistry.sourceOf(b.getClass());
       List<PluginProvider<?>> providers;
       try {
-        providers = List.copyOf(b.providers());
+        List<PluginProvider<?>> listed = b.providers();
+        if (listed == null) {
+          throw new IllegalStateException("it returned null instead of a list");
+        }
+        providers = List.copyOf(listed);
         for (PluginProvider<?> p : providers) {
           p.info(); // a provider whose metadata cannot be built (e.g. an invalid name) fails here
         }
@@ -227,14 +247,22 @@ public final class PluginDiscovery {
       modules.add(new BundleModule(providers, source));
     }
     // 2. plugins that ship their own Guice module
-    modules.addAll(guiceModules);
+    guiceModules.forEach(m -> modules.add(m.service()));
 
     // 3. Guice builds the per-kind maps
     Injector injector;
     try {
       injector = Guice.createInjector(Stage.PRODUCTION, modules);
     } catch (CreationException e) {
-      throw new OptionException("plugin wiring failed: " + e.getErrorMessages().iterator().next().getMessage(), e);
+      var first = e.getErrorMessages().iterator().next();
+      String culprit = "";
+      for (Source<Module> m : guiceModules) {
+        if (first.getCause() != null && mentions(first.getCause(), m.service().getClass())) {
+          culprit = " in " + m.origin() + " (" + m.service().getClass().getName() + ")";
+        }
+      }
+      String cause = first.getCause() != null ? PluginRegistry.rootCause(first.getCause()) : first.getMessage();
+      throw new OptionException("plugin wiring failed" + culprit + ": " + cause, e);
     }
     PluginRegistry registry = new PluginRegistry();
     for (Kind k : Kind.values()) {
@@ -242,5 +270,17 @@ public final class PluginDiscovery {
       map.values().forEach(e -> registry.add(e.provider(), e.source()));
     }
     return registry;
+  }
+
+  /** Whether {@code c} appears in the stack trace of {@code e} or of one of its causes. */
+  private static boolean mentions(Throwable e, Class<?> c) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      for (StackTraceElement f : t.getStackTrace()) {
+        if (f.getClassName().equals(c.getName())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }
