@@ -122,6 +122,33 @@ class PluginDiscoveryTest {
     assertThat(c.err()).contains("plugins folder", "does not exist");
   }
 
+  @Test
+  void aFileThatIsNotAJarIsNamedInsteadOfIgnored() throws Exception {
+    Path folder = tmp.resolve("plugins");
+    Files.createDirectories(folder);
+    Files.writeString(folder.resolve("notes.jar"), "not a zip");
+    Files.write(folder.resolve("empty.jar"), new byte[0]);
+    assertThatThrownBy(() -> PluginDiscovery.discover(folder))
+        .isInstanceOf(OptionException.class)
+        .hasMessageContaining("plugin jar '" + folder.resolve("empty.jar") + "' is not a readable jar (zip file is empty)");
+    Files.delete(folder.resolve("empty.jar"));
+    assertThatThrownBy(() -> PluginDiscovery.discover(folder))
+        .hasMessageContaining("plugin jar '" + folder.resolve("notes.jar") + "' is not a readable jar (zip END header not found)")
+        .hasCauseInstanceOf(java.util.zip.ZipException.class);
+  }
+
+  @Test
+  void anInvalidPluginNameIsNamedWithTheJarAndTheRule() throws Exception {
+    Path folder = tmp.resolve("plugins");
+    pluginJar(tmp, folder, "upper.jar", "UpperBundle", "My_Data");
+    assertThatThrownBy(() -> PluginDiscovery.discover(folder))
+        .isInstanceOf(OptionException.class)
+        .hasMessageContaining("upper.jar")
+        .hasMessageContaining("thirdparty.UpperBundle.providers() failed")
+        .hasMessageContaining("plugin name 'My_Data' must be lower-case letters, digits, '-' or '+'")
+        .hasRootCauseInstanceOf(IllegalArgumentException.class);
+  }
+
   @SuppressWarnings("unused")
   private static void unused(OutputStream o) {}
 }

@@ -10,4 +10,9 @@ public class OptionException extends RuntimeException {
   public OptionException(String message) {
     super(message);
   }
+
+  /** A configuration error caused by {@code cause} (kept for {@code --verbose}). */
+  public OptionException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -9,7 +9,7 @@ public record PluginInfo(Kind kind, String name, String description, String refe
   public PluginInfo {
     if (name == null || !name.matches("[a-z0-9][a-z0-9+\\-]*")) {
       throw new IllegalArgumentException(
-          "plugin name '" + name + "' must be lower-case letters, digits, '-' or '+'");
+          "plugin name '" + name + "' must be lower-case letters, digits, '-' or '+', starting with a letter or a digit");
     }
   }
 }

@@ -40,11 +40,27 @@ public final class PluginRegistry implements PluginContext {
     return this;
   }
 
-  /** Every bundle visible to {@code loader} through {@link ServiceLoader}. */
+  /**
+   * Every bundle visible to {@code loader} through {@link ServiceLoader}. A bundle that cannot be
+   * loaded or created, or whose {@code providers()} throws, fails naming it and the root cause.
+   */
   public static PluginRegistry discover(ClassLoader loader) {
     PluginRegistry r = new PluginRegistry();
-    for (PluginBundle b : ServiceLoader.load(PluginBundle.class, loader)) {
-      for (PluginProvider<?> p : b.providers()) {
+    List<PluginBundle> bundles = new ArrayList<>();
+    try {
+      ServiceLoader.load(PluginBundle.class, loader).forEach(bundles::add);
+    } catch (java.util.ServiceConfigurationError | LinkageError e) {
+      throw new OptionException("cannot load a plugin bundle: " + rootCause(e), e);
+    }
+    for (PluginBundle b : bundles) {
+      List<PluginProvider<?>> providers;
+      try {
+        providers = List.copyOf(b.providers());
+      } catch (RuntimeException | LinkageError e) {
+        throw new OptionException(sourceOf(b.getClass()) + ": " + b.getClass().getName() + ".providers() failed: "
+            + rootCause(e), e);
+      }
+      for (PluginProvider<?> p : providers) {
         r.add(p, sourceOf(b.getClass()));
       }
     }
@@ -111,6 +127,9 @@ public final class PluginRegistry implements PluginContext {
           + e.getMessage());
     } catch (OptionException e) {
       throw Options.at(path, e);
+    } catch (RuntimeException | LinkageError e) {
+      throw new OptionException("'" + path + "': the " + kind.id() + " plugin '" + s.getKey() + "' from "
+          + byKind.get(kind).get(s.getKey()).source() + " failed to build: " + rootCause(e), e);
     }
   }
 
@@ -134,5 +153,15 @@ public final class PluginRegistry implements PluginContext {
         return relative.startsWith("[") ? base + relative : base + "." + relative;
       }
     };
+  }
+
+  /** The innermost cause of {@code e} as "Type: message", for errors that must name the real reason. */
+  public static String rootCause(Throwable e) {
+    Throwable r = e;
+    while (r.getCause() != null && r.getCause() != r) {
+      r = r.getCause();
+    }
+    String m = r.getMessage();
+    return r.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m.lines().findFirst().orElse(""));
   }
 }

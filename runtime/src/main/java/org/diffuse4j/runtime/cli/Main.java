@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.api.plugin.PluginRegistry;
+import org.diffuse4j.runtime.io.IoErrors;
 import org.diffuse4j.runtime.plugins.PluginDiscovery;
 import org.diffuse4j.runtime.train.TrainingDiverged;
 import picocli.CommandLine;
@@ -101,8 +102,29 @@ public final class Main implements Callable<Integer> {
     if (e instanceof OptionException || e instanceof TrainingDiverged) {
       return e.getMessage();
     }
+    if (e instanceof java.io.UncheckedIOException u) {
+      String own = String.valueOf(u.getMessage());
+      String cause = String.valueOf(u.getCause().getMessage());
+      return own.startsWith("cannot ") && !cause.startsWith("cannot ") ? (own.contains(": ") ? own : own + ": " + IoErrors.reason(u.getCause()))
+          : message(u.getCause());
+    }
+    if (e instanceof java.nio.file.FileAlreadyExistsException f) { // Files.createDirectories where a file is
+      return "cannot create folder " + f.getFile() + ": a file of that name exists";
+    }
+    if (e instanceof java.nio.file.FileSystemException f) {
+      return "cannot access " + f.getFile() + (f.getOtherFile() == null ? "" : " or " + f.getOtherFile()) + ": "
+          + IoErrors.reason(f);
+    }
+    if (e instanceof java.io.FileNotFoundException && e.getMessage() != null
+        && e.getMessage().matches("(?s).* \\([^()]*\\)")) { // java.io's "PATH (Reason)"
+      String m = e.getMessage();
+      int open = m.lastIndexOf(" (");
+      return "cannot open " + m.substring(0, open) + ": " + IoErrors.reason(new java.io.IOException(m.substring(open + 2, m.length() - 1)));
+    }
     if (e instanceof java.io.IOException) {
-      return "I/O error: " + e.getMessage();
+      String m = e.getMessage();
+      // our own messages name the path, the reason and what was kept; others get the reason in words
+      return m != null && m.startsWith("cannot ") ? m : "I/O error: " + IoErrors.reason(e);
     }
     String m = e.getMessage();
     return e.getClass().getSimpleName() + (m == null ? "" : ": " + m) + " (run with --verbose for details)";

@@ -32,9 +32,22 @@ public final class AtomicFiles {
     writeBytes(file, content.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Atomically writes {@code content} to {@code file}, replacing any existing file. */
+  /**
+   * Atomically writes {@code content} to {@code file}, replacing any existing file. On failure (a
+   * full disk, a read-only folder) the IOException names the file, the reason, and what was kept.
+   */
   public static void writeBytes(Path file, byte[] content) throws IOException {
     Path target = file.toAbsolutePath();
+    boolean existed = Files.isRegularFile(target);
+    try {
+      write(target, content);
+    } catch (IOException e) {
+      throw new IOException("cannot write " + target + ": " + IoErrors.reason(e) + "; "
+          + (existed ? "its previous content is kept" : "nothing was written"), e);
+    }
+  }
+
+  private static void write(Path target, byte[] content) throws IOException {
     Path dir = target.getParent();
     Files.createDirectories(dir);
     // Not Files.createTempFile: that would give the final file owner-only permissions.

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Matcher;
@@ -54,8 +53,8 @@ public final class Npy {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new IOException(file + ": no such file", e);
+    } catch (IOException e) { // a missing file, a folder, a read error: name the file and the reason
+      throw new IOException("cannot read " + file + ": " + IoErrors.reason(e), e);
     }
     return parse(file, bytes);
   }

@@ -3,6 +3,7 @@ package org.diffuse4j.runtime.plugins;
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.name.Names;
+import java.util.List;
 import org.diffuse4j.api.plugin.Kind;
 import org.diffuse4j.api.plugin.PluginBundle;
 import org.diffuse4j.api.plugin.PluginProvider;
@@ -14,12 +15,17 @@ import org.diffuse4j.api.plugin.PluginRegistry.Entry;
  * prefer Guice can bind into the same maps with {@link #binder(com.google.inject.Binder, Kind)}.
  */
 public final class BundleModule extends AbstractModule {
-  private final PluginBundle bundle;
+  private final List<PluginProvider<?>> providers;
   private final String source;
 
   /** A module for {@code bundle}, which was loaded from {@code source}. */
   public BundleModule(PluginBundle bundle, String source) {
-    this.bundle = bundle;
+    this(bundle.providers(), source);
+  }
+
+  /** A module for providers already taken from a bundle loaded from {@code source}. */
+  public BundleModule(List<PluginProvider<?>> providers, String source) {
+    this.providers = List.copyOf(providers);
     this.source = source;
   }
 
@@ -30,7 +36,7 @@ public final class BundleModule extends AbstractModule {
 
   @Override
   protected void configure() {
-    for (PluginProvider<?> p : bundle.providers()) {
+    for (PluginProvider<?> p : providers) {
       binder(binder(), p.info().kind()).addBinding(p.info().name()).toInstance(new Entry(p, source));
     }
   }

@@ -55,6 +55,9 @@ public final class Experiment {
     Checkpoint checkpoint = new Checkpoint(dir);
     if (resume) {
       AtomicFiles.recoverDirectory(checkpoint.dir()); // finish a swap a crash may have interrupted (same content)
+      if (checkpoint.exists()) {
+        checkpoint.verify(); // a damaged checkpoint is named before any file is written, and never loaded
+      }
     }
     boolean train = m.training().steps() > 0 && trainable(m, dim);
     boolean finished = false;

@@ -88,7 +88,7 @@ public final class TrainedNetwork implements Network {
         return new TrainedNetwork(run, factory, data.dim(), top.seed(), List.copyOf(values));
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + checkpoint.dir().resolve("state.json"), e);
+      throw new UncheckedIOException(e.getMessage(), e);
     }
   }
 

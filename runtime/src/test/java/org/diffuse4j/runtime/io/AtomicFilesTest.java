@@ -29,6 +29,24 @@ class AtomicFilesTest {
   }
 
   @Test
+  void aFailedWriteNamesTheFileTheReasonAndWhatWasKept() throws IOException {
+    Path file = dir.resolve("f");
+    Files.writeString(file, "a file, not a folder");
+    Path inside = file.resolve("x.npy");
+    assertThatThrownBy(() -> AtomicFiles.writeString(inside, "x"))
+        .isInstanceOf(IOException.class)
+        .hasMessage("cannot write " + inside.toAbsolutePath() + ": " + file.toAbsolutePath()
+            + " exists and is not a folder; nothing was written");
+    Path sub = dir.resolve("sub");
+    Files.createDirectory(sub);
+    Files.writeString(sub.resolve("keep.txt"), "kept");
+    assertThatThrownBy(() -> AtomicFiles.writeString(sub, "oops"))
+        .hasMessageStartingWith("cannot write " + sub.toAbsolutePath() + ": ")
+        .hasMessageEndingWith("; nothing was written");
+    assertThat(Files.readString(sub.resolve("keep.txt"))).isEqualTo("kept");
+  }
+
+  @Test
   void createsMissingParentDirectories() throws IOException {
     Path f = dir.resolve("a/b/c.txt");
     AtomicFiles.writeString(f, "x");

@@ -132,4 +132,25 @@ class TrainedNetworkTest {
         .isInstanceOf(OptionException.class)
         .hasMessageContaining("does not fit");
   }
+
+  @Test
+  void aDamagedCheckpointIsNamedAndNotLoaded() throws Exception {
+    Path damaged = tmp.resolve("damaged");
+    Files.createDirectories(damaged.resolve("checkpoint"));
+    Files.copy(run.resolve("manifest.yaml"), damaged.resolve("manifest.yaml"));
+    try (var files = Files.list(run.resolve("checkpoint"))) {
+      for (Path f : files.toList()) {
+        Files.copy(f, damaged.resolve("checkpoint").resolve(f.getFileName()));
+      }
+    }
+    Path data = damaged.resolve("checkpoint/variables.data-00000-of-00001");
+    byte[] b = Files.readAllBytes(data);
+    b[b.length / 3] ^= 0x10;
+    Files.write(data, b);
+    assertThatThrownBy(() -> checkpoint(damaged, true))
+        .isInstanceOf(OptionException.class)
+        .hasMessageContaining("is damaged")
+        .hasMessageContaining(data.toString())
+        .hasMessageContaining("SHA-256");
+  }
 }
