@@ -13,19 +13,31 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Bad .npy inputs for {@code likelihood --data}, {@code encode --data} and {@code run --init} (and
- * {@code validate --set sampling.init=…}): NaN or infinite values, wrong shapes, unsupported dtypes,
+ * Bad .npy inputs for {@code likelihood --data}, {@code encode --data}, {@code run --init} (and
+ * {@code validate --set sampling.init=…}) and {@code sample RUN --init}: NaN or infinite values, wrong shapes, unsupported dtypes,
  * truncated or foreign files, missing files. Each is rejected before any work, naming the option,
  * the file and, for a non-finite value, its row and column; nothing is written.
  */
 class NpyInputFuzzTest {
   @TempDir Path tmp;
+  @TempDir static Path shared;
+  /** A run folder trained for 5 steps, for {@code sample --init}. */
+  static Path trained;
+
+  @BeforeAll
+  static void trainATinyRun() {
+    Path m = BadInputs.write(shared, BadInputs.tiny().text(shared.resolve("run")));
+    Cli c = Cli.run("run", m.toString());
+    assertThat(c.code()).as(c.err()).isZero();
+    trained = shared.resolve("run");
+  }
 
   /** One bad file: its name, how to write it, and what the message must say besides the file name. */
   record Bad(String name, Writer writer, String... parts) {
@@ -122,6 +134,16 @@ class NpyInputFuzzTest {
     watch.assertRejected(run, Fuzz.USAGE, parts("sampling.init", bad));
     assertThat(run.err()).as("run fails exactly as validate does").isEqualTo(validate.err());
     assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  @ParameterizedTest(name = "[{index}] sample --init {0}")
+  @MethodSource("init")
+  void badInitialNoiseForSampleIsRejected(Bad bad) throws IOException {
+    Path file = tmp.resolve(bad.name());
+    bad.writer().write(file);
+    Fuzz.Watch watch = Fuzz.watch(tmp, trained);
+    Cli c = Cli.run("sample", trained.toString(), "--init", file.toString());
+    watch.assertRejected(c, Fuzz.USAGE, parts("sampling.init", bad));
   }
 
   private static String[] parts(String key, Bad bad) {

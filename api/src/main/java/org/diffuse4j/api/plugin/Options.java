@@ -1,9 +1,9 @@
 package org.diffuse4j.api.plugin;
 
 import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -264,21 +264,18 @@ public final class Options {
       }
       throw e;
     }
-    BigInteger i;
-    try {
-      i = exact.toBigIntegerExact();
-    } catch (ArithmeticException e) {
-      throw new OptionException("wrong type for '" + key + "': expected an integer, got '" + raw + "'; allowed "
-          + range(o, lo, hi));
-    }
+    // compare before converting: a literal such as 1e999999999 must not become a billion-digit integer
     BigDecimal min = o.min() == Double.NEGATIVE_INFINITY ? BigDecimal.valueOf(lo) : BigDecimal.valueOf(lo).max(new BigDecimal(o.min()));
     BigDecimal max = o.max() == Double.POSITIVE_INFINITY ? BigDecimal.valueOf(hi) : BigDecimal.valueOf(hi).min(new BigDecimal(o.max()));
-    BigDecimal v = new BigDecimal(i);
-    if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
+    if (exact.compareTo(min) < 0 || exact.compareTo(max) > 0) {
       throw new OptionException("value " + raw + " for '" + key + "' is out of range: allowed " + range(o, lo, hi)
           + "; set '" + key + "' to an integer in that range");
     }
-    return i.longValueExact();
+    if (exact.signum() != 0 && exact.stripTrailingZeros().scale() > 0) {
+      throw new OptionException("wrong type for '" + key + "': expected an integer, got '" + raw + "'; allowed "
+          + range(o, lo, hi));
+    }
+    return exact.longValue();
   }
 
   /**

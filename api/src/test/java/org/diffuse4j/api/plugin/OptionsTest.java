@@ -139,6 +139,10 @@ class OptionsTest {
     assertThat(numbers("seed", 1e18).seed()).isEqualTo(1_000_000_000_000_000_000L);
     assertThatThrownBy(() -> numbers("count", 2147483648L)).hasMessageContaining("allowed [1, 2147483647]");
     assertThatThrownBy(() -> numbers("count", 3.5)).hasMessageContaining("expected an integer, got '3.5'");
+    // a huge exponent is out of range at once (never expanded into its digits)
+    assertThatThrownBy(() -> numbers("seed", "1e999999999")).hasMessageContaining("out of range");
+    assertThatThrownBy(() -> numbers("seed", "1e-999999999")).hasMessageContaining("expected an integer");
+    assertThat(numbers("count", "3.000").count()).isEqualTo(3);
     // 2^53 + 1 is not a double: a Long must not pass through double rounding
     assertThat(numbers("seed", 9007199254740993L).seed()).isEqualTo(9007199254740993L);
   }
