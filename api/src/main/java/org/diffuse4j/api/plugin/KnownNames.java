@@ -76,8 +76,9 @@ public final class KnownNames {
       solver(lib, "res_multistep", "res-multistep", Map.of("lower_order_final", false), null, "");
     }
     solver("comfyui", "ddim", "ddim", Map.of(), null, "");
-    solver("comfyui", "uni_pc", "unipc", Map.of(), null, "");
-    solver("comfyui", "uni_pc_bh2", "unipc", Map.of(), null, "");
+    String unipc = "the reference lowers the order on the last steps at every N, ours below 10 steps";
+    solver("comfyui", "uni_pc", "unipc", Map.of("variant", "bh1"), null, unipc);
+    solver("comfyui", "uni_pc_bh2", "unipc", Map.of(), null, unipc);
     // A1111 display names: solver + grid
     solver("a1111", "Euler", "ddim", Map.of(), null, sigma);
     solver("a1111", "Euler a", "euler-ancestral", Map.of(), null, "");
@@ -96,7 +97,7 @@ public final class KnownNames {
     solver("a1111", "DPM++ 2M SDE Karras", "dpmpp-2m-sde", Map.of("lower_order_final", false), "karras", "");
     solver("a1111", "DDIM", "ddim", Map.of(), "discrete-leading", "");
     solver("a1111", "PLMS", "plms", Map.of(), "discrete-leading", "");
-    solver("a1111", "UniPC", "unipc", Map.of(), null, "");
+    solver("a1111", "UniPC", "unipc", Map.of(), null, unipc);
     // diffusers scheduler classes (default configuration)
     solver("diffusers", "DDIMScheduler", "ddim", Map.of(), "discrete-leading", "");
     solver("diffusers", "DDPMScheduler", "ddpm", Map.of(), "discrete-leading", "");
@@ -111,7 +112,7 @@ public final class KnownNames {
         "lower_order_final below 15 steps there, below 10 here");
     solver("diffusers", "DPMSolverSinglestepScheduler", "dpmpp-2s", Map.of(), "discrete-linspace", "");
     solver("diffusers", "DEISMultistepScheduler", "dpm-solver-multistep", Map.of("order", 3), "discrete-linspace", "");
-    solver("diffusers", "UniPCMultistepScheduler", "unipc", Map.of(), "discrete-linspace", "");
+    solver("diffusers", "UniPCMultistepScheduler", "unipc", Map.of(), "discrete-linspace", unipc);
     solver("diffusers", "FlowMatchEulerDiscreteScheduler", "euler", Map.of(), null, "identical on rectified flow");
     // ComfyUI scheduler names
     grid("comfyui", "karras", "karras", Map.of("to_zero", true), "");

@@ -23,7 +23,7 @@ public final class ExponentialSolversBundle implements PluginBundle {
 
   /** The one-line doc of every {@code lower_order_final} option. */
   static final String LOF = "lower the order on the final steps of a short run: step k of N uses order <= N - k"
-      + " when N < 10 (DPM-Solver's rule; unipc: at every N, as UniPC's reference)";
+      + " when N < 10 (DPM-Solver's rule)";
 
   /** Options of {@code dpm-solver-multistep}. */
   public record MultistepOptions(
@@ -113,8 +113,7 @@ public final class ExponentialSolversBundle implements PluginBundle {
             TwoMSdeOptions.class, o -> new DpmppTwoM(o.eta(), lof(o.lower_order_final()))),
         PluginProvider.of(info("unipc", "UniPC predictor-corrector, data prediction, B(h) = bh1 | bh2",
                 "Zhao et al. 2023, UniPC (NeurIPS), Alg. 2-3"),
-            UniPcOptions.class, o -> new UniPc(o.order(), o.variant() == UniPcVariant.BH1, o.corrector(),
-                o.lower_order_final() ? LowerOrderFinal.ALWAYS : LowerOrderFinal.OFF)),
+            UniPcOptions.class, o -> new UniPc(o.order(), o.variant() == UniPcVariant.BH1, o.corrector(), lof(o.lower_order_final()))),
         PluginProvider.of(info("deis", "ρAB-DEIS: Adams-Bashforth in ρ = σ/α on ε̂", "Zhang & Chen 2023, DEIS (ICLR), §4"),
             DeisOptions.class, o -> new RhoAdams("deis", o.order(), lof(o.lower_order_final()))),
         PluginProvider.of(info("lms", "linear multistep in σ/α (k-diffusion sample_lms)", "Karras et al. 2022 / k-diffusion"),

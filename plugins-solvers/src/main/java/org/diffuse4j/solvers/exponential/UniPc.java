@@ -16,8 +16,8 @@ import org.diffuse4j.api.tensor.Tensor;
  * The corrector redoes the step with the model output at the predicted point as one more node
  * (r = 1); that output is reused by the next step, so both cost 1 evaluation per step (2 on the
  * first, none on the last, where no corrector runs). With {@code lower_order_final} the last steps of
- * a short run use order N − k ({@link LowerOrderFinal}; UniPC's reference applies it at every N:
- * {@link LowerOrderFinal#ALWAYS}). History: p model outputs. A last step to σ = 0 is α·x̂0.
+ * a short run use order N − k ({@link LowerOrderFinal}; UniPC's reference applies it at every N,
+ * {@link LowerOrderFinal#ALWAYS}, which caps the order at 2). History: p model outputs. A last step to σ = 0 is α·x̂0.
  */
 public record UniPc(int order, boolean bh1, boolean corrector, LowerOrderFinal lowerOrderFinal) implements Solver {
 
@@ -36,10 +36,10 @@ public record UniPc(int order, boolean bh1, boolean corrector, LowerOrderFinal l
    * Global order: UniC-p after UniP-p has order p + 1 (Zhao et al. 2023, Thm. 3.1); without the
    * corrector, p. The lower-order first steps (UniP-1 + UniC-1 has local error O(e^{λ₀} h³)) would
    * cap order 4 at 3 only for h far below any grid used, as for every multistep method here
-   * (docs/solvers.md). With {@code lower_order_final} at every N (the reference's rule, the default)
-   * the last step is UniP-1 without corrector, local error O(h²) times the model output's second
-   * λ-derivative at the grid's end, small at the data end: at 128–512 steps the measured order is
-   * unchanged (3.26 under rectified flow for the default), the cap 2 would show only far beyond.
+   * (docs/solvers.md). {@code lower_order_final} applies below 10 steps, as for every multistep
+   * method here: UniPC's reference applies it at every N ({@link LowerOrderFinal#ALWAYS}), which
+   * makes the last step UniP-1 without corrector and caps the order at 2 (measured 1.94 under VP at
+   * 128–512 steps).
    */
   @Override
   public SolverTraits traits() {
