@@ -38,10 +38,18 @@ public final class ExponentialSolversBundle implements PluginBundle {
       @Option(doc = "noise scale: 0 = deterministic, 1 = reverse SDE", def = "1", min = 0, max = 1) double eta,
       @Option(doc = "noise inflation", def = "1", min = 0) double s_noise) {}
 
+  /** The second-order coefficient of {@code dpmpp-2m-sde}. */
+  public enum SolverType {
+    MIDPOINT,
+    HEUN
+  }
+
   /** Options of {@code dpmpp-2m-sde}. */
   public record TwoMSdeOptions(
       @Option(doc = "noise scale: 0 = deterministic, 1 = reverse SDE", def = "1", min = 0, max = 1) double eta,
-      @Option(doc = LOF, def = "true") boolean lower_order_final) {}
+      @Option(doc = LOF, def = "true") boolean lower_order_final,
+      @Option(doc = "second-order coefficient: midpoint (gain/2r) or heun ((1 − gain/ĥ)/r), as k-diffusion", def = "midpoint")
+          SolverType solver_type) {}
 
   /** Options of the stochastic DPM-Solver++ variants. */
   public record SdeOptions(
@@ -110,7 +118,7 @@ public final class ExponentialSolversBundle implements PluginBundle {
                 dpmpp + ", App.; k-diffusion sample_dpmpp_3m_sde"),
             EtaNoiseOptions.class, o -> new DpmppThreeMSde(o.eta(), o.s_noise())),
         PluginProvider.of(info("dpmpp-2m-sde", "SDE-DPM-Solver++(2M), midpoint form", dpmpp + ", SDE variant"),
-            TwoMSdeOptions.class, o -> new DpmppTwoM(o.eta(), lof(o.lower_order_final()))),
+            TwoMSdeOptions.class, o -> new DpmppTwoM(o.eta(), lof(o.lower_order_final()), o.solver_type() == SolverType.HEUN)),
         PluginProvider.of(info("unipc", "UniPC predictor-corrector, data prediction, B(h) = bh1 | bh2",
                 "Zhao et al. 2023, UniPC (NeurIPS), Alg. 2-3"),
             UniPcOptions.class, o -> new UniPc(o.order(), o.variant() == UniPcVariant.BH1, o.corrector(), lof(o.lower_order_final()))),

@@ -157,6 +157,9 @@ public final class DiffusersSchedulerConfig {
           }
           case "sde-dpmsolver++" -> {
             s.put("name", order >= 3 ? "dpmpp-3m-sde" : "dpmpp-2m-sde");
+            if (order < 3 && "heun".equals(text(c, "solver_type", "midpoint"))) {
+              s.put("solver_type", "heun");
+            }
           }
           default -> throw new OptionException("'" + where + "': algorithm_type '" + alg
               + "' is not supported; supported: dpmsolver++, dpmsolver, sde-dpmsolver++");

@@ -88,6 +88,16 @@ class DiffusersSchedulerConfigTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void sdeDpmSolverWithHeunKeepsTheHeunForm() throws Exception {
+    var r = read(DPMPP_KARRAS_V.replace("\"dpmsolver++\"", "\"sde-dpmsolver++\", \"solver_type\": \"heun\""));
+    Map<String, Object> sampling = (Map<String, Object>) r.manifest().get("sampling");
+    assertThat(sampling.get("solver")).isEqualTo(Map.of("name", "dpmpp-2m-sde", "solver_type", "heun", "lower_order_final", true));
+    PluginRegistry reg = PluginRegistry.discover(getClass().getClassLoader());
+    assertThat((Object) reg.create(Kind.SOLVER, sampling.get("solver"), "solver")).isNotNull();
+  }
+
+  @Test
   void unsupportedSettingsNameTheKey() throws Exception {
     assertThatThrownBy(() -> read(SD15.replace("\"trained_betas\": null", "\"trained_betas\": [0.1]")))
         .isInstanceOf(OptionException.class).hasMessageContaining("trained_betas");
