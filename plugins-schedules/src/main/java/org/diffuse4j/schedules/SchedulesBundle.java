@@ -150,6 +150,26 @@ public final class SchedulesBundle implements PluginBundle {
     }
   }
 
+  /** Options of {@code normal}, {@code sgm-uniform}, {@code simple} and {@code ddim-uniform}. */
+  public record TimestepGridOptions(
+      @Option(doc = TRAIN_STEPS, def = "0", min = 0) int train_steps) {}
+
+  /** Options of {@code beta}. */
+  public record BetaGridOptions(
+      @Option(doc = TRAIN_STEPS, def = "0", min = 0) int train_steps,
+      @Option(doc = "a of the Beta(a, b) quantiles", def = "0.6", min = 1e-6) double alpha,
+      @Option(doc = "b of the Beta(a, b) quantiles", def = "0.6", min = 1e-6) double beta) {}
+
+  /** Options of {@code ays}. */
+  public record AysOptions(
+      @Option(doc = "which published table: sd1, sdxl, svd", def = "sdxl") SigmaLevelsGrid.Ays model) {}
+
+  /** Options of {@code linear-quadratic}. */
+  public record LinearQuadraticOptions(
+      @Option(doc = T_MAX, def = "-1", min = -1, max = 1) double t_max,
+      @Option(doc = "noise fraction θ reached by the linear part", def = "0.025", min = 1e-9, max = 0.999999) double threshold_noise,
+      @Option(doc = "steps in the linear part; 0 = steps/2", def = "0", min = 0) int linear_steps) {}
+
   /** Options of {@code discrete-trailing} and {@code discrete-linspace}. */
   public record DiscreteGridOptions(
       @Option(doc = TRAIN_STEPS, def = "0", min = 0) int train_steps) {}
@@ -267,6 +287,38 @@ public final class SchedulesBundle implements PluginBundle {
             info(GRID, "discrete-linspace", "diffusers 'linspace' timesteps round(linspace(0, N−1, n)), then t = 0",
                 "Lin et al. 2024; diffusers DDIMScheduler"),
             DiscreteGridOptions.class, o -> new DiscreteGrid(Spacing.LINSPACE, o.train_steps(), 0)),
+        PluginProvider.of(
+            info(GRID, "normal", "ComfyUI 'normal': n training timesteps uniform from N−1 to 0, then t = 0",
+                "ComfyUI normal_scheduler; = uniform with to_zero on the timestep axis"),
+            TimestepGridOptions.class, o -> new TimestepGrid(TimestepGrid.Kind.NORMAL, o.train_steps(), 1, 1)),
+        PluginProvider.of(
+            info(GRID, "sgm-uniform", "ComfyUI 'sgm_uniform': linspace(N−1, 0, n+1) without its last point, then t = 0",
+                "ComfyUI normal_scheduler(sgm=True); Song et al. 2021 (SGM)"),
+            TimestepGridOptions.class, o -> new TimestepGrid(TimestepGrid.Kind.SGM_UNIFORM, o.train_steps(), 1, 1)),
+        PluginProvider.of(
+            info(GRID, "simple", "ComfyUI 'simple': every (N/n)-th training timestep from the top, then t = 0",
+                "ComfyUI simple_scheduler"),
+            TimestepGridOptions.class, o -> new TimestepGrid(TimestepGrid.Kind.SIMPLE, o.train_steps(), 1, 1)),
+        PluginProvider.of(
+            info(GRID, "ddim-uniform", "ComfyUI 'ddim_uniform': timesteps 1, 1+s, 1+2s, ... (s = N div n), then t = 0",
+                "Song, Meng & Ermon 2021, DDIM; ComfyUI ddim_scheduler"),
+            TimestepGridOptions.class, o -> new TimestepGrid(TimestepGrid.Kind.DDIM_UNIFORM, o.train_steps(), 1, 1)),
+        PluginProvider.of(
+            info(GRID, "beta", "timesteps at Beta(0.6, 0.6) quantiles (dense at both ends), then t = 0",
+                "Lee et al. 2024, arXiv:2407.12173; ComfyUI beta_scheduler"),
+            BetaGridOptions.class, o -> checked(() -> new TimestepGrid(TimestepGrid.Kind.BETA, o.train_steps(), o.alpha(), o.beta()))),
+        PluginProvider.of(
+            info(GRID, "kl-optimal", "σ/α uniform in arctan from sigma_max to sigma_min, then t = 0 with to_zero",
+                "Sabour, Fidler & Kreis 2024, Align your steps; A1111 PR 15608"),
+            GridOptions.class, o -> new SigmaLevelsGrid(SigmaLevelsGrid.Kind.KL_OPTIMAL, o.bounds(), null)),
+        PluginProvider.of(
+            info(GRID, "ays", "Align-Your-Steps σ tables (SD1, SDXL, SVD), log-linear to any step count, then t = 0",
+                "Sabour, Fidler & Kreis 2024, Align your steps (NVIDIA)"),
+            AysOptions.class, o -> new SigmaLevelsGrid(SigmaLevelsGrid.Kind.AYS, GridBounds.DEFAULT, o.model())),
+        PluginProvider.of(
+            info(GRID, "linear-quadratic", "Mochi: linear in t to threshold_noise for steps/2 steps, then quadratic, then t = 0",
+                "Genmo 2024, Mochi 1; ComfyUI linear_quadratic"),
+            LinearQuadraticOptions.class, o -> checked(() -> new LinearQuadraticGrid(o.t_max(), o.threshold_noise(), o.linear_steps()))),
         // parameterisations
         PluginProvider.of(
             info(PARAMETERISATION, "eps", "network predicts the noise ε", "Ho et al. 2020, DDPM"),

@@ -25,7 +25,8 @@ class SchedulesBundleTest {
         "vp", "vp-cosine", "sub-vp", "ve", "edm", "rectified-flow", "trig", "trigflow", "discrete", "shifted");
     assertThat(registry.entries(Kind.GRID).keySet()).containsExactlyInAnyOrder(
         "uniform", "log-snr", "karras", "exponential", "quadratic", "discrete-leading", "discrete-trailing",
-        "discrete-linspace", "explicit");
+        "discrete-linspace", "explicit", "normal", "sgm-uniform", "simple", "ddim-uniform", "beta", "kl-optimal", "ays",
+        "linear-quadratic");
     assertThat(registry.entries(Kind.PARAMETERISATION).keySet()).containsExactlyInAnyOrder(
         "eps", "x0", "score", "velocity", "v", "edm");
   }

@@ -117,7 +117,7 @@ public final class PluginRegistry implements PluginContext {
   @Override
   @SuppressWarnings("unchecked")
   public <T> T create(Kind kind, Object spec, String path) {
-    Map.Entry<String, Map<String, Object>> s = Options.splitSpec(spec, path);
+    Map.Entry<String, Map<String, Object>> s = resolveAlias(kind, Options.splitSpec(spec, path));
     PluginProvider<Record> p = (PluginProvider<Record>) provider(kind, s.getKey(), path);
     Record options = Options.bind(p.optionsType(), s.getValue(), path);
     try {
@@ -163,5 +163,17 @@ public final class PluginRegistry implements PluginContext {
     }
     String m = r.getMessage();
     return r.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m.lines().findFirst().orElse(""));
+  }
+
+  /**
+   * A name no plugin has but another library uses ({@link KnownNames}, e.g. {@code dpmpp_2m},
+   * {@code k-diffusion:euler}) becomes our plugin with the alias' options under the user's.
+   */
+  public Map.Entry<String, Map<String, Object>> resolveAlias(Kind kind, Map.Entry<String, Map<String, Object>> spec) {
+    if (byKind.get(kind).containsKey(spec.getKey())) {
+      return spec;
+    }
+    KnownNames.Alias a = KnownNames.find(kind, spec.getKey());
+    return a == null || !byKind.get(kind).containsKey(a.target()) ? spec : Map.entry(a.target(), a.spec(spec.getValue()));
   }
 }

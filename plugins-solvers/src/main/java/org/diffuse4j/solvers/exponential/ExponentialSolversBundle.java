@@ -21,9 +21,35 @@ public final class ExponentialSolversBundle implements PluginBundle {
   public record DpmSolverOptions(
       @Option(doc = "solver order (1 = DDIM)", def = "3", min = 1, max = 3) int order) {}
 
+  /** The one-line doc of every {@code lower_order_final} option. */
+  static final String LOF = "lower the order on the final steps of a short run: step k of N uses order <= N - k"
+      + " when N < 10 (DPM-Solver's rule)";
+
   /** Options of {@code dpm-solver-multistep}. */
   public record MultistepOptions(
-      @Option(doc = "order of the Lagrange extrapolation in λ", def = "2", min = 1, max = 3) int order) {}
+      @Option(doc = "order of the Lagrange extrapolation in λ", def = "2", min = 1, max = 3) int order,
+      @Option(doc = LOF, def = "true") boolean lower_order_final) {}
+
+  /** Options of {@code dpmpp-2m}, {@code dpmpp-3m} and the PNDM family. */
+  public record LowerOrderFinalOptions(@Option(doc = LOF, def = "true") boolean lower_order_final) {}
+
+  /** Options of {@code dpmpp-3m-sde} and {@code dpmpp-2s-ancestral}. */
+  public record EtaNoiseOptions(
+      @Option(doc = "noise scale: 0 = deterministic, 1 = reverse SDE", def = "1", min = 0, max = 1) double eta,
+      @Option(doc = "noise inflation", def = "1", min = 0) double s_noise) {}
+
+  /** The second-order coefficient of {@code dpmpp-2m-sde}. */
+  public enum SolverType {
+    MIDPOINT,
+    HEUN
+  }
+
+  /** Options of {@code dpmpp-2m-sde}. */
+  public record TwoMSdeOptions(
+      @Option(doc = "noise scale: 0 = deterministic, 1 = reverse SDE", def = "1", min = 0, max = 1) double eta,
+      @Option(doc = LOF, def = "true") boolean lower_order_final,
+      @Option(doc = "second-order coefficient: midpoint (gain/2r) or heun ((1 − gain/ĥ)/r), as k-diffusion", def = "midpoint")
+          SolverType solver_type) {}
 
   /** Options of the stochastic DPM-Solver++ variants. */
   public record SdeOptions(
@@ -39,15 +65,22 @@ public final class ExponentialSolversBundle implements PluginBundle {
   public record UniPcOptions(
       @Option(doc = "predictor order", def = "2", min = 1, max = 3) int order,
       @Option(doc = "B(h): bh1 = h, bh2 = e^h − 1", def = "bh2") UniPcVariant variant,
-      @Option(doc = "apply the UniC corrector (no extra evaluation)", def = "true") boolean corrector) {}
+      @Option(doc = "apply the UniC corrector (no extra evaluation)", def = "true") boolean corrector,
+      @Option(doc = LOF, def = "true") boolean lower_order_final) {}
 
   /** Options of {@code deis}. */
   public record DeisOptions(
-      @Option(doc = "order of the polynomial in ρ = σ/α", def = "3", min = 1, max = 3) int order) {}
+      @Option(doc = "order of the polynomial in ρ = σ/α", def = "3", min = 1, max = 3) int order,
+      @Option(doc = LOF, def = "true") boolean lower_order_final) {}
 
   /** Options of {@code lms}. */
   public record LmsOptions(
-      @Option(doc = "number of past ε̂ in the linear multistep in σ/α", def = "4", min = 1, max = 4) int order) {}
+      @Option(doc = "number of past ε̂ in the linear multistep in σ/α", def = "4", min = 1, max = 4) int order,
+      @Option(doc = LOF, def = "true") boolean lower_order_final) {}
+
+  private static LowerOrderFinal lof(boolean on) {
+    return LowerOrderFinal.of(on);
+  }
 
   private static PluginInfo info(String name, String description, String paper) {
     return new PluginInfo(SOLVER, name, description, paper);
@@ -65,33 +98,42 @@ public final class ExponentialSolversBundle implements PluginBundle {
             DpmSolverOptions.class, o -> new DpmSolver(o.order())),
         PluginProvider.of(info("dpm-solver-multistep", "multistep DPM-Solver, noise prediction, exact Lagrange weights in λ",
                 dpmpp + ", §4"),
-            MultistepOptions.class, o -> new ExponentialAdams("dpm-solver-multistep", o.order(), false)),
+            MultistepOptions.class, o -> new ExponentialAdams("dpm-solver-multistep", o.order(), false, lof(o.lower_order_final()), false)),
         PluginProvider.of(info("dpmpp-2s", "DPM-Solver++(2S), data prediction, 2 evaluations per step", dpmpp + ", Alg. 1"),
             NoOptions.class, o -> new DpmppTwoS()),
         PluginProvider.of(info("dpmpp-2m", "DPM-Solver++(2M), data prediction, multistep", dpmpp + ", Alg. 2"),
-            NoOptions.class, o -> new DpmppTwoM(0)),
+            LowerOrderFinalOptions.class, o -> new DpmppTwoM(0, lof(o.lower_order_final()))),
         PluginProvider.of(info("dpmpp-3m", "DPM-Solver++(3M), data prediction, quadratic in λ", dpmpp + ", App."),
-            NoOptions.class, o -> new ExponentialAdams("dpmpp-3m", 3, true)),
+            LowerOrderFinalOptions.class, o -> new ExponentialAdams("dpmpp-3m", 3, true, lof(o.lower_order_final()), true)),
+        PluginProvider.of(info("res-multistep", "RES 2nd-order multistep: data prediction, linear in λ integrated exactly (φ₁, φ₂)",
+                "Zhang, Tao & Chen 2023, Improved order analysis of exponential integrators (RES); ComfyUI res_multistep"),
+            LowerOrderFinalOptions.class, o -> new ExponentialAdams("res-multistep", 2, true, lof(o.lower_order_final()), false)),
         PluginProvider.of(info("dpmpp-sde", "stochastic DPM-Solver++ (r=1/2, ancestral noise), 2 evaluations per step",
                 dpmpp + "; k-diffusion sample_dpmpp_sde"),
             SdeOptions.class, o -> new DpmppSde(o.eta())),
+        PluginProvider.of(info("dpmpp-2s-ancestral", "DPM-Solver++(2S) to σ_down plus σ_up fresh noise (k-diffusion), 2 evaluations per step",
+                dpmpp + ", Alg. 1; k-diffusion sample_dpmpp_2s_ancestral"),
+            EtaNoiseOptions.class, o -> new DpmppTwoS(o.eta(), o.s_noise())),
+        PluginProvider.of(info("dpmpp-3m-sde", "SDE-DPM-Solver++(3M) as k-diffusion writes it; eta 0 = the reference 3M (order 2)",
+                dpmpp + ", App.; k-diffusion sample_dpmpp_3m_sde"),
+            EtaNoiseOptions.class, o -> new DpmppThreeMSde(o.eta(), o.s_noise())),
         PluginProvider.of(info("dpmpp-2m-sde", "SDE-DPM-Solver++(2M), midpoint form", dpmpp + ", SDE variant"),
-            SdeOptions.class, o -> new DpmppTwoM(o.eta())),
+            TwoMSdeOptions.class, o -> new DpmppTwoM(o.eta(), lof(o.lower_order_final()), o.solver_type() == SolverType.HEUN)),
         PluginProvider.of(info("unipc", "UniPC predictor-corrector, data prediction, B(h) = bh1 | bh2",
                 "Zhao et al. 2023, UniPC (NeurIPS), Alg. 2-3"),
-            UniPcOptions.class, o -> new UniPc(o.order(), o.variant() == UniPcVariant.BH1, o.corrector())),
+            UniPcOptions.class, o -> new UniPc(o.order(), o.variant() == UniPcVariant.BH1, o.corrector(), lof(o.lower_order_final()))),
         PluginProvider.of(info("deis", "ρAB-DEIS: Adams-Bashforth in ρ = σ/α on ε̂", "Zhang & Chen 2023, DEIS (ICLR), §4"),
-            DeisOptions.class, o -> new RhoAdams("deis", o.order())),
+            DeisOptions.class, o -> new RhoAdams("deis", o.order(), lof(o.lower_order_final()))),
         PluginProvider.of(info("lms", "linear multistep in σ/α (k-diffusion sample_lms)", "Karras et al. 2022 / k-diffusion"),
-            LmsOptions.class, o -> new RhoAdams("lms", o.order())),
+            LmsOptions.class, o -> new RhoAdams("lms", o.order(), lof(o.lower_order_final()))),
         PluginProvider.of(info("pndm", "F-PNDM: 3 pseudo-Runge-Kutta steps, then pseudo linear multistep",
                 "Liu et al. 2022, PNDM (ICLR), eq. 9-13"),
-            NoOptions.class, o -> new Pndm(Pndm.Warmup.RUNGE_KUTTA)),
+            LowerOrderFinalOptions.class, o -> new Pndm(Pndm.Warmup.RUNGE_KUTTA, lof(o.lower_order_final()))),
         PluginProvider.of(info("plms", "S-PNDM / LDM PLMS: improved-Euler first step, then pseudo linear multistep",
                 "Liu et al. 2022, PNDM (ICLR)"),
-            NoOptions.class, o -> new Pndm(Pndm.Warmup.IMPROVED_EULER)),
+            LowerOrderFinalOptions.class, o -> new Pndm(Pndm.Warmup.IMPROVED_EULER, lof(o.lower_order_final()))),
         PluginProvider.of(info("ipndm", "iPNDM: lower-order Adams-Bashforth warm-up, 1 evaluation per step",
                 "Zhang & Chen 2023, DEIS (ICLR), App."),
-            NoOptions.class, o -> new Pndm(Pndm.Warmup.ADAMS)));
+            LowerOrderFinalOptions.class, o -> new Pndm(Pndm.Warmup.ADAMS, lof(o.lower_order_final()))));
   }
 }

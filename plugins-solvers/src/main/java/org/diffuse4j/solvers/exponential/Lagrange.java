@@ -1,5 +1,7 @@
 package org.diffuse4j.solvers.exponential;
 
+import java.util.function.DoubleUnaryOperator;
+
 /**
  * Quadrature weights of the Lagrange polynomial through past model outputs, the one piece of
  * arithmetic every multistep method here shares (Adams–Bashforth in general form). Nodes are
@@ -60,6 +62,31 @@ public final class Lagrange {
       for (int n = 0; n < c[j].length; n++) {
         w[j] += c[j][n] * Phi.factorial(n) * Math.pow(h, n + 1) * Phi.phi(n + 1, z);
       }
+    }
+    return w;
+  }
+
+  /**
+   * The same integral with the polynomial built in another variable v: w_j = ∫₀ʰ e^{z(h−u)/h}
+   * ℓ_j(v(u)) du, ℓ_j the Lagrange basis on {@code vNodes} (the nodes' values of v, newest first),
+   * by 24-point Gauss–Legendre quadrature in u (the integrand is smooth, so the weights are exact
+   * to round-off). With v(u) = u this equals {@link #exponential(double[], double, double)}.
+   */
+  public static double[] exponential(double[] vNodes, DoubleUnaryOperator v, double h, double z) {
+    int m = vNodes.length;
+    double[] w = new double[m];
+    for (int j = 0; j < m; j++) {
+      final int jj = j;
+      w[j] = GaussLegendre.N24.integrate(u -> {
+        double vu = v.applyAsDouble(u);
+        double l = 1;
+        for (int i = 0; i < m; i++) {
+          if (i != jj) {
+            l *= (vu - vNodes[i]) / (vNodes[jj] - vNodes[i]);
+          }
+        }
+        return Math.exp(z * (h - u) / h) * l;
+      }, 0, h);
     }
     return w;
   }

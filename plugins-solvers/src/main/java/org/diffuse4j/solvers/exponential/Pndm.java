@@ -21,9 +21,15 @@ import org.diffuse4j.api.tensor.Tensor;
  *   <li>{@code ipndm} (Zhang &amp; Chen 2023, App. "iPNDM"): AB1, AB2, AB3, then AB4; 1 evaluation
  *       per step.
  * </ul>
- * History 3. Declared order 2 (the fixed coefficients are exact only on grids uniform in ρ).
+ * With {@code lower_order_final}, the Adams–Bashforth steps of a run shorter than 10 steps end with
+ * AB(N − k) ({@link LowerOrderFinal}). History 3. Declared order 2 (the fixed coefficients are exact only on grids uniform in ρ).
  */
-public record Pndm(Warmup warmup) implements Solver {
+public record Pndm(Warmup warmup, LowerOrderFinal lowerOrderFinal) implements Solver {
+
+  /** With the default {@code lower_order_final} rule. */
+  public Pndm(Warmup warmup) {
+    this(warmup, LowerOrderFinal.BELOW_10);
+  }
 
   /** How the first steps are taken. */
   public enum Warmup {
@@ -83,7 +89,7 @@ public record Pndm(Warmup warmup) implements Solver {
       Tensor e2 = problem.predictAt(transfer(problem, x, e, s, t), t).eps();
       return state.next(transfer(problem, x, e.plus(e2).times(0.5), s, t), history, 2, 3);
     }
-    double[] c = AB[Math.min(4, history.size()) - 1];
+    double[] c = AB[lowerOrderFinal.cap(Math.min(4, history.size()), k, problem.steps()) - 1];
     return state.next(transfer(problem, x, Clock.combineNewestFirst(history, c), s, t), history, 1, 3);
   }
 

@@ -15,9 +15,15 @@ import org.diffuse4j.api.tensor.Tensor;
  * 1 evaluation per step, history p − 1. Declared order p, measured on λ-uniform grids at
  * 64–512 steps (docs/solvers.md): there the nodes ρ_k are geometric (ratio e^h), so the
  * polynomial extrapolates over a span (e^{(p−1)h} − 1)ρ_k that is small only for small h, and the
- * asymptotic order shows later than for polynomials in λ. Warm-up as in {@link ExponentialAdams}.
+ * asymptotic order shows later than for polynomials in λ. Warm-up and {@code lower_order_final} as
+ * in {@link ExponentialAdams}.
  */
-public record RhoAdams(String name, int order) implements Solver {
+public record RhoAdams(String name, int order, LowerOrderFinal lowerOrderFinal) implements Solver {
+
+  /** With the default {@code lower_order_final} rule. */
+  public RhoAdams(String name, int order) {
+    this(name, order, LowerOrderFinal.BELOW_10);
+  }
 
   public RhoAdams {
     if (order < 1 || order > 4) {
@@ -40,7 +46,7 @@ public record RhoAdams(String name, int order) implements Solver {
   public SolverState step(SamplingProblem problem, SolverState state) {
     int k = state.k();
     List<Tensor> history = Clock.append(state.history(), problem.predict(state.x(), k).eps());
-    int p = Math.min(order, history.size());
+    int p = lowerOrderFinal.cap(Math.min(order, history.size()), k, problem.steps());
     double rhoS = Clock.rho(problem, k);
     double[] nodes = new double[p];
     for (int j = 0; j < p; j++) {

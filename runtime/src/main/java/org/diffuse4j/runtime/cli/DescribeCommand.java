@@ -2,6 +2,7 @@ package org.diffuse4j.runtime.cli;
 
 import java.util.concurrent.Callable;
 import org.diffuse4j.api.plugin.Kind;
+import org.diffuse4j.api.plugin.KnownNames;
 import org.diffuse4j.api.plugin.Options;
 import org.diffuse4j.api.plugin.PluginInfo;
 import org.diffuse4j.api.plugin.PluginProvider;
@@ -23,11 +24,22 @@ final class DescribeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Kind k = Kind.of(kind);
+    var alias = main.registry().resolveAlias(k, java.util.Map.entry(name, java.util.Map.of()));
+    if (!alias.getKey().equals(name)) {
+      var a = KnownNames.find(k, name);
+      main.out.printf("%s '%s' is %s's name for: %s %s%s%s%n", k.id(), name, a.library(), alias.getKey(), alias.getValue(),
+          a.grid() == null ? "" : " on grid " + a.grid(), a.note().isEmpty() ? "" : " (" + a.note() + ")");
+      name = alias.getKey();
+    }
     PluginProvider<?> p = main.registry().provider(k, name, "");
     PluginInfo i = p.info();
     main.out.printf("%s %s: %s%n", k.id(), i.name(), i.description());
     main.out.printf("reference: %s%n", i.reference());
     main.out.printf("source: %s%n", main.registry().entries(k).get(name).source());
+    for (var a : KnownNames.of(k, name)) {
+      main.out.printf("same as: %s %s%s%s%n", a.qualified(), a.options(), a.grid() == null ? "" : " + grid " + a.grid(),
+          a.note().isEmpty() ? "" : " (" + a.note() + ")");
+    }
     var specs = Options.describe(p.optionsType());
     if (specs.isEmpty()) {
       main.out.println("options: none");
