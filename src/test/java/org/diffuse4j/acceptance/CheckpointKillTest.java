@@ -101,33 +101,40 @@ class CheckpointKillTest {
     assertThat(run.resolve("checkpoint.old")).doesNotExist();
   }
 
+  /** The step of the run's checkpoint as it is being written by another process (-1 while there is none or it is mid-swap). */
+  private static int step(Path run) {
+    try {
+      Checkpoint c = new Checkpoint(run);
+      return c.exists() ? c.state().step() : -1;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   @Test
   void killingTheTrainingJvmMidCheckpointKeepsAResumableCheckpoint() throws Exception {
     Path run = work.resolve("killed");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String cp = System.getProperty("java.class.path");
     int midWrite = 0;
-    long[] delays = {150, 400, 700, 250, 550};
-    for (int i = 0; i < delays.length; i++) {
+    // kill once the checkpoint reaches each target step (progress, not wall time, so a fast machine
+    // cannot finish first), a few milliseconds later so the kill lands inside the next save
+    int[] targets = {20, 70, 130, 190, 250};
+    for (int i = 0; i < targets.length; i++) {
       List<String> cmd = new ArrayList<>(List.of(java, "-cp", cp, "org.diffuse4j.runtime.cli.Main", "run", manifest.toString(),
           "--out", run.toString(), "--set", "training.checkpoint_every=1"));
       if (i > 0) {
         cmd.add("--resume");
       }
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("child-" + i + ".log").toFile())
-          .start();
+      Path log = work.resolve("child-" + i + ".log");
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       try {
-        Path state = run.resolve("checkpoint/state.json");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        // wait until this child has written a checkpoint of its own, then kill it a little later
-        long before = i == 0 ? -1 : Files.getLastModifiedTime(state).toMillis();
-        while (p.isAlive() && (!Files.exists(state) || Files.getLastModifiedTime(state).toMillis() == before)
-            && System.nanoTime() < deadline) {
-          Thread.sleep(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (p.isAlive() && step(run) < targets[i] && System.nanoTime() < deadline) {
+          Thread.sleep(2);
         }
-        assertThat(p.isAlive()).as("child %d still training (log: %s)", i, Files.readString(work.resolve("child-" + i + ".log")))
-            .isTrue();
-        Thread.sleep(delays[i]);
+        assertThat(p.isAlive()).as("child %d still training (log: %s)", i, Files.readString(log)).isTrue();
+        Thread.sleep(i * 3L);
       } finally {
         p.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
         p.waitFor();
@@ -139,9 +146,9 @@ class CheckpointKillTest {
       AtomicFiles.recoverDirectory(run.resolve("checkpoint"));
       Checkpoint checkpoint = new Checkpoint(run);
       assertThat(checkpoint.verify()).as("kill %d: the checkpoint has its record and matches it", i).isTrue();
-      assertThat(checkpoint.state().step()).isBetween(1, STEPS - 1);
+      assertThat(checkpoint.state().step()).isBetween(targets[i], STEPS - 1);
     }
-    System.out.printf("kill -9 during checkpointing: %d of %d kills left a staging or .old folder%n", midWrite, delays.length);
+    System.out.printf("kill -9 during checkpointing: %d of %d kills left a staging or .old folder%n", midWrite, targets.length);
     resumeAndCompare(run);
   }
 }

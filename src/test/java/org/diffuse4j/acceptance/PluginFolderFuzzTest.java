@@ -262,6 +262,23 @@ class PluginFolderFuzzTest {
   }
 
   @Test
+  void theEnvironmentVariableIsNamedWhenItsFolderIsBroken() throws Exception {
+    Path folder = Files.createTempDirectory(work, "plugins");
+    Files.write(folder.resolve("noise.jar"), new byte[] {1, 2, 3});
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    for (var c : List.of(new String[] {work.resolve("missing").toString(), "DIFFUSE4J_PLUGINS", "does not exist"},
+        new String[] {folder.toString(), "noise.jar", "not a readable jar"})) {
+      ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+          "org.diffuse4j.runtime.cli.Main", "plugins").redirectErrorStream(true);
+      pb.environment().put("DIFFUSE4J_PLUGINS", c[0]);
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor()).as(out).isEqualTo(Fuzz.USAGE);
+      assertThat(out).contains(c[0], c[1], c[2]).doesNotContain("\tat ");
+    }
+  }
+
+  @Test
   void aGoodJarNextToNothingElseLoads() throws IOException {
     Path folder = Files.createTempDirectory(work, "plugins");
     jar("good.jar", bundle("fuzz-data", "ok")).fill(folder);

@@ -60,8 +60,25 @@ public final class PluginDiscovery {
     if (fromCli != null) {
       return fromCli;
     }
-    String env = System.getenv(ENV);
-    return env == null || env.isBlank() ? null : Path.of(env);
+    return fromEnvironment(System.getenv(ENV));
+  }
+
+  /** The folder named by the environment variable's value (may be null); one that is not a folder fails naming the variable. */
+  static Path fromEnvironment(String env) {
+    if (env == null || env.isBlank()) {
+      return null;
+    }
+    Path folder;
+    try {
+      folder = Path.of(env);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new OptionException("$" + ENV + " is '" + env + "', which is not a path: " + e.getReason());
+    }
+    if (!Files.isDirectory(folder)) {
+      throw new OptionException("plugins folder '" + folder + "' (from $" + ENV + ") does not exist or is not a folder; "
+          + "fix or unset " + ENV);
+    }
+    return folder;
   }
 
   /**
