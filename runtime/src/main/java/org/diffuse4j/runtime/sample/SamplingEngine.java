@@ -127,7 +127,7 @@ public final class SamplingEngine implements AutoCloseable {
    */
   public double[] sample(long seed, int n, double[] initNoise, PrintStream console) {
     double[] all = new double[n * dim];
-    Progress progress = new Progress("sample", n, console);
+    Progress progress = new Progress("sample", n, "samples", console);
     try {
       for (int first = 0; first < n; first += batch) {
         double[] eps = new double[batch * dim];
