@@ -59,7 +59,7 @@ class InspectCommandTest {
 
   @Test
   void compareLabelsCarryOptionsAndTheDefaultOutputIsTheRunFolder() throws Exception {
-    Path png = Path.of("/tmp/i16/cmp.png");
+    Path png = tmp.resolve("cmp.png");
     Call c = TestRuns.cli("inspect", "schedule", "vp", "--set", "beta_max=10", "--compare", "rectified-flow,vp-cosine",
         "--out", png.toString());
     assertThat(c.code()).as(c.err()).isZero();
