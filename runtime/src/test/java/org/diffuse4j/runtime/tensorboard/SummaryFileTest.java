@@ -24,7 +24,7 @@ class SummaryFileTest {
     // CRC32C("123456789") = 0xE3069283 (RFC 3720 check value); masking is TFRecord's rotate-and-add.
     byte[] digits = "123456789".getBytes(StandardCharsets.US_ASCII);
     int crc = 0xE3069283;
-    assertThat(EventRecords.maskedCrc(digits, 0, digits.length)).isEqualTo(((crc >>> 15) | (crc << 17)) + 0xa282ead8);
+    assertThat(EventFiles.maskedCrc(digits, 0, digits.length)).isEqualTo(((crc >>> 15) | (crc << 17)) + 0xa282ead8);
   }
 
   @Test
@@ -41,7 +41,7 @@ class SummaryFileTest {
       }
       f.image("samples", 5, pixels, 2, 3, 3);
     }
-    List<Event> events = EventRecords.readAll(dir.resolve("tb"));
+    List<Event> events = EventFiles.readAll(dir.resolve("tb"));
     assertThat(events.get(0).getFileVersion()).isEqualTo("brain.Event:2");
     int losses = 0;
     int rates = 0;
@@ -101,7 +101,7 @@ class SummaryFileTest {
     byte[] bytes = Files.readAllBytes(file);
     bytes[bytes.length - 6] ^= 1; // inside the last record's data
     Files.write(file, bytes);
-    assertThatThrownBy(() -> EventRecords.read(file)).hasMessageContaining("bad data CRC");
+    assertThatThrownBy(() -> EventFiles.read(file)).hasMessageContaining("bad data CRC");
   }
 
   /** A scalar written by WriteScalarSummary: simple_value, or a one-element float tensor. */

@@ -34,7 +34,7 @@ class TrainingLogTest {
     assertThat(losses).hasSize(30);
     Map<String, Map<Long, Float>> scalars = new TreeMap<>();
     String manifestText = null;
-    for (Event e : EventRecords.readAll(run.resolve("tensorboard"))) {
+    for (Event e : EventFiles.readAll(run.resolve("tensorboard"))) {
       for (Summary.Value v : e.getSummary().getValueList()) {
         if (v.getTag().equals("manifest")) {
           manifestText = v.getTensor().getStringVal(0).toStringUtf8();
@@ -85,7 +85,7 @@ class TrainingLogTest {
     TestRuns.Call c = TestRuns.cli("run", m.toString(), "--out", run.toString());
     assertThat(c.code()).as(c.err()).isZero();
     List<Long> imageSteps = new ArrayList<>();
-    for (Event e : EventRecords.readAll(run.resolve("tensorboard"))) {
+    for (Event e : EventFiles.readAll(run.resolve("tensorboard"))) {
       for (Summary.Value v : e.getSummary().getValueList()) {
         if (v.hasImage()) {
           imageSteps.add(e.getStep());
