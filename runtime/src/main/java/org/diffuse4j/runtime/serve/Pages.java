@@ -65,6 +65,7 @@ final class Pages {
     b.append("<p class=crumbs><a href=\"/\">runs</a> / ").append(esc(s.name())).append("</p>");
     b.append("<h1>").append(esc(s.name())).append(" <span id=status class=\"status ").append(esc(s.status())).append("\">")
         .append(esc(s.status())).append("</span></h1>");
+    b.append("<p id=finished-note hidden>The run has finished: <a href=\"\">reload</a> to see its samples.</p>");
     b.append("<p class=choices>");
     s.choices().forEach((k, v) -> b.append("<span><b>").append(esc(k)).append("</b> ").append(esc(v)).append("</span> "));
     b.append("</p>");

@@ -67,7 +67,9 @@
       el("line", {x1: px(t), x2: px(t), y1: T, y2: H - B, stroke: "#eee"}, svg);
       el("text", {x: px(t), y: H - B + 16, "font-size": 11, "text-anchor": "middle", class: "xtick"}, svg).textContent = fmt(t);
     }
-    for (const t of log ? logTicks(y0, y1) : niceTicks(y0, y1, 5)) {
+    let yTicks = log ? logTicks(y0, y1) : niceTicks(y0, y1, 5);
+    if (log && yTicks.length < 3) yTicks = niceTicks(y0, y1, 5).filter(v => v > 0); // a narrow range: round values
+    for (const t of yTicks) {
       el("line", {x1: L, x2: W - R, y1: py(t), y2: py(t), stroke: "#eee"}, svg);
       el("text", {x: L - 6, y: py(t) + 4, "font-size": 11, "text-anchor": "end", class: "ytick"}, svg).textContent = fmt(t);
     }
@@ -154,7 +156,8 @@
       const now = details.map(d => d.summary ? d.summary.status : "?");
       const badge = document.getElementById("status");
       if (badge && now.length === 1) { badge.textContent = now[0]; badge.className = "status " + now[0]; }
-      if (statuses && statuses.join() !== now.join() && now.every(s => s !== "training")) location.reload();
+      const note = document.getElementById("finished-note");
+      if (statuses && statuses.join() !== now.join() && now.every(s => s !== "training") && note) note.hidden = false;
       statuses = now;
       document.body.dataset.loaded = String(Date.now());
     }

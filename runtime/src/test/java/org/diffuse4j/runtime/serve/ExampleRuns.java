@@ -22,6 +22,30 @@ final class ExampleRuns {
 
   private ExampleRuns() {}
 
+  /** A tiny Fashion-MNIST run (an MLP, a few steps: the grid shows classes, not good samples). */
+  static final String FASHION = """
+      data: fashion-mnist
+      network: {name: mlp, width: 64, depth: 2, time_embedding: 16, num_classes: 10}
+      schedule: rectified-flow
+      parameterisation: velocity
+      objective: test-regression
+      training: {steps: 40, batch_size: 32, lr: 0.002, log_every: 10}
+      sampling: {solver: test-euler, grid: uniform, steps: 6, n: 40, batch_size: 40, label: all}
+      seed: 5
+      """;
+
+  /** The runs above plus "fashion-mnist", a real run on image data. */
+  static Path createWithFashion(Path base) throws IOException {
+    Path runs = create(base);
+    Path m = base.resolve("fashion.yaml");
+    Files.writeString(m, FASHION);
+    TestRuns.Call c = TestRuns.cli("run", m.toString(), "--out", runs.resolve("fashion-mnist").toString());
+    if (c.code() != 0) {
+      throw new IllegalStateException(c.err());
+    }
+    return runs;
+  }
+
   static Path create(Path base) throws IOException {
     Path runs = Files.createDirectories(base.resolve("runs"));
     Path m = TestRuns.manifest(base, TestRuns.TINY);
