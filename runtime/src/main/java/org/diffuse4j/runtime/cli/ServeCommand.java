@@ -39,6 +39,9 @@ final class ServeCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new OptionException("--port must be in 0..65535, got " + port);
     }
+    if (new java.net.InetSocketAddress(host, port).isUnresolved()) {
+      throw new OptionException("cannot resolve --host '" + host + "'; use an address of this machine, e.g. 127.0.0.1");
+    }
     RunServer server;
     try {
       server = new RunServer(new RunFolders(dir), host, port);

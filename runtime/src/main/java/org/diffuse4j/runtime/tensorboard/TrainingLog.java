@@ -74,6 +74,10 @@ public final class TrainingLog implements AutoCloseable {
     try (SamplingEngine engine = new SamplingEngine(manifest, dim, n, checkpoint);
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
       samples = engine.sample(manifest.samplingSeed(), n, null, quiet);
+    } catch (RuntimeException e) { // a picture is not worth stopping the training for: say why there is none
+      file.text("samples_error", step, "no sample grid at step " + step + ": " + e.getMessage());
+      file.flush();
+      return;
     }
     int side = (int) Math.round(Math.sqrt(dim / (double) channels));
     int cols = Math.min(n, 8);
