@@ -45,7 +45,9 @@
   }
   Chart.prototype.set = function (series) { this.series = series; this.draw(); };
   Chart.prototype.draw = function () {
-    const W = Math.max(480, Math.min(1100, this.host.clientWidth || 900)), H = 300, L = 70, R = 170, T = 28, B = 40;
+    const longest = Math.max(0, ...this.series.map(s => s.name.length));
+    const W = Math.max(480, Math.min(1100, this.host.clientWidth || 900)), H = 300, L = 70, T = 28, B = 40;
+    const R = Math.min(W / 2, 56 + 7 * longest); // room for the legend
     this.host.innerHTML = "";
     const svg = el("svg", {width: W, height: H, viewBox: "0 0 " + W + " " + H, "data-title": this.title}, this.host);
     el("text", {x: L, y: 18, "font-weight": "bold", "font-size": 14}, svg).textContent = this.title;
