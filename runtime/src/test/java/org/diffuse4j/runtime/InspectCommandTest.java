@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.diffuse4j.runtime.TestRuns.Call;
@@ -54,6 +55,24 @@ class InspectCommandTest {
     Call c = TestRuns.cli("inspect", "schedule", "vp", "--compare", "rectified-flow,trig", "--out", png.toString());
     assertThat(c.code()).as(c.err()).isZero();
     assertThat(ImageIO.read(png.toFile()).getHeight()).isGreaterThan(600);
+  }
+
+  @Test
+  void compareLabelsCarryOptionsAndTheDefaultOutputIsTheRunFolder() throws Exception {
+    Path png = tmp.resolve("cmp.png");
+    Call c = TestRuns.cli("inspect", "schedule", "vp", "--set", "beta_max=10", "--compare", "rectified-flow,vp-cosine",
+        "--out", png.toString());
+    assertThat(c.code()).as(c.err()).isZero();
+    assertThat(png).exists();
+    assertThat(tmp.resolve("coefficients.svg")).doesNotExist();
+    // A run folder as NAME: its manifest's schedule, and schedule.png inside the folder, not in the working directory.
+    Path run = Files.createDirectories(tmp.resolve("run"));
+    Files.writeString(run.resolve("manifest.yaml"), "schedule: {name: vp, beta_max: 12}\n");
+    Call r = TestRuns.cli("inspect", "schedule", run.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(run.resolve("schedule.png")).exists();
+    assertThat(r.out()).contains(run.resolve("schedule.png").toAbsolutePath().toString());
+    assertThat(Path.of("schedule.png")).doesNotExist();
   }
 
   @Test

@@ -49,6 +49,46 @@ final class InspectCommand implements Callable<Integer> {
     return tree.get("plugin");
   }
 
+  /** The folder when {@code name} is a run folder (it holds a manifest.yaml), else null. */
+  static Path runFolder(String name) {
+    try {
+      Path p = Path.of(name);
+      return Files.isRegularFile(p.resolve("manifest.yaml")) ? p : null;
+    } catch (java.nio.file.InvalidPathException e) {
+      return null; // a YAML map, not a path
+    }
+  }
+
+  /** The schedule spec of a run folder's manifest, with {@code --set} options applied. */
+  static Object runSchedule(Path run, List<String> sets) {
+    Map<String, Object> tree = ManifestLoader.read(run.resolve("manifest.yaml"));
+    Object schedule = tree.get("schedule");
+    if (schedule == null) {
+      throw new OptionException(run.resolve("manifest.yaml") + " has no 'schedule'; name one, e.g. 'inspect schedule vp'");
+    }
+    Map<String, Object> wrapped = new LinkedHashMap<>();
+    wrapped.put("plugin", schedule);
+    for (String s : sets) {
+      ManifestLoader.override(wrapped, "plugin." + s);
+    }
+    return wrapped.get("plugin");
+  }
+
+  /** A legend label for a schedule spec: its name and options, e.g. {@code vp beta_max=10}. */
+  @SuppressWarnings("unchecked")
+  static String label(Object spec) {
+    if (spec instanceof Map<?, ?> m) {
+      StringBuilder b = new StringBuilder(String.valueOf(m.get("name")));
+      for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
+        if (!e.getKey().equals("name")) {
+          b.append(' ').append(e.getKey()).append('=').append(e.getValue());
+        }
+      }
+      return b.toString();
+    }
+    return String.valueOf(spec);
+  }
+
   /** A finite double, or null for JSON (λ is infinite where σ or α vanishes). */
   static Double finite(double v) {
     return Double.isFinite(v) ? v : null;
@@ -59,7 +99,7 @@ final class InspectCommand implements Callable<Integer> {
   static final class ScheduleCommand implements Callable<Integer> {
     @ParentCommand InspectCommand parent;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "schedule name or YAML map, e.g. vp or '{name: vp, beta_max: 10}'")
+    @Parameters(index = "0", paramLabel = "NAME", description = "schedule name or YAML map, e.g. vp or '{name: vp, beta_max: 10}', or a run folder (its manifest's schedule)")
     String name;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a schedule option, e.g. beta_max=10")
@@ -74,7 +114,8 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--compare", split = ",", paramLabel = "A,B,...", description = "plot these schedules too")
     List<String> compare = new ArrayList<>();
 
-    @Option(names = "--out", paramLabel = "PNG", description = "plot α, σ and λ against t into this new file (needed without --t)")
+    @Option(names = "--out", paramLabel = "PNG", description = "plot α, σ and λ against t into this new file "
+        + "(default without --t: schedule.png in the run folder when NAME is one; otherwise needed)")
     Path out;
 
     @Option(names = "--force", description = "overwrite an existing --out file")
@@ -83,16 +124,19 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
       Main main = parent.main;
-      Schedule s = main.registry().create(Kind.SCHEDULE, spec(name, sets), "schedule");
+      Path run = runFolder(name);
+      Object mainSpec = run != null ? runSchedule(run, sets) : spec(name, sets);
+      Schedule s = main.registry().create(Kind.SCHEDULE, mainSpec, "schedule");
       if (t != null && out != null) {
         throw new OptionException("--t prints the coefficients at one time and --out plots them over t: give one of them");
       }
-      if (t == null && out == null) {
+      Path target = out != null ? out : t == null && run != null ? run.resolve("schedule.png") : null;
+      if (t == null && target == null) {
         throw new OptionException("say what to show: --t T prints the coefficients at time T, --out PNG plots α, σ and λ "
             + "against t into a file, e.g. --out schedule.png");
       }
-      if (out != null) {
-        OutputPaths.checkFile(out, "--out", force);
+      if (target != null) {
+        OutputPaths.checkFile(target, "--out", force);
       }
       if (t != null) {
         if (!(t >= 0 && t <= 1)) {
@@ -116,30 +160,38 @@ final class InspectCommand implements Callable<Integer> {
         }
         return 0;
       }
-      List<String> names = new ArrayList<>(List.of(name));
-      names.addAll(compare);
+      List<Object> specs = new ArrayList<>(List.of(mainSpec));
+      for (String n : compare) {
+        specs.add(spec(n, List.of()));
+      }
+      List<String> labels = specs.stream().map(InspectCommand::label).toList();
       List<Plots.Series> coefficients = new ArrayList<>();
       List<Plots.Series> lambdas = new ArrayList<>();
-      for (String n : names) {
-        Schedule sc = n.equals(name) ? s : main.registry().create(Kind.SCHEDULE, spec(n, List.of()), "compare");
-        String label = names.size() == 1 ? "" : n + " ";
+      for (int k = 0; k < specs.size(); k++) { // one colour per schedule: α solid, σ dashed
+        Schedule sc = k == 0 ? s : main.registry().create(Kind.SCHEDULE, specs.get(k), "compare");
+        String label = labels.get(k) + ": ";
         double[] ts = linspace(sc.tMin(), sc.tMax(), 400);
-        coefficients.add(new Plots.Series(label + "α", ts, map(ts, sc::alpha)));
-        coefficients.add(new Plots.Series(label + "σ", ts, map(ts, sc::sigma)));
-        lambdas.add(new Plots.Series(label + "λ = log(α/σ)", ts, map(ts, sc::lambda)));
+        coefficients.add(new Plots.Series(label + "α", ts, map(ts, sc::alpha), k, false));
+        coefficients.add(new Plots.Series(label + "σ", ts, map(ts, sc::sigma), k, true));
+        lambdas.add(new Plots.Series(label + "λ = log(α/σ)", ts, map(ts, sc::lambda), k, false));
       }
-      Path a = Files.createTempFile("schedule-coefficients", ".png");
-      Path b = Files.createTempFile("schedule-lambda", ".png");
+      Path tmp = Files.createTempDirectory("inspect-schedule");
+      Path a = tmp.resolve("coefficients.png");
+      Path b = tmp.resolve("lambda.png");
       try {
-        String title = String.join(", ", names);
+        String title = String.join(", ", labels);
         Plots.lines(a, title + ": α(t), σ(t)", "t", "value", false, false, coefficients);
         Plots.lines(b, title + ": log signal-to-noise λ(t)", "t", "λ", false, false, lambdas);
-        stack(out, a, b);
+        stack(target, a, b);
       } finally {
-        Files.deleteIfExists(a);
-        Files.deleteIfExists(b);
+        try (var files = Files.list(tmp)) {
+          for (Path f : files.toList()) {
+            Files.deleteIfExists(f);
+          }
+        }
+        Files.deleteIfExists(tmp);
       }
-      main.out.println("wrote " + out.toAbsolutePath());
+      main.out.println("wrote " + target.toAbsolutePath());
       return 0;
     }
   }

@@ -25,7 +25,7 @@ import picocli.CommandLine.ScopeType;
     version = "diffuse4j 0.1.0",
     description = "Diffusion and flow-matching generative models on TensorFlow Java.",
     subcommands = {RunCommand.class, ValidateCommand.class, PluginsCommand.class, DescribeCommand.class, InspectCommand.class, SampleCommand.class, ConvergenceCommand.class,
-        LikelihoodCommand.class, EncodeCommand.class, EvaluateCommand.class, ReflowCommand.class})
+        LikelihoodCommand.class, EncodeCommand.class, EvaluateCommand.class, ReflowCommand.class, ServeCommand.class})
 public final class Main implements Callable<Integer> {
   @Option(names = "--plugins", scope = ScopeType.INHERIT, paramLabel = "DIR",
       description = "extra plugin jars (default: $" + PluginDiscovery.ENV + ")")

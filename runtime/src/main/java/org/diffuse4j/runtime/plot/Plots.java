@@ -2,21 +2,33 @@ package org.diffuse4j.runtime.plot;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
-import java.awt.geom.Ellipse2D;
-import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
+import javax.imageio.ImageIO;
+import org.diffuse4j.runtime.io.AtomicFiles;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Headless PNG plots with java.awt (set java.awt.headless).
+ * Headless charts: line and scatter plots drawn by XChart, written as PNG with an SVG beside it
+ * ({@code x.png} and {@code x.svg}); image grids as PNG.
  *
  * <p>All files are written atomically. Non-finite values are skipped in scatter and line plots
  * (and non-positive ones on log axes); in image grids they are shown as red pixels.
@@ -28,14 +40,35 @@ public final class Plots {
 
   private Plots() {}
 
-  /** One named line: y[i] against x[i]. */
-  public record Series(String name, double[] x, double[] y) {}
+  /**
+   * One named line: y[i] against x[i]; {@code colour} is an index into the palette (−1: the next
+   * one in order) and {@code dashed} draws the line dashed.
+   */
+  public record Series(String name, double[] x, double[] y, int colour, boolean dashed) {
+    /** A solid line in the next colour of the palette. */
+    public Series(String name, double[] x, double[] y) {
+      this(name, x, y, -1, false);
+    }
+  }
 
+  /** Matplotlib's "tab10" colours, used in order for series. */
+  static final Color[] PALETTE = {
+    new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
+    new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
+    new Color(0xbcbd22), new Color(0x17becf),
+  };
+  static final Font LABEL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 16);
+  private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 18);
+  private static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
   private static final Color REFERENCE = new Color(150, 150, 150, 110);
   private static final Color SAMPLES = new Color(31, 119, 180, 150);
   private static final Color FRAME = new Color(170, 170, 170);
   /** The fraction of samples allowed to fall outside the view on each side (outliers). */
   private static final double OUTLIER_QUANTILE = 0.005;
+  /** Series with at most this many points get a marker at every point (sweeps, not curves). */
+  static final int MARKED_POINTS = 40;
+  /** Dashed lines are drawn through at most this many points, so each segment is long enough to show a dash. */
+  private static final int DASHED_POINTS = 50;
 
   /**
    * Scatter of 2-D samples (row-major n×2) in one colour over reference data in grey, equal axes,
@@ -45,6 +78,11 @@ public final class Plots {
    */
   public static void scatter(Path png, String title, double[] reference, double[] samples)
       throws IOException {
+    save(scatterChart(title, reference, samples), png);
+  }
+
+  /** The chart {@link #scatter} draws. */
+  static XYChart scatterChart(String title, double[] reference, double[] samples) {
     double[] ref = reference == null ? new double[0] : reference;
     if (ref.length % 2 != 0 || samples.length % 2 != 0) {
       throw new IllegalArgumentException("scatter needs row-major n×2 arrays, got lengths "
@@ -54,88 +92,130 @@ public final class Plots {
     double cx = (box[0] + box[1]) / 2;
     double cy = (box[2] + box[3]) / 2;
     double half = 1.08 * Math.max(box[1] - box[0], box[3] - box[2]) / 2;
-    Scale xs = Scale.exact(cx - half, cx + half);
-    Scale ys = Scale.exact(cy - half, cy + half);
+    double xMin = cx - half;
+    double xMax = cx + half;
+    double yMin = cy - half;
+    double yMax = cy + half;
     int n = samples.length / 2;
     int nRef = ref.length / 2;
     int outside = 0;
     for (int i = 0; i < n; i++) {
       double x = samples[2 * i];
       double y = samples[2 * i + 1];
-      if (!(x >= xs.min && x <= xs.max && y >= ys.min && y <= ys.max)) { // also true for NaN
+      if (!(x >= xMin && x <= xMax && y >= yMin && y <= yMax)) { // also true for NaN
         outside++;
       }
     }
-    List<Chart.LegendEntry> legend = new ArrayList<>();
+    // The legend sits below the plot so it never hides points; the plot area stays square.
+    XYChart chart = new XYChartBuilder().width(760).height(840).title(title).xAxisTitle("x1").yAxisTitle("x2").build();
+    style(chart);
+    XYStyler st = chart.getStyler();
+    st.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    st.setLegendPosition(Styler.LegendPosition.OutsideS);
+    st.setLegendLayout(Styler.LegendLayout.Horizontal);
+    st.setMarkerSize(Math.max(n, nRef) > 5000 ? 3 : 5);
+    st.setXAxisMin(xMin);
+    st.setXAxisMax(xMax);
+    st.setYAxisMin(yMin);
+    st.setYAxisMax(yMax);
     if (nRef > 0) {
-      legend.add(new Chart.LegendEntry("data (" + nRef + ")", REFERENCE.darker(), false));
+      double[][] r = inside(ref, xMin, xMax, yMin, yMax);
+      XYSeries s = chart.addSeries("data (" + nRef + ")", r[0], r[1]);
+      s.setMarker(SeriesMarkers.CIRCLE).setMarkerColor(REFERENCE);
     }
+    double[][] smp = inside(samples, xMin, xMax, yMin, yMax);
     String label = "samples (" + n + (outside > 0 ? ", " + outside + " outside view)" : ")");
-    legend.add(new Chart.LegendEntry(label, SAMPLES, false));
-
-    double radius = Math.max(n, nRef) > 5000 ? 1.6 : 2.4;
-    Chart chart = Chart.withLegend(legend, legendWidth -> {
-      Chart c = new Chart(800 + legendWidth, 800, xs, ys, true, legendWidth);
-      c.drawGrid();
-      c.clipToArea(true);
-      drawPoints(c, ref, REFERENCE, radius);
-      drawPoints(c, samples, SAMPLES, radius);
-      c.drawAxes(title, "x1", "x2");
-      return c;
-    });
-    chart.save(png);
+    chart.addSeries(label, smp[0], smp[1]).setMarker(SeriesMarkers.CIRCLE).setMarkerColor(SAMPLES);
+    return chart;
   }
 
   /**
-   * Line plot of several series with axes, ticks, labels and a legend; optional log-scale axes.
-   * Points that cannot be drawn (NaN, or ≤ 0 on a log axis) break the line.
+   * Line plot of several series with axes, ticks, labels and a legend; optional log-scale axes,
+   * whose titles then say "(log scale)". Points that cannot be drawn (NaN, or ≤ 0 on a log axis)
+   * break the line; a series of at most {@value #MARKED_POINTS} points marks each point.
    */
   public static void lines(Path png, String title, String xLabel, String yLabel, boolean logX,
       boolean logY, List<Series> series) throws IOException {
-    double[] range = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-        Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
-    Scale probeX = Scale.of(1, 10, logX); // only used for accepts()
-    Scale probeY = Scale.of(1, 10, logY);
+    save(lineChart(title, xLabel, yLabel, logX, logY, series), png);
+  }
+
+  /** The chart {@link #lines} draws. */
+  static XYChart lineChart(String title, String xLabel, String yLabel, boolean logX, boolean logY, List<Series> series) {
     for (Series s : series) {
       if (s.x().length != s.y().length) {
         throw new IllegalArgumentException("series '" + s.name() + "' has " + s.x().length
             + " x values but " + s.y().length + " y values");
       }
-      for (int i = 0; i < s.x().length; i++) {
-        if (probeX.accepts(s.x()[i]) && probeY.accepts(s.y()[i])) {
-          range[0] = Math.min(range[0], s.x()[i]);
-          range[1] = Math.max(range[1], s.x()[i]);
-          range[2] = Math.min(range[2], s.y()[i]);
-          range[3] = Math.max(range[3], s.y()[i]);
-        }
-      }
     }
-    boolean empty = range[0] > range[1];
-    if (empty) {
-      range = new double[] {1, 10, 1, 10};
+    XYChart chart = new XYChartBuilder().width(960).height(640).title(title)
+        .xAxisTitle(logX ? xLabel + " (log scale)" : xLabel)
+        .yAxisTitle(logY ? yLabel + " (log scale)" : yLabel).build();
+    style(chart);
+    XYStyler st = chart.getStyler();
+    st.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    st.setXAxisLogarithmic(logX);
+    st.setYAxisLogarithmic(logY);
+    st.setXAxisLogarithmicDecadeOnly(false); // a label at 2, 5, … too: losses often span less than a decade
+    st.setYAxisLogarithmicDecadeOnly(false);
+    double[] range = range(series, logX, logY);
+    st.setXAxisTickLabelsFormattingFunction(logX ? logLabels(range[0], range[1]) : Plots::label);
+    st.setYAxisTickLabelsFormattingFunction(logY ? logLabels(range[2], range[3]) : Plots::label);
+    if (!logX && range[0] < range[1]) { // start and end on round values, so the ticks are round
+      double step = niceStep((range[1] - range[0]) / 8);
+      st.setXAxisMin(Math.floor(range[0] / step) * step);
+      st.setXAxisMax(Math.ceil(range[1] / step) * step);
+      // XChart puts the ticks of equally spaced x values (steps 1…N) on data values (1, 107, 213, …);
+      // one hidden point off that spacing makes it choose round ticks from the axis range instead.
+      XYSeries hidden = chart.addSeries("\u200b", new double[] {Math.floor(range[0] / step) * step + 0.37 * step},
+          new double[] {range[2]});
+      hidden.setMarker(SeriesMarkers.NONE).setLineColor(new Color(0, 0, 0, 0));
+      hidden.setShowInLegend(false);
     }
-    Scale xs = Scale.of(range[0], range[1], logX);
-    Scale ys = Scale.of(range[2], range[3], logY);
-    List<Chart.LegendEntry> legend = new ArrayList<>();
-    for (int k = 0; k < series.size(); k++) {
-      legend.add(new Chart.LegendEntry(series.get(k).name(), Chart.PALETTE[k % Chart.PALETTE.length], true));
+    if (!logY && range[2] < range[3]) {
+      double step = niceStep((range[3] - range[2]) / 8);
+      st.setYAxisMin(Math.floor(range[2] / step) * step);
+      st.setYAxisMax(Math.ceil(range[3] / step) * step);
     }
+    st.setLegendPosition(Styler.LegendPosition.OutsideE);
     boolean showLegend = series.size() > 1 || (series.size() == 1 && !series.get(0).name().isEmpty());
-    Chart chart = Chart.withLegend(showLegend ? legend : List.of(), legendWidth -> {
-      Chart c = new Chart(960 + legendWidth, 640, xs, ys, false, legendWidth);
-      c.drawGrid();
-      c.clipToArea(true);
-      for (int k = 0; k < series.size(); k++) {
-        drawLine(c, series.get(k), legend.get(k).color());
+    st.setLegendVisible(showLegend);
+    Set<String> names = new HashSet<>();
+    int drawn = 0;
+    for (int k = 0; k < series.size(); k++) {
+      Series s = series.get(k);
+      double[][] xy = drawable(s, logX, logY);
+      if (xy[0].length == 0) {
+        continue;
       }
-      c.drawAxes(title, xLabel, yLabel);
-      if (empty) {
-        c.g.setFont(Chart.LABEL_FONT);
-        c.g.drawString("no data", c.area.x + 20, c.area.y + 30);
+      long finite = Arrays.stream(xy[1]).filter(Double::isFinite).count();
+      if (s.dashed()) {
+        xy = thin(xy, DASHED_POINTS); // XChart dashes each segment anew: short segments look solid
       }
-      return c;
-    });
-    chart.save(png);
+      String name = s.name().isEmpty() ? " " : s.name();
+      while (!names.add(name)) { // XChart needs distinct names
+        name = name + " ";
+      }
+      XYSeries line = chart.addSeries(name, xy[0], xy[1]);
+      Color colour = PALETTE[(s.colour() >= 0 ? s.colour() : k) % PALETTE.length];
+      line.setLineColor(colour);
+      line.setLineStyle(s.dashed()
+          ? new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {9f, 6f}, 0f)
+          : new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+      if (finite <= MARKED_POINTS) {
+        line.setMarker(s.dashed() ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE).setMarkerColor(colour);
+      } else {
+        line.setMarker(SeriesMarkers.NONE);
+      }
+      drawn++;
+    }
+    if (drawn == 0) { // XChart needs a series: show an empty frame that says so
+      st.setLegendVisible(true);
+      st.setXAxisLogarithmic(false);
+      st.setYAxisLogarithmic(false);
+      chart.addSeries("no data", new double[] {0, 1}, new double[] {Double.NaN, Double.NaN})
+          .setMarker(SeriesMarkers.NONE).setLineColor(Color.WHITE);
+    }
+    return chart;
   }
 
   /**
@@ -163,7 +243,7 @@ public final class Plots {
 
     BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
     Graphics2D pg = probe.createGraphics();
-    pg.setFont(Chart.LABEL_FONT);
+    pg.setFont(LABEL_FONT);
     FontMetrics fm = pg.getFontMetrics();
     int labelW = 0;
     for (String s : labels) {
@@ -194,35 +274,182 @@ public final class Plots {
       }
     }
     g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.setFont(Chart.LABEL_FONT);
+    g.setFont(LABEL_FONT);
     g.setColor(Color.BLACK);
     for (int r = 0; r < Math.min(rows, labels.size()); r++) {
       int cy = margin + r * (cellH + gap) + cellH / 2;
       g.drawString(labels.get(r), margin, cy + g.getFontMetrics().getAscent() / 2 - 2);
     }
     g.dispose();
-    Chart.writePng(out, png);
+    writePng(out, png);
   }
 
   // ---- helpers ----
 
-  /** Draws the points of xy that lie inside the view. */
-  private static void drawPoints(Chart chart, double[] xy, Color color, double radius) {
-    chart.g.setColor(color);
-    for (int i = 0; i + 1 < xy.length; i += 2) {
-      double x = xy[i];
-      double y = xy[i + 1];
-      if (!Double.isFinite(x) || !Double.isFinite(y)) {
-        continue;
-      }
-      double px = chart.px(x);
-      double py = chart.py(y);
-      if (!chart.area.contains(px, py)) {
-        continue;
-      }
-      chart.g.fill(new Ellipse2D.Double(px - radius, py - radius, 2 * radius, 2 * radius));
-      chart.mark(px, py);
+  /**
+   * A short tick label: at most four significant digits without trailing zeros, and powers of ten
+   * as {@code 1e-5} outside [1e-3, 1e5).
+   */
+  static String label(double v) {
+    if (v == 0 || !Double.isFinite(v)) {
+      return v == 0 ? "0" : String.valueOf(v);
     }
+    double a = Math.abs(v);
+    if (a >= 1e-3 && a < 1e5) {
+      return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+    int e = (int) Math.floor(Math.log10(a));
+    double m = v / Math.pow(10, e);
+    if (Math.abs(Math.abs(m) - 10) < 1e-9) {
+      m = Math.signum(m);
+      e++;
+    }
+    String mant = new java.math.BigDecimal(m).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+    return mant + "e" + e;
+  }
+
+  /**
+   * Labels for a log axis over [lo, hi]: every tick (1…9 × 10^k) when the data spans less than
+   * a decade, else only 1, 2 and 5 × 10^k so the labels do not overlap.
+   */
+  static java.util.function.Function<Double, String> logLabels(double lo, double hi) {
+    boolean all = !(lo > 0) || !(hi > lo) || Math.log10(hi / lo) < 1;
+    return v -> {
+      if (all || !(v > 0)) {
+        return label(v);
+      }
+      long mantissa = Math.round(v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9)));
+      return mantissa == 1 || mantissa == 2 || mantissa == 5 ? label(v) : "";
+    };
+  }
+
+  /** 1, 2 or 5 × 10^k: the smallest at least {@code raw}. */
+  static double niceStep(double raw) {
+    double p = Math.pow(10, Math.floor(Math.log10(raw)));
+    double m = raw / p;
+    return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+  }
+
+  /** {xmin, xmax, ymin, ymax} over the points that can be drawn (NaN when there are none). */
+  private static double[] range(List<Series> series, boolean logX, boolean logY) {
+    double[] r = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    for (Series s : series) {
+      for (int i = 0; i < s.x().length; i++) {
+        double x = s.x()[i];
+        double y = s.y()[i];
+        if (Double.isFinite(x) && Double.isFinite(y) && (!logX || x > 0) && (!logY || y > 0)) {
+          r[0] = Math.min(r[0], x);
+          r[1] = Math.max(r[1], x);
+          r[2] = Math.min(r[2], y);
+          r[3] = Math.max(r[3], y);
+        }
+      }
+    }
+    return r[0] > r[1] ? new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN} : r;
+  }
+
+  /** The common look: white background, tab10 colours, readable fonts. */
+  private static void style(XYChart chart) {
+    XYStyler st = chart.getStyler();
+    st.setChartBackgroundColor(Color.WHITE);
+    st.setPlotBackgroundColor(Color.WHITE);
+    st.setPlotBorderColor(FRAME);
+    st.setPlotGridLinesColor(new Color(0xE4E4E4));
+    st.setLegendBorderColor(FRAME);
+    st.setChartTitleFont(TITLE_FONT);
+    st.setAxisTitleFont(LABEL_FONT);
+    st.setLegendFont(TICK_FONT.deriveFont(14f));
+    st.setAxisTickLabelsFont(TICK_FONT);
+    st.setChartTitleBoxVisible(false);
+    st.setSeriesColors(PALETTE);
+    st.setAntiAlias(true);
+    st.setLocale(java.util.Locale.ROOT);
+    st.setChartPadding(14);
+  }
+
+  /** Writes {@code png} and the same chart as SVG beside it, both atomically. */
+  private static void save(XYChart chart, Path png) throws IOException {
+    writePng(BitmapEncoder.getBufferedImage(chart), png);
+    ByteArrayOutputStream svg = new ByteArrayOutputStream();
+    VectorGraphicsEncoder.saveVectorGraphic(chart, svg, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+    AtomicFiles.writeBytes(svgBeside(png), svg.toByteArray());
+  }
+
+  /** {@code x.svg} for {@code x.png} (or {@code x.svg} appended to any other name). */
+  public static Path svgBeside(Path png) {
+    String name = png.getFileName().toString();
+    String stem = name.toLowerCase(java.util.Locale.ROOT).endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+    return png.resolveSibling(stem + ".svg");
+  }
+
+  /** The x and y columns of the finite points of xy inside the box. */
+  private static double[][] inside(double[] xy, double xMin, double xMax, double yMin, double yMax) {
+    int n = xy.length / 2;
+    double[] xs = new double[n];
+    double[] ys = new double[n];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      double x = xy[2 * i];
+      double y = xy[2 * i + 1];
+      if (x >= xMin && x <= xMax && y >= yMin && y <= yMax) {
+        xs[k] = x;
+        ys[k++] = y;
+      }
+    }
+    return new double[][] {Arrays.copyOf(xs, k), Arrays.copyOf(ys, k)};
+  }
+
+  /** Every k-th point (and the last) so that at most about {@code max} remain. */
+  private static double[][] thin(double[][] xy, int max) {
+    int n = xy[0].length;
+    if (n <= max) {
+      return xy;
+    }
+    int k = (n + max - 1) / max;
+    int m = (n - 1) / k + 1 + ((n - 1) % k == 0 ? 0 : 1);
+    double[] x = new double[m];
+    double[] y = new double[m];
+    int j = 0;
+    for (int i = 0; i < n; i += k) {
+      x[j] = xy[0][i];
+      y[j++] = xy[1][i];
+    }
+    if ((n - 1) % k != 0) {
+      x[j] = xy[0][n - 1];
+      y[j] = xy[1][n - 1];
+    }
+    return new double[][] {x, y};
+  }
+
+  /**
+   * The series with points that cannot be drawn turned into NaN (a break in the line); no points
+   * at all when none can be drawn.
+   */
+  private static double[][] drawable(Series s, boolean logX, boolean logY) {
+    double[] x = s.x().clone();
+    double[] y = s.y().clone();
+    int ok = 0;
+    for (int i = 0; i < x.length; i++) {
+      boolean good = Double.isFinite(x[i]) && Double.isFinite(y[i]) && (!logX || x[i] > 0) && (!logY || y[i] > 0);
+      if (good) {
+        ok++;
+      } else {
+        x[i] = Double.isFinite(x[i]) && (!logX || x[i] > 0) ? x[i] : Double.NaN;
+        y[i] = Double.NaN;
+      }
+    }
+    if (ok == 0) {
+      return new double[][] {new double[0], new double[0]};
+    }
+    // XChart needs finite x values: drop points whose x cannot be drawn, keep y NaN for breaks
+    int k = 0;
+    for (int i = 0; i < x.length; i++) {
+      if (!Double.isNaN(x[i])) {
+        x[k] = x[i];
+        y[k++] = y[i];
+      }
+    }
+    return new double[][] {Arrays.copyOf(x, k), Arrays.copyOf(y, k)};
   }
 
   /** {xmin, xmax, ymin, ymax}: all reference points and the central samples (see scatter). */
@@ -261,38 +488,12 @@ public final class Plots {
         .toArray();
   }
 
-  private static void drawLine(Chart chart, Series s, Color color) {
-    Graphics2D g = chart.g;
-    g.setColor(color);
-    g.setStroke(new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-    Path2D.Double path = new Path2D.Double();
-    boolean penDown = false;
-    int drawn = 0;
-    double lastX = 0;
-    double lastY = 0;
-    for (int i = 0; i < s.x().length; i++) {
-      if (!chart.x.accepts(s.x()[i]) || !chart.y.accepts(s.y()[i])) {
-        penDown = false;
-        continue;
-      }
-      double prevX = lastX;
-      double prevY = lastY;
-      lastX = chart.px(s.x()[i]);
-      lastY = chart.py(s.y()[i]);
-      if (penDown) {
-        chart.markSegment(prevX, prevY, lastX, lastY);
-        path.lineTo(lastX, lastY);
-      } else {
-        chart.mark(lastX, lastY);
-        path.moveTo(lastX, lastY);
-        penDown = true;
-      }
-      drawn++;
+  private static void writePng(BufferedImage image, Path png) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    if (!ImageIO.write(image, "png", bytes)) {
+      throw new IOException("no PNG writer available for " + png);
     }
-    g.draw(path);
-    if (drawn == 1) { // a single point has no line: show it as a dot
-      g.fill(new Ellipse2D.Double(lastX - 3, lastY - 3, 6, 6));
-    }
+    AtomicFiles.writeBytes(png, bytes.toByteArray());
   }
 
   private static int channel(double v) {

@@ -159,7 +159,7 @@ public final class SamplingEngine implements AutoCloseable {
   public double[] sampleRows(long seed, long firstRow, int n, double[] initNoise, PrintStream console) {
     chunks.chunkAt(firstRow);
     double[] all = new double[n * dim];
-    Progress progress = console == null ? null : new Progress("sample", n, console);
+    Progress progress = console == null ? null : new Progress("sample", n, "samples", console);
     try {
       for (int start = 0; start < n; start += batch) {
         double[] eps = initNoise != null

@@ -19,6 +19,7 @@ import org.diffuse4j.runtime.manifest.Manifest;
 import org.diffuse4j.runtime.manifest.TrainingOptions;
 import org.diffuse4j.runtime.model.DataSet;
 import org.diffuse4j.runtime.model.Model;
+import org.diffuse4j.runtime.tensorboard.TrainingLog;
 import org.diffuse4j.runtime.util.Progress;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -67,6 +68,8 @@ public final class Trainer implements AutoCloseable {
   private final Tensor loss;
   private final Updates updates;
   private final List<String> variableNames;
+  /** The global gradient norm of the last step (before clipping). */
+  private double lastGradNorm = Double.NaN;
 
   /** Builds the training graph for data of width {@code dim}. */
   public Trainer(Manifest manifest, int dim) {
@@ -129,6 +132,7 @@ public final class Trainer implements AutoCloseable {
     int lastSaved = resume && checkpoint.exists() ? start : -1;
     long t0 = System.nanoTime();
     Progress progress = new Progress("train", o.steps(), console);
+    TrainingLog board = new TrainingLog(manifest, dim, checkpoint.dir().getParent(), start);
     try {
       for (int k = start; k < o.steps(); k++) {
         double l = step(k);
@@ -142,16 +146,19 @@ public final class Trainer implements AutoCloseable {
         losses.add(l);
         int done = k + 1;
         progress.update(done, String.format("loss %.4f", l));
+        board.step(done, l, lastGradNorm);
         if (done % o.log_every() == 0 || done == o.steps()) {
           log.printf("step %d/%d loss %.5f%n", done, o.steps(), l);
         }
         if (done == o.steps() || (o.checkpoint_every() > 0 && done % o.checkpoint_every() == 0)) {
           checkpoint.save(session, new Checkpoint.State(done, losses, o.ema() > 0));
           lastSaved = done;
+          board.checkpoint(done, checkpoint);
         }
       }
     } finally {
       progress.close();
+      board.close();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     int ran = o.steps() - start;
@@ -195,7 +202,8 @@ public final class Trainer implements AutoCloseable {
       r.feed(updates.beta2Power.op(), keep(open, Feeds.scalar(precision, Math.pow(Updates.BETA2, k + 1))));
       r.feed(updates.emaDecay.op(), keep(open, Feeds.scalar(precision, k == 0 ? 0.0 : o.emaDecay(k))));
       open.addAll(extraNoise.feed(r, seed ^ 0x5eedL, first));
-      try (Result res = r.fetch(loss.op()).addTarget(updates.train).run()) {
+      try (Result res = r.fetch(loss.op()).fetch(updates.gradNorm.op()).addTarget(updates.train).run()) {
+        lastGradNorm = Feeds.scalarValue(res.get(1));
         return Feeds.scalarValue(res.get(0));
       }
     } finally {

@@ -10,13 +10,15 @@ import java.util.function.LongSupplier;
  *
  * <p>Example output: {@code train [##########..........]  50%  500/1000  312 it/s  ETA 0:02  loss
  * 0.123}. A total of 0 or less means "unknown": then only the count and the rate are shown. The
- * rate is the average since construction.
+ * rate is the average since construction, in the bar's unit ("it" for training steps,
+ * "samples" for sampling: {@code 850 samples/s}).
  */
 public final class Progress implements AutoCloseable {
   private static final int BAR_WIDTH = 24;
   private static final long REDRAW_NANOS = 100_000_000L; // at most ~10 redraws per second
 
   private final String label;
+  private final String unit;
   private final long total;
   private final PrintStream out;
   private final boolean interactive;
@@ -30,14 +32,25 @@ public final class Progress implements AutoCloseable {
   private String extra = "";
   private boolean closed = false;
 
-  /** A progress bar writing to {@code out}; redraws in place if the process has a terminal. */
+  /** A progress bar counting iterations ("it/s"); redraws in place if the process has a terminal. */
   public Progress(String label, long total, PrintStream out) {
-    this(label, total, out, isTerminal(), System::nanoTime);
+    this(label, total, "it", out);
+  }
+
+  /** A progress bar counting {@code unit} (plural, e.g. "samples": "samples/s"). */
+  public Progress(String label, long total, String unit, PrintStream out) {
+    this(label, total, unit, out, isTerminal(), System::nanoTime);
   }
 
   /** For tests: explicit terminal mode and clock (nanoseconds). */
   Progress(String label, long total, PrintStream out, boolean interactive, LongSupplier clock) {
+    this(label, total, "it", out, interactive, clock);
+  }
+
+  /** For tests: explicit unit, terminal mode and clock (nanoseconds). */
+  Progress(String label, long total, String unit, PrintStream out, boolean interactive, LongSupplier clock) {
     this.label = label;
+    this.unit = unit;
     this.total = total;
     this.out = out;
     this.interactive = interactive;
@@ -87,7 +100,7 @@ public final class Progress implements AutoCloseable {
     if (total > 0 && done != total) {
       s.append('/').append(total);
     }
-    s.append(" in ").append(duration(elapsed)).append("  ").append(rate(done, elapsed));
+    s.append(" in ").append(duration(elapsed)).append("  ").append(rate(done, elapsed, unit));
     if (!extra.isEmpty()) {
       s.append("  ").append(extra);
     }
@@ -112,7 +125,7 @@ public final class Progress implements AutoCloseable {
     } else {
       s.append(done);
     }
-    s.append("  ").append(rate(done, elapsed));
+    s.append("  ").append(rate(done, elapsed, unit));
     if (total > 0 && done > 0 && done < total) {
       long eta = (long) (elapsed * (double) (total - done) / done);
       s.append("  ETA ").append(duration(eta));
@@ -132,14 +145,20 @@ public final class Progress implements AutoCloseable {
   }
 
   static String rate(long done, long nanos) {
+    return rate(done, nanos, "it");
+  }
+
+  /** "312 it/s", "25.0 samples/s", or "4.0 s/sample" below one per second. */
+  static String rate(long done, long nanos, String unit) {
     if (nanos <= 0) {
-      return "- it/s";
+      return "- " + unit + "/s";
     }
     double perSecond = done * 1e9 / nanos;
     if (perSecond >= 1 || perSecond == 0) {
-      return String.format(Locale.ROOT, perSecond >= 100 ? "%.0f it/s" : "%.1f it/s", perSecond);
+      return String.format(Locale.ROOT, perSecond >= 100 ? "%.0f %s/s" : "%.1f %s/s", perSecond, unit);
     }
-    return String.format(Locale.ROOT, "%.1f s/it", 1 / perSecond);
+    String one = unit.endsWith("s") && unit.length() > 1 ? unit.substring(0, unit.length() - 1) : unit;
+    return String.format(Locale.ROOT, "%.1f s/%s", 1 / perSecond, one);
   }
 
   /** "m:ss", or "h:mm:ss" from one hour on. */

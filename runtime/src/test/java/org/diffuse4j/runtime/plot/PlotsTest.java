@@ -3,14 +3,19 @@ package org.diffuse4j.runtime.plot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.junit.jupiter.api.io.TempDir;
 
 class PlotsTest {
@@ -24,8 +29,9 @@ class PlotsTest {
     Path png = dir.resolve("samples.png");
     Plots.scatter(png, "two clusters", reference, samples);
     BufferedImage img = ImageIO.read(png.toFile());
-    assertThat(img.getWidth()).isEqualTo(800);
-    assertThat(img.getHeight()).isEqualTo(800);
+    assertThat(img.getWidth()).isEqualTo(760);
+    assertThat(img.getHeight()).isEqualTo(840);
+    assertThat(Files.readString(Plots.svgBeside(png))).startsWith("<?xml").contains("<svg").contains("viewBox=\"0 0 760 840\"");
     // Samples (blue) are up and right, reference (grey) down and left; equal axes put the two
     // clusters symmetrically about the centre.
     int[] blue = count(img, PlotsTest::isBlue);
@@ -34,9 +40,10 @@ class PlotsTest {
     assertThat(blue[1]).as("blue pixels in the lower-left quadrant").isZero();
     assertThat(grey[1]).as("grey pixels in the lower-left quadrant").isGreaterThan(2000);
     assertThat(grey[0]).as("grey pixels in the upper-right quadrant").isLessThan(grey[1] / 10);
-    assertThat(darkPixels(img, 0, 0, 800, 50)).as("title").isGreaterThan(50);
-    assertThat(darkPixels(img, 0, 740, 800, 800)).as("x tick labels and axis label").isGreaterThan(100);
-    assertThat(darkPixels(img, 0, 100, 92, 700)).as("y tick labels and axis label").isGreaterThan(100);
+    assertThat(darkPixels(img, 0, 0, 760, 50)).as("title").isGreaterThan(50);
+    assertThat(darkPixels(img, 0, 750, 760, 800)).as("x tick labels and axis label").isGreaterThan(100);
+    assertThat(darkPixels(img, 0, 100, 70, 700)).as("y tick labels and axis label").isGreaterThan(100);
+    assertThat(darkPixels(img, 0, 800, 760, 840)).as("legend below the plot").isGreaterThan(100);
   }
 
   @Test
@@ -71,6 +78,75 @@ class PlotsTest {
     assertThat(img.getHeight()).isEqualTo(640);
     assertThat(countColour(img, 0x1f77b4)).as("first series, tab:blue").isGreaterThan(300);
     assertThat(countColour(img, 0xff7f0e)).as("second series, tab:orange").isGreaterThan(300);
+    assertThat(Plots.svgBeside(png)).exists();
+  }
+
+  @Test
+  void logAxesSayLogScaleAndLabelEnoughTicks() throws IOException {
+    // A loss between 0.28 and 0.8 spans less than half a decade: decade-only labels would show none.
+    int n = 2000;
+    double[] steps = new double[n];
+    double[] loss = new double[n];
+    for (int i = 0; i < n; i++) {
+      steps[i] = i + 1;
+      loss[i] = 0.28 + 0.52 / Math.sqrt(i + 1);
+    }
+    List<Plots.Series> series = List.of(new Plots.Series("loss", steps, loss));
+    XYChart chart = Plots.lineChart("training loss", "step", "loss", false, true, series);
+    assertThat(chart.getYAxisTitle()).isEqualTo("loss (log scale)");
+    assertThat(chart.getXAxisTitle()).isEqualTo("step");
+    assertThat(chart.getStyler().isYAxisLogarithmic()).isTrue();
+    Path png = dir.resolve("loss.png");
+    Plots.lines(png, "training loss", "step", "loss", false, true, series);
+    BufferedImage img = ImageIO.read(png.toFile());
+    // y tick labels are the text between the rotated axis title and the plot frame: count the
+    // separate bands of rows that hold dark pixels there.
+    assertThat(textBands(img, 34, 66, 40, 590)).as("y tick labels").isGreaterThanOrEqualTo(4);
+    // x ticks on round values: labels under the plot, at least 5 of them
+    assertThat(textColumns(img, 60, 900, 585, 602)).as("x tick labels").isGreaterThanOrEqualTo(5);
+    // labels at 2 and 5 times a power of ten once the data spans two decades or more, every one below
+    assertThat(Plots.logLabels(0.28, 0.8).apply(0.7)).isEqualTo("0.7");
+    assertThat(Plots.logLabels(1e-4, 1).apply(0.07)).isEmpty();
+    assertThat(Plots.logLabels(1e-4, 1).apply(0.05)).isEqualTo("0.05");
+    assertThat(Plots.logLabels(1e-6, 1).apply(2e-6)).isEqualTo("2e-6");
+  }
+
+  @Test
+  void shortSeriesMarkTheirPointsAndStylesAreKept() {
+    double[] nfe = {2, 4, 8, 16, 32};
+    double[] err = {0.5, 0.25, 0.12, 0.06, 0.03};
+    double[] t = new double[400];
+    double[] y = new double[400];
+    for (int i = 0; i < 400; i++) {
+      t[i] = i / 399.0;
+      y[i] = 1 - t[i];
+    }
+    XYChart chart = Plots.lineChart("sweep", "NFE", "error", true, true, List.of(
+        new Plots.Series("euler", nfe, err), new Plots.Series("curve", t.clone(), y),
+        new Plots.Series("vp: σ", t, y, 0, true)));
+    XYSeries euler = chart.getSeries("euler");
+    XYSeries curve = chart.getSeries("curve");
+    XYSeries sigma = chart.getSeries("vp: σ");
+    assertThat(euler.getMarker()).as("5 points are marked").isNotSameAs(SeriesMarkers.NONE).isNotNull();
+    assertThat(curve.getMarker()).as("a 400-point curve is not").isSameAs(SeriesMarkers.NONE);
+    assertThat(euler.getLineColor()).isEqualTo(new Color(0x1f77b4));
+    assertThat(curve.getLineColor()).isEqualTo(new Color(0xff7f0e));
+    assertThat(sigma.getLineColor()).as("explicit colour index 0").isEqualTo(new Color(0x1f77b4));
+    assertThat(sigma.getLineStyle().getDashArray()).as("dashed").isNotNull();
+    assertThat(euler.getLineStyle().getDashArray()).as("solid").isNull();
+  }
+
+  @Test
+  void tickLabelsAreShort() {
+    assertThat(Plots.label(0.25)).isEqualTo("0.25");
+    assertThat(Plots.label(3.0)).isEqualTo("3");
+    assertThat(Plots.label(1200.0)).isEqualTo("1200");
+    assertThat(Plots.label(1e-5)).isEqualTo("1e-5");
+    assertThat(Plots.label(2.5e6)).isEqualTo("2.5e6");
+    assertThat(Plots.label(-0.1 + 0.3)).isEqualTo("0.2");
+    assertThat(Plots.niceStep(0.7)).isEqualTo(1.0);
+    assertThat(Plots.niceStep(130)).isEqualTo(200.0);
+    assertThat(Plots.niceStep(3.0)).isEqualTo(5.0);
   }
 
   @Test
@@ -81,30 +157,11 @@ class PlotsTest {
     Plots.lines(dir.resolve("negative.png"), "log of negatives", "x", "y", true, true,
         List.of(new Plots.Series("c", new double[] {-1, 0}, new double[] {-1, 0})));
     assertThat(ImageIO.read(dir.resolve("flat.png").toFile()).getWidth()).isEqualTo(960);
+    assertThat(ImageIO.read(dir.resolve("negative.png").toFile()).getWidth()).isEqualTo(960);
+    assertThat(ImageIO.read(dir.resolve("empty.png").toFile()).getWidth()).isEqualTo(960);
     assertThatThrownBy(() -> Plots.lines(dir.resolve("bad.png"), "t", "x", "y", false, false,
         List.of(new Plots.Series("c", new double[2], new double[3]))))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'c'");
-  }
-
-  @Test
-  void legendMovesOutsideWhenEveryCornerHasData() throws IOException {
-    // An X touches all four corners: the legend must not hide it, so the image grows to the right.
-    Path png = dir.resolve("x.png");
-    Plots.lines(png, "schedule", "t", "value", false, false, List.of(
-        new Plots.Series("alpha", new double[] {0, 1}, new double[] {1, 0}),
-        new Plots.Series("sigma", new double[] {0, 1}, new double[] {0, 1})));
-    BufferedImage img = ImageIO.read(png.toFile());
-    assertThat(img.getWidth()).isGreaterThan(960);
-    assertThat(darkPixels(img, 960, 0, img.getWidth(), 200)).as("legend text").isGreaterThan(20);
-
-    double[] uniform = new double[2 * 4000];
-    Random rnd = new Random(3);
-    for (int i = 0; i < uniform.length; i++) {
-      uniform[i] = rnd.nextDouble();
-    }
-    Path scatter = dir.resolve("uniform.png");
-    Plots.scatter(scatter, "uniform square", uniform, new double[] {0.5, 0.5});
-    assertThat(ImageIO.read(scatter.toFile()).getWidth()).isGreaterThan(800);
   }
 
   @Test
@@ -165,21 +222,6 @@ class PlotsTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
-  @Test
-  void tickLabelsAreShortAndTicksNice() {
-    assertThat(Scale.label(0.25)).isEqualTo("0.25");
-    assertThat(Scale.label(3.0)).isEqualTo("3");
-    assertThat(Scale.label(1e-5)).isEqualTo("1e-5");
-    assertThat(Scale.label(2.5e6)).isEqualTo("2.5e6");
-    assertThat(Scale.label(-0.1 + 0.3)).isEqualTo("0.2");
-    assertThat(Scale.niceStep(0.7)).isEqualTo(1.0);
-    assertThat(Scale.niceStep(1.3)).isEqualTo(2.0);
-    assertThat(Scale.niceStep(3.0)).isEqualTo(5.0);
-    assertThat(Scale.of(1e-3, 1e2, true).ticks()).containsExactly(1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0);
-    assertThat(Scale.of(0.3, 0.9, true).ticks()).hasSizeGreaterThanOrEqualTo(2).allMatch(t -> t > 0.28 && t < 0.95);
-    assertThat(Scale.of(0.05, 0.5, true).ticks()).contains(0.1, 0.2, 0.5);
-  }
-
   // ---- helpers ----
 
   private static double[] cluster(Random rnd, int n, double cx, double cy) {
@@ -233,6 +275,37 @@ class PlotsTest {
       }
     }
     return n;
+  }
+
+  /** Separate runs of rows in [y0, y1) that hold a dark pixel in columns [x0, x1). */
+  private static int textBands(BufferedImage img, int x0, int x1, int y0, int y1) {
+    int bands = 0;
+    boolean inside = false;
+    for (int y = y0; y < y1; y++) {
+      boolean dark = darkPixels(img, x0, y, x1, y + 1) > 0;
+      if (dark && !inside) {
+        bands++;
+      }
+      inside = dark;
+    }
+    return bands;
+  }
+
+  /** Separate runs of columns (gaps of 8 px or more) in [x0, x1) holding a dark pixel in rows [y0, y1). */
+  private static int textColumns(BufferedImage img, int x0, int x1, int y0, int y1) {
+    int runs = 0;
+    int gap = 99;
+    for (int x = x0; x < x1; x++) {
+      if (darkPixels(img, x, y0, x + 1, y1) > 0) {
+        if (gap >= 8) {
+          runs++;
+        }
+        gap = 0;
+      } else {
+        gap++;
+      }
+    }
+    return runs;
   }
 
   private static int darkPixels(BufferedImage img, int x0, int y0, int x1, int y1) {

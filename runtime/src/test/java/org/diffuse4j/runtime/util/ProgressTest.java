@@ -34,7 +34,7 @@ class ProgressTest {
 
   @Test
   void terminalModeRedrawsInPlaceAtMostTenTimesASecond() {
-    Progress p = new Progress("sample", 10_000, out, true, () -> now);
+    Progress p = new Progress("sample", 10_000, "samples", out, true, () -> now);
     for (int i = 1; i <= 10_000; i++) {
       now += 100_000L; // 0.1 ms per step: 10 000 steps take one second
       p.update(i, null);
@@ -44,7 +44,7 @@ class ProgressTest {
     long redraws = s.chars().filter(ch -> ch == '\r').count();
     // about 10 redraws during the second, plus the final line.
     assertThat(redraws).isBetween(9L, 12L);
-    assertThat(s).endsWith("\n").contains("sample  done 10000 in 0:01  10000 it/s");
+    assertThat(s).endsWith("\n").contains("sample  done 10000 in 0:01  10000 samples/s").doesNotContain("it/s");
     assertThat(s.split("\n")).hasSize(1);
   }
 
@@ -80,5 +80,7 @@ class ProgressTest {
     assertThat(Progress.duration(3_725_000_000_000L)).isEqualTo("1:02:05");
     assertThat(Progress.rate(1, 4_000_000_000L)).isEqualTo("4.0 s/it");
     assertThat(Progress.rate(1234, 1_000_000_000L)).isEqualTo("1234 it/s");
+    assertThat(Progress.rate(25, 1_000_000_000L, "samples")).isEqualTo("25.0 samples/s");
+    assertThat(Progress.rate(1, 4_000_000_000L, "samples")).isEqualTo("4.0 s/sample");
   }
 }
