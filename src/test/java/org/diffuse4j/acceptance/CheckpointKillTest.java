@@ -146,7 +146,8 @@ class CheckpointKillTest {
       AtomicFiles.recoverDirectory(run.resolve("checkpoint"));
       Checkpoint checkpoint = new Checkpoint(run);
       assertThat(checkpoint.verify()).as("kill %d: the checkpoint has its record and matches it", i).isTrue();
-      assertThat(checkpoint.state().step()).isBetween(targets[i], STEPS - 1);
+      // under load the child may reach the last step before the kill lands; the checkpoint must still be whole
+      assertThat(checkpoint.state().step()).isBetween(targets[i], STEPS);
     }
     System.out.printf("kill -9 during checkpointing: %d of %d kills left a staging or .old folder%n", midWrite, targets.length);
     resumeAndCompare(run);

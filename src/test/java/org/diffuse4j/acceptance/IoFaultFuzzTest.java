@@ -136,7 +136,8 @@ class IoFaultFuzzTest {
           Path out = dir.resolve("samples.npy");
           Files.write(out, new byte[100]);
           fill(dir, 0);
-          return expect(args("likelihood", base, "--sample", 5000, "--out", out, "--steps", 2), List.of(base, out),
+          // --force: replacing a file is allowed, and a full disk must still keep the old one
+          return expect(args("likelihood", base, "--sample", 5000, "--out", out, "--force", "--steps", 2), List.of(base, out),
               "cannot write " + out, "no space left on device", "previous content is kept");
         }),
         row("run into a read-only file system", 256, dir -> {
