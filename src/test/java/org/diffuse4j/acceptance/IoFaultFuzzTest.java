@@ -89,7 +89,7 @@ class IoFaultFuzzTest {
 
   static Stream<Arguments> rows() {
     return Stream.of(
-        row("disk full at a checkpoint while resuming", 1024, dir -> {
+        row("disk full at a checkpoint while resuming", 4096, dir -> {
           Path run = CheckpointFuzzTest.copyOfRun(base, dir.resolve("run"));
           Path filler = fill(dir, 8 * 1024);
           String[] resume = args("run", manifest, "--out", run, "--resume", "--set", "training.steps=60");
@@ -110,10 +110,11 @@ class IoFaultFuzzTest {
               run.resolve("checkpoint").toString(), "no space left on device", "no checkpoint had been saved yet"},
               () -> assertThat(run.resolve("checkpoint.staging")).doesNotExist());
         }),
-        row("disk full writing samples.npy", 1024, dir -> {
+        row("disk full writing samples.npy", 2048, dir -> {
           Path run = dir.resolve("run");
-          fill(dir, 200 * 1024); // room for the checkpoint and the loss plot, not for 40000 samples
-          return new Case(args("run", manifest, "--out", run, "--set", "sampling.n=40000"), List.of(manifest), IO,
+          // room for the checkpoint, TensorBoard files and the loss plot (PNG and SVG), not for 100000 samples (800 kB)
+          fill(dir, 700 * 1024);
+          return new Case(args("run", manifest, "--out", run, "--set", "sampling.n=100000"), List.of(manifest), IO,
               new String[] {"cannot write " + run.resolve("samples.npy"), "no space left on device", "nothing was written"},
               () -> {
                 assertThat(new org.diffuse4j.runtime.train.Checkpoint(run).verify()).isTrue();
