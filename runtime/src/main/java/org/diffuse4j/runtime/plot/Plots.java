@@ -188,7 +188,9 @@ public final class Plots {
         continue;
       }
       long finite = Arrays.stream(xy[1]).filter(Double::isFinite).count();
-      if (s.dashed()) {
+      // past the palette's ten colours, automatic colours repeat: draw that second round dashed
+      boolean dashed = s.dashed() || s.colour() < 0 && k >= PALETTE.length;
+      if (dashed) {
         xy = thin(xy, DASHED_POINTS); // XChart dashes each segment anew: short segments look solid
       }
       String name = s.name().isEmpty() ? " " : s.name();
@@ -198,11 +200,11 @@ public final class Plots {
       XYSeries line = chart.addSeries(name, xy[0], xy[1]);
       Color colour = PALETTE[(s.colour() >= 0 ? s.colour() : k) % PALETTE.length];
       line.setLineColor(colour);
-      line.setLineStyle(s.dashed()
+      line.setLineStyle(dashed
           ? new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {9f, 6f}, 0f)
           : new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
       if (finite <= MARKED_POINTS) {
-        line.setMarker(s.dashed() ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE).setMarkerColor(colour);
+        line.setMarker(dashed ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE).setMarkerColor(colour);
       } else {
         line.setMarker(SeriesMarkers.NONE);
       }
