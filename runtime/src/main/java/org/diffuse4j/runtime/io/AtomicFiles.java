@@ -95,7 +95,7 @@ public final class AtomicFiles {
     }
     move(stagedAbs, targetAbs);
     syncDirectory(targetAbs.getParent());
-    deleteRecursively(old);
+    deleteTree(old);
   }
 
   /**
@@ -111,7 +111,7 @@ public final class AtomicFiles {
       return;
     }
     if (Files.exists(targetAbs)) {
-      deleteRecursively(old);
+      deleteTree(old);
     } else {
       move(old, targetAbs);
       syncDirectory(targetAbs.getParent());
@@ -139,7 +139,8 @@ public final class AtomicFiles {
     }
   }
 
-  private static void deleteRecursively(Path root) throws IOException {
+  /** Deletes {@code root} and everything below it; nothing when it does not exist. */
+  public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }

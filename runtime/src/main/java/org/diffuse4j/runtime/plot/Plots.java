@@ -171,6 +171,10 @@ public final class Plots {
       hidden.setMarker(SeriesMarkers.NONE).setLineColor(new Color(0, 0, 0, 0));
       hidden.setShowInLegend(false);
     }
+    if (logY && range[2] > 0 && range[2] < range[3]) { // end on ticks (1.23…2.11 → 1…3), so the end labels are round
+      st.setYAxisMin(mantissaFloor(range[2]));
+      st.setYAxisMax(mantissaCeil(range[3]));
+    }
     if (!logY && range[2] < range[3]) {
       double step = niceStep((range[3] - range[2]) / 8);
       st.setYAxisMin(Math.floor(range[2] / step) * step);
@@ -323,6 +327,18 @@ public final class Plots {
       long mantissa = Math.round(v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9)));
       return mantissa == 1 || mantissa == 2 || mantissa == 5 ? label(v) : "";
     };
+  }
+
+  /** The largest m × 10^k (m = 1…9) at most {@code v > 0}: the log-axis tick below v. */
+  static double mantissaFloor(double v) {
+    double p = Math.pow(10, Math.floor(Math.log10(v)));
+    return Math.floor(v / p * (1 + 1e-12)) * p;
+  }
+
+  /** The smallest m × 10^k (m = 1…10) at least {@code v > 0}: the log-axis tick above v. */
+  static double mantissaCeil(double v) {
+    double p = Math.pow(10, Math.floor(Math.log10(v)));
+    return Math.ceil(v / p * (1 - 1e-12)) * p;
   }
 
   /** 1, 2 or 5 × 10^k: the smallest at least {@code raw}. */

@@ -2,18 +2,16 @@ package org.diffuse4j.runtime.run;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.diffuse4j.api.plugin.OptionException;
+import org.diffuse4j.runtime.io.AtomicFiles;
 
 /**
  * Where a command may write: an output is never one of its inputs (compared by real path, through
@@ -210,19 +208,7 @@ public final class OutputPaths {
       return;
     }
     try {
-      Files.walkFileTree(staged, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-          Files.delete(dir);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      AtomicFiles.deleteTree(staged);
     } catch (IOException e) {
       // best effort: a hidden .partial folder is left; the error that got us here matters more
     }

@@ -320,4 +320,16 @@ class PlotsTest {
     }
     return n;
   }
+
+  @Test
+  void logAxesEndOnTheTicksAroundTheData() {
+    // a loss between 1.231 and 2.113 gets the axis 1…3 (ticks 1, 2, 3), not the raw data range
+    assertThat(Plots.mantissaFloor(1.231)).isEqualTo(1.0);
+    assertThat(Plots.mantissaCeil(2.113)).isEqualTo(3.0);
+    assertThat(Plots.mantissaFloor(0.0234)).isCloseTo(0.02, org.assertj.core.data.Offset.offset(1e-15));
+    assertThat(Plots.mantissaCeil(0.0234)).isCloseTo(0.03, org.assertj.core.data.Offset.offset(1e-15));
+    assertThat(Plots.mantissaFloor(3.0)).isEqualTo(3.0);
+    assertThat(Plots.mantissaCeil(3.0)).isEqualTo(3.0);
+    assertThat(Plots.mantissaCeil(9.5)).isEqualTo(10.0);
+  }
 }
