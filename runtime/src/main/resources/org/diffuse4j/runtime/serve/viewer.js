@@ -142,6 +142,7 @@
     const gradHost = document.getElementById("grad-chart");
     if (gradHost) charts.grad = new Chart(gradHost, "gradient norm (mean per log interval)", "norm", state);
     let last = {};
+    let drawn = null; // the data last drawn, as JSON
     state.redraw = () => Object.keys(charts).forEach(k => charts[k].set(last[k] || []));
     document.getElementById("logy").addEventListener("change", e => { state.log = e.target.checked; state.redraw(); });
     document.getElementById("reset-zoom").addEventListener("click", () => { state.zoom = null; state.redraw(); });
@@ -153,8 +154,12 @@
         const c = curves(names.length > 1 ? names[i] : "", d, names.length > 1 ? i : null);
         all.loss.push(...c.loss); all.lr.push(...c.lr); all.grad.push(...c.grad);
       });
-      last = all;
-      state.redraw();
+      const signature = JSON.stringify(all);
+      if (signature !== drawn) { // redraw only on new data: zoom, hover and selections survive a poll
+        drawn = signature;
+        last = all;
+        state.redraw();
+      }
       const now = details.map(d => d.summary ? d.summary.status : "?");
       const badge = document.getElementById("status");
       if (badge && now.length === 1) { badge.textContent = now[0]; badge.className = "status " + now[0]; }

@@ -178,7 +178,9 @@ class ViewerBrowserTest {
   }
 
   private static String ticks() {
-    return String.join(",", browser.findElements(By.cssSelector("#loss-chart text.xtick")).stream().map(WebElement::getText).toList());
+    // one script call reads all labels at once: the live poll may redraw the chart between element reads
+    return String.valueOf(((JavascriptExecutor) browser).executeScript(
+        "return Array.from(document.querySelectorAll('#loss-chart text.xtick')).map(t => t.textContent.trim()).join(',')"));
   }
 
   private static void waitLoaded() {
