@@ -28,7 +28,7 @@ class SolversFigureTest {
     String out = System.getProperty("solvers.figure");
     Path png = out == null ? tmp.resolve("solvers-error-vs-nfe.png") : Path.of(out);
     Call c = TestRuns.cli("convergence", "--solver", SOLVERS, "--schedule", "vp", "--steps", "8,16,32,64,128",
-        "--plot", png.toString(), "--json");
+        "--plot", png.toString(), "--force", "--json");
     assertThat(c.code()).as(c.err()).isZero();
     assertThat(Files.size(png)).isGreaterThan(1000);
     JsonNode r = new ObjectMapper().readTree(c.out());

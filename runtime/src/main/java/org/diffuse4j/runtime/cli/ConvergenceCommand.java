@@ -16,6 +16,7 @@ import org.diffuse4j.api.plugin.Kind;
 import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.runtime.io.Npy;
 import org.diffuse4j.runtime.plot.Plots;
+import org.diffuse4j.runtime.run.OutputPaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -52,11 +53,17 @@ final class ConvergenceCommand implements Callable<Integer> {
   @Option(names = "--plot", paramLabel = "PNG", description = "draw error against NFE (log-log) for the solvers")
   Path plot;
 
+  @Option(names = "--force", description = "overwrite an existing --plot file")
+  boolean force;
+
   @Option(names = "--json", description = "print JSON")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
+    if (plot != null) {
+      OutputPaths.checkFile(plot, "--plot", force);
+    }
     if (steps.length < 2) {
       throw new OptionException("--steps needs at least 2 step counts to fit an order");
     }

@@ -68,6 +68,8 @@ public final class Main implements Callable<Integer> {
     main.out = out;
     main.err = err;
     CommandLine cli = new CommandLine(main);
+    // '--plugins plugins plugins': a folder may be named like a command (docs/writing-a-plugin.md).
+    cli.setAllowSubcommandsAsOptionParameters(true);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
