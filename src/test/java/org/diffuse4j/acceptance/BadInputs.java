@@ -98,7 +98,7 @@ final class BadInputs {
    * print the same message naming every part of {@code parts}, print no stack trace, change nothing
    * under {@code root}, and {@code run} must not create its run folder {@code out}.
    */
-  static void bothReject(Path root, Path out, Path manifest, List<String> args, String... parts) {
+  static void assertBothReject(Path root, Path out, Path manifest, List<String> args, String... parts) {
     Fuzz.Watch watch = Fuzz.watch(root);
     Cli validate = Cli.run(concat("validate", manifest, args));
     watch.assertRejected(validate, Fuzz.USAGE, parts);

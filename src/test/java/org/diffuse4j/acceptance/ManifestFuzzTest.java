@@ -176,49 +176,49 @@ class ManifestFuzzTest {
   @ParameterizedTest(name = "[{index}] {0}")
   @MethodSource("keys")
   void unknownKeysAndPlugins(Manifest m, String[] parts) {
-    bothReject(m, parts);
+    assertBothReject(m, parts);
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
   @MethodSource("types")
   void wrongTypes(Manifest m, String[] parts) {
-    bothReject(m, parts);
+    assertBothReject(m, parts);
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
   @MethodSource("ranges")
   void outOfRange(Manifest m, String[] parts) {
-    bothReject(m, parts);
+    assertBothReject(m, parts);
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
   @MethodSource("crossChecks")
   void crossSectionChecks(Manifest m, String[] parts) {
-    bothReject(m, parts);
+    assertBothReject(m, parts);
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
   @MethodSource("yamlDefects")
   void yamlDefects(Manifest m, String[] parts) {
-    bothReject(m, parts);
+    assertBothReject(m, parts);
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
   @MethodSource("rawFiles")
   void filesThatAreNotAManifest(String what, byte[] bytes, String[] parts) {
     Path file = BadInputs.write(tmp, bytes);
-    BadInputs.bothReject(tmp, out(), file, List.of(), parts);
+    BadInputs.assertBothReject(tmp, out(), file, List.of(), parts);
   }
 
   @Test
   void aMissingManifestOrAFolderIsNamed() throws Exception {
-    BadInputs.bothReject(tmp, out(), tmp.resolve("nope.yaml"), List.of(), "nope.yaml", "not found");
+    BadInputs.assertBothReject(tmp, out(), tmp.resolve("nope.yaml"), List.of(), "nope.yaml", "not found");
     Path folder = Files.createDirectory(tmp.resolve("folder.yaml"));
-    BadInputs.bothReject(tmp, out(), folder, List.of(), "folder.yaml", "not found");
+    BadInputs.assertBothReject(tmp, out(), folder, List.of(), "folder.yaml", "not found");
   }
 
-  private void bothReject(Manifest m, String[] parts) {
+  private void assertBothReject(Manifest m, String[] parts) {
     Path file = BadInputs.write(tmp, m.text(out()));
-    BadInputs.bothReject(tmp, out(), file, List.of(), parts);
+    BadInputs.assertBothReject(tmp, out(), file, List.of(), parts);
   }
 }

@@ -67,7 +67,7 @@ class NumbersFuzzTest {
   void givenWithSet(String key, String value, String[] parts) {
     Path m = BadInputs.write(tmp, BadInputs.tiny().text(tmp.resolve("out")));
     String set = key.startsWith("guidance.") ? "guidance={name: cfg, " + key.substring(9) + ": " + value + "}" : key + "=" + value;
-    BadInputs.bothReject(tmp, tmp.resolve("out"), m, List.of("--set", set), parts);
+    BadInputs.assertBothReject(tmp, tmp.resolve("out"), m, List.of("--set", set), parts);
   }
 
   @ParameterizedTest(name = "[{index}] {0}: {1} in the manifest")
@@ -85,6 +85,6 @@ class NumbersFuzzTest {
       m.set("sampling", "{solver: euler, n: 8, " + (path[1].equals("steps") ? "" : "steps: 2, ") + path[1] + ": " + value + "}");
     }
     Path file = BadInputs.write(tmp, m.text(tmp.resolve("out")));
-    BadInputs.bothReject(tmp, tmp.resolve("out"), file, List.of(), parts);
+    BadInputs.assertBothReject(tmp, tmp.resolve("out"), file, List.of(), parts);
   }
 }

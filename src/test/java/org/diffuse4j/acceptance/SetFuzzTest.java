@@ -49,6 +49,6 @@ class SetFuzzTest {
   @MethodSource("overrides")
   void badOverridesAreRejectedBeforeAnyWork(List<String> args, String[] parts) {
     Path m = BadInputs.write(tmp, BadInputs.tiny().text(tmp.resolve("out")));
-    BadInputs.bothReject(tmp, tmp.resolve("out"), m, args, parts);
+    BadInputs.assertBothReject(tmp, tmp.resolve("out"), m, args, parts);
   }
 }
