@@ -47,8 +47,9 @@ public record Dpm2(double eta, double sNoise) implements Solver {
     double s = problem.t(k + 1);
     double from = sch.sigmaOverAlpha(t);
     double to = sch.sigmaOverAlpha(s);
-    double up = Math.min(to, eta * Math.sqrt(to * to * (from * from - to * to) / (from * from)));
-    double down = Math.sqrt(to * to - up * up);
+    AncestralStep split = AncestralStep.of(eta, from, to);
+    double up = split.up();
+    double down = split.down();
     Tensor y = state.x().div(sch.alpha(t));
     Tensor d = problem.predict(state.x(), k).eps();
     Tensor next;

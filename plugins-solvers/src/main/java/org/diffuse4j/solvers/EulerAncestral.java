@@ -39,8 +39,9 @@ public record EulerAncestral(double eta, double sNoise) implements Solver {
     double s = problem.t(k + 1);
     double sigT = sch.sigma(t) / sch.alpha(t);
     double sigS = sch.sigma(s) / sch.alpha(s);
-    double up = Math.min(sigS, eta * Math.sqrt(sigS * sigS * (sigT * sigT - sigS * sigS) / (sigT * sigT)));
-    double down = Math.sqrt(sigS * sigS - up * up);
+    AncestralStep split = AncestralStep.of(eta, sigT, sigS);
+    double up = split.up();
+    double down = split.down();
     Tensor x = state.x();
     Prediction p = problem.predict(x, k);
     Tensor y = x.div(sch.alpha(t)).plus(p.eps().times(down - sigT));

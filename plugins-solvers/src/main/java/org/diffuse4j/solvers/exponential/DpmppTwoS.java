@@ -3,6 +3,7 @@ package org.diffuse4j.solvers.exponential;
 import org.diffuse4j.api.Prediction;
 import org.diffuse4j.api.SamplingProblem;
 import org.diffuse4j.api.Schedule;
+import org.diffuse4j.solvers.AncestralStep;
 import org.diffuse4j.solvers.LastStepToData;
 import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.SolverState;
@@ -84,8 +85,9 @@ public record DpmppTwoS(double eta, double sNoise) implements Solver {
     int k = state.k();
     double from = Clock.rho(problem, k);
     double to = Clock.rho(problem, k + 1);
-    double up = Math.min(to, eta * Math.sqrt(to * to * (from * from - to * to) / (from * from)));
-    double down = Math.sqrt(to * to - up * up);
+    AncestralStep split = AncestralStep.of(eta, from, to);
+    double up = split.up();
+    double down = split.down();
     Tensor y = state.x().div(Clock.alpha(problem, k));
     if (down == 0) {
       y = x0;
