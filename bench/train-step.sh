@@ -16,7 +16,9 @@
 # OMP_WAIT_POLICY (threads spin before sleeping) and with OMP_WAIT_POLICY=PASSIVE. On a shared
 # machine the wait policy alone changed PyTorch's step time by up to 10x (which way depends on
 # the model and on what else runs), so all four are printed; the ratios are taken against PyTorch
-# as installed (Debian's BLAS, default policy) and against the fastest of the four.
+# as installed (Debian's BLAS, default policy) and against the fastest of all set-ups. A fifth set-up
+# (issue 17) loads OpenBLAS built for OpenMP (libopenblas0-openmp, OPENBLAS_OPENMP_DIR) with glibc's
+# MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_ raised to 4 GiB.
 #
 # Environment: DIFFUSE4J (launcher, default ./diffuse4j), DIFFUSE4J_LOCK (a lock file: each launcher
 # call runs under `flock` on it), TORCH_PYTHON (default /usr/bin/python3), OPENBLAS_DIR (a folder
@@ -65,6 +67,24 @@ if [ -z "$openblas" ]; then
 fi
 [ -e "$openblas/libblas.so.3" ] || { echo "no OpenBLAS found (set OPENBLAS_DIR); skipping the PyTorch + OpenBLAS column" >&2; openblas=""; }
 
+# The separately tuned set-up of issue 17: OpenBLAS built for OpenMP, with glibc's malloc mmap and
+# trim thresholds raised (no memory returned to the system between steps). Same lookup as above.
+openmp="${OPENBLAS_OPENMP_DIR:-}"
+if [ -z "$openmp" ]; then
+  if [ -e /usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3 ]; then
+    openmp=/usr/lib/x86_64-linux-gnu/openblas-openmp
+  else
+    mkdir -p "$out/openblas"
+    cached="$(find "$out/openblas" -name libblas.so.3 -path '*openblas-openmp*' | head -1)"
+    if [ -z "$cached" ] && command -v apt-get >/dev/null; then
+      (cd "$out/openblas" && apt-get download -qq libopenblas0-openmp >/dev/null 2>&1 && dpkg -x libopenblas0-openmp_*.deb root) || true
+      cached="$(find "$out/openblas" -name libblas.so.3 -path '*openblas-openmp*' | head -1)"
+    fi
+    openmp="$(dirname "${cached:-/none/none}")"
+  fi
+fi
+[ -e "$openmp/libblas.so.3" ] || { echo "no OpenMP OpenBLAS found (set OPENBLAS_OPENMP_DIR); skipping the tuned PyTorch column" >&2; openmp=""; }
+
 launch() {
   if [ -n "$lock" ]; then flock "$lock" "$d4j" "$@"; else "$d4j" "$@"; fi
 }
@@ -84,7 +104,7 @@ for line in iter(sys.stdin.buffer.readline, b""):
   }
 }
 
-torch_run() { # torch_run MODEL STEPS: the four PyTorch set-ups, into $out/torch-MODEL-{debian,openblas}-{default,passive}.json
+torch_run() { # torch_run MODEL STEPS: the PyTorch set-ups, into $out/torch-MODEL-{debian,openblas}-{default,passive}.json and -openmp-tuned.json
   local blas lib policy wait
   for blas in debian openblas; do
     lib=""
@@ -95,6 +115,11 @@ torch_run() { # torch_run MODEL STEPS: the four PyTorch set-ups, into $out/torch
         --steps "$2" --warmup "$warmup" --threads 2 >"$out/torch-$1-$blas-$policy.json"
     done
   done
+  if [ -n "$openmp" ]; then
+    env -u OMP_WAIT_POLICY LD_LIBRARY_PATH="$openmp" MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296 \
+      "$py" "$root/bench/torch_train_step.py" --model "$1" --steps "$2" --warmup "$warmup" --threads 2 \
+      >"$out/torch-$1-openmp-tuned.json"
+  fi
 }
 
 loads=()
@@ -136,7 +161,8 @@ def d4j(name):
     return m["train_ms_per_step"], m["train_steps"], statistics.median(ms), statistics.fmean(ms), len(ms), size // 16
 
 SETUPS = (("debian-default", "Debian's BLAS, default wait"), ("debian-passive", "Debian's BLAS, PASSIVE"),
-          ("openblas-default", "OpenBLAS, default wait"), ("openblas-passive", "OpenBLAS, PASSIVE"))
+          ("openblas-default", "OpenBLAS, default wait"), ("openblas-passive", "OpenBLAS, PASSIVE"),
+          ("openmp-tuned", "OpenBLAS+OpenMP, malloc thresholds raised"))
 
 def torch(name):
     found = {}
