@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The options that reproduce the reference codes ({@code solver_type}, {@code prediction}, r₁/r₂,
  * {@code budget}, {@code compat}, UniPC's {@code variant: vary-coeff}, noise prediction and
- * {@code lower_order_final: always}) against the official end points ({@link UpstreamNumbers}) to
- * 10⁻⁹, on the grids the official code builds (time_uniform, time_quadratic, logSNR, t = 1 → 10⁻³).
+ * {@code lower_order_final: always}) against the official end points ({@link UpstreamNumbers}; for
+ * {@code compat: k-diffusion} and DPM-Solver-fast also k-diffusion's) to 10⁻⁹, on the grids the
+ * official code builds (time_uniform, time_quadratic, logSNR, t = 1 → 10⁻³).
  */
 class UpstreamParityTest {
 
@@ -98,9 +99,10 @@ class UpstreamParityTest {
         Arguments.of("dpmpp-3m", Map.of("compat", "dpm-solver"), uniform(5), UpstreamNumbers.MULTIPP3_DPMSOLVER_TIME_5),
         Arguments.of("dpmpp-3m", Map.of("compat", "dpm-solver"), uniform(20), UpstreamNumbers.MULTIPP3_DPMSOLVER_TIME_20),
         Arguments.of("dpmpp-3m", Map.of("compat", "dpm-solver", "solver_type", "taylor"), uniform(20), UpstreamNumbers.MULTIPP3_TAYLOR_TIME_20),
-        // k-diffusion's 3M (Taylor second-order warm-up) = the official taylor 3M where lower_order_final does not act
-        Arguments.of("dpmpp-3m", Map.of("compat", "k-diffusion"), uniform(20), UpstreamNumbers.MULTIPP3_TAYLOR_TIME_20),
-        Arguments.of("dpmpp-3m-sde", Map.of("eta", 0.0), uniform(20), UpstreamNumbers.MULTIPP3_TAYLOR_TIME_20),
+        // k-diffusion's own code
+        Arguments.of("dpmpp-3m", Map.of("compat", "k-diffusion"), uniform(20), UpstreamNumbers.KD_DPMPP3M_TIME_20),
+        Arguments.of("dpmpp-3m-sde", Map.of("eta", 0.0), uniform(20), UpstreamNumbers.KD_DPMPP3M_TIME_20),
+        Arguments.of("dpm-solver", Map.of("budget", true), fastLogSnr(8, 3), UpstreamNumbers.KD_DPM_FAST_8),
         Arguments.of("dpmpp-2m", Map.of(), uniform(20), UpstreamNumbers.MULTIPP2_DPMSOLVER_TIME_20),
         // UniPC
         Arguments.of("unipc", Map.of("variant", "vary-coeff"), uniform(5), UpstreamNumbers.UNIPC2_X0_VARY_COEFF_LOF_TIME_5),
