@@ -57,7 +57,7 @@ public record DpmSolver(int order, boolean dataPrediction, boolean taylor, doubl
 
   @Override
   public SolverTraits traits() {
-    // with a budget, the official split ends in an order-1 update unless N ≡ 2 (mod 3) at order 3
+    // with a budget, the official split ends in an order-1 update unless N ≡ 2 (mod 3) (order 3) or N is even (order 2)
     return budget ? new SolverTraits(Math.min(order, 2), 1, false, 3) : new SolverTraits(order, order, false, 0);
   }
 

@@ -17,9 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Catalogue#upstreamForms()}) under VP, with {@link OrderTest}'s step counts per family (the
  * defaults of these solvers are checked under VP and rectified flow there; the order is a property
  * of the coefficients). The order-2 budget split ([2, …, 2] at even N) is checked at 32–256. The
- * order-3 split ends in a first-order update unless N ≡ 2 (mod 3), so it declares 2; at 48–384 steps
- * (N ≡ 0 mod 3, split [3, …, 3, 2, 1]) its order-3 updates still dominate, and only the lower
- * bound is asserted.
+ * order-3 split ends in a first-order update unless N ≡ 2 (mod 3), so it declares 2; at 48–384
+ * steps (N ≡ 0 mod 3, split [3, …, 3, 2, 1]) it measured 2.08 under VP but 3.47 under rectified
+ * flow, so only the lower bound is asserted.
  */
 @Execution(ExecutionMode.CONCURRENT)
 class UpstreamOrderTest {
