@@ -62,8 +62,8 @@ public final class KnownNames {
       solver(lib, "dpm_2", "dpm-2", Map.of(), null, "");
       solver(lib, "dpm_2_ancestral", "dpm-2-ancestral", Map.of(), null, "");
       solver(lib, "lms", "lms", Map.of(), null, "");
-      solver(lib, "dpm_fast", "dpm-solver", Map.of("order", 3), null,
-          "k-diffusion splits the step budget into orders 3, …, 2, 1; ours runs order 3 on every step");
+      solver(lib, "dpm_fast", "dpm-solver", Map.of("order", 3, "budget", true), null,
+          "the steps are the call budget, split into orders 3, …, 2, 1; k-diffusion's grid is K λ-uniform steps cut into thirds");
       solver(lib, "dpmpp_2s_ancestral", "dpmpp-2s-ancestral", Map.of(), null, "");
       solver(lib, "dpmpp_3m_sde", "dpmpp-3m-sde", Map.of(), null, "");
       solver(lib, "dpmpp_sde", "dpmpp-sde", Map.of(), null, "independent normals per sub-step instead of a Brownian tree");
@@ -76,9 +76,9 @@ public final class KnownNames {
       solver(lib, "res_multistep", "res-multistep", Map.of("lower_order_final", false), null, "");
     }
     solver("comfyui", "ddim", "ddim", Map.of(), null, "");
-    String unipc = "the reference lowers the order on the last steps at every N, ours below 10 steps";
-    solver("comfyui", "uni_pc", "unipc", Map.of("variant", "bh1"), null, unipc);
-    solver("comfyui", "uni_pc_bh2", "unipc", Map.of(), null, unipc);
+    String unipc = "UniPC's lower_order_final rule (every N); the plugin's default lowers below 10 steps only";
+    solver("comfyui", "uni_pc", "unipc", Map.of("variant", "bh1", "lower_order_final", "always"), null, unipc);
+    solver("comfyui", "uni_pc_bh2", "unipc", Map.of("lower_order_final", "always"), null, unipc);
     // A1111 display names: solver + grid
     solver("a1111", "Euler", "ddim", Map.of(), null, sigma);
     solver("a1111", "Euler a", "euler-ancestral", Map.of(), null, "");
@@ -97,7 +97,7 @@ public final class KnownNames {
     solver("a1111", "DPM++ 2M SDE Karras", "dpmpp-2m-sde", Map.of("lower_order_final", false), "karras", "");
     solver("a1111", "DDIM", "ddim", Map.of(), "discrete-leading", "");
     solver("a1111", "PLMS", "plms", Map.of(), "discrete-leading", "");
-    solver("a1111", "UniPC", "unipc", Map.of(), null, unipc);
+    solver("a1111", "UniPC", "unipc", Map.of("lower_order_final", "always"), null, unipc);
     // diffusers scheduler classes (default configuration)
     solver("diffusers", "DDIMScheduler", "ddim", Map.of(), "discrete-leading", "");
     solver("diffusers", "DDPMScheduler", "ddpm", Map.of(), "discrete-leading", "");
@@ -112,7 +112,7 @@ public final class KnownNames {
         "lower_order_final below 15 steps there, below 10 here");
     solver("diffusers", "DPMSolverSinglestepScheduler", "dpmpp-2s", Map.of(), "discrete-linspace", "");
     solver("diffusers", "DEISMultistepScheduler", "dpm-solver-multistep", Map.of("order", 3), "discrete-linspace", "");
-    solver("diffusers", "UniPCMultistepScheduler", "unipc", Map.of(), "discrete-linspace", unipc);
+    solver("diffusers", "UniPCMultistepScheduler", "unipc", Map.of("lower_order_final", "always"), "discrete-linspace", unipc);
     solver("diffusers", "FlowMatchEulerDiscreteScheduler", "euler", Map.of(), null, "identical on rectified flow");
     // ComfyUI scheduler names
     grid("comfyui", "karras", "karras", Map.of("to_zero", true), "");

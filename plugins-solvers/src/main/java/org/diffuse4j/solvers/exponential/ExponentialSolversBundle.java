@@ -3,6 +3,7 @@ package org.diffuse4j.solvers.exponential;
 import static org.diffuse4j.api.plugin.Kind.SOLVER;
 
 import java.util.List;
+import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.plugin.NoOptions;
 import org.diffuse4j.api.plugin.Option;
 import org.diffuse4j.api.plugin.PluginBundle;
@@ -17,9 +18,45 @@ public final class ExponentialSolversBundle implements PluginBundle {
       @Option(doc = "stochasticity: 0 = deterministic DDIM, 1 = ancestral (DDPM posterior)", def = "0", min = 0, max = 1)
           double eta) {}
 
+  /** What a DPM-Solver's polynomial approximates: ε̂ (DPM-Solver) or x̂0 (DPM-Solver++). */
+  public enum Target {
+    NOISE,
+    DATA
+  }
+
+  /** The form of DPM-Solver's high-order terms (the reference code's {@code solver_type}; diffusers: midpoint, heun). */
+  public enum DpmSolverType {
+    DPMSOLVER,
+    TAYLOR
+  }
+
+  /** Whose coefficients a multistep method uses: the project's, or a reference code's, to reproduce its numbers. */
+  public enum Compat {
+    DIFFUSE4J,
+    DPM_SOLVER,
+    K_DIFFUSION
+  }
+
+  /** {@code lower_order_final} of {@code unipc}: the project's rule (N &lt; 10), never, or UniPC's (every N). */
+  public enum UniPcLowerOrderFinal {
+    TRUE,
+    FALSE,
+    ALWAYS
+  }
+
+  static final String SOLVER_TYPE = "form of the second- and third-order terms: dpmsolver (DPM-Solver's, diffusers' midpoint)"
+      + " or taylor (diffusers' heun)";
+
   /** Options of {@code dpm-solver}. */
   public record DpmSolverOptions(
-      @Option(doc = "solver order (1 = DDIM)", def = "3", min = 1, max = 3) int order) {}
+      @Option(doc = "solver order (1 = DDIM)", def = "3", min = 1, max = 3) int order,
+      @Option(doc = "noise: DPM-Solver (ε̂); data: DPM-Solver++ (x̂0)", def = "noise") Target prediction,
+      @Option(doc = SOLVER_TYPE, def = "dpmsolver") DpmSolverType solver_type,
+      @Option(doc = "first intermediate point in λ, fraction of the step (0 = 1/2 at order 2, 1/3 at order 3)",
+          def = "0", min = 0, max = 1) double r1,
+      @Option(doc = "second intermediate point at order 3 (0 = 2/3)", def = "0", min = 0, max = 1) double r2,
+      @Option(doc = "the grid's steps are the model-call budget, split into orders [3,...,3,2,1] as the official"
+          + " DPM-Solver-fast; stages on the grid's points", def = "false") boolean budget) {}
 
   /** The one-line doc of every {@code lower_order_final} option. */
   static final String LOF = "lower the order on the final steps of a short run: step k of N uses order <= N - k"
@@ -28,7 +65,18 @@ public final class ExponentialSolversBundle implements PluginBundle {
   /** Options of {@code dpm-solver-multistep}. */
   public record MultistepOptions(
       @Option(doc = "order of the Lagrange extrapolation in λ", def = "2", min = 1, max = 3) int order,
-      @Option(doc = LOF, def = "true") boolean lower_order_final) {}
+      @Option(doc = LOF, def = "true") boolean lower_order_final,
+      @Option(doc = SOLVER_TYPE + " of the second-order steps", def = "taylor") DpmSolverType solver_type,
+      @Option(doc = "diffuse4j: exact third-order weights; dpm-solver: the official halved third-order term", def = "diffuse4j")
+          Compat compat) {}
+
+  /** Options of {@code dpmpp-3m}. */
+  public record ThreeMOptions(
+      @Option(doc = LOF, def = "true") boolean lower_order_final,
+      @Option(doc = "diffuse4j: order 3, quadratic in t on unequal λ steps; dpm-solver / k-diffusion: their 3M in λ"
+          + " (halved quadratic term, order 2)", def = "diffuse4j") Compat compat,
+      @Option(doc = SOLVER_TYPE + " of the second-order step under compat: dpm-solver (k-diffusion's is taylor)",
+          def = "dpmsolver") DpmSolverType solver_type) {}
 
   /** Options of {@code dpmpp-2m}, {@code dpmpp-3m} and the PNDM family. */
   public record LowerOrderFinalOptions(@Option(doc = LOF, def = "true") boolean lower_order_final) {}
@@ -55,18 +103,15 @@ public final class ExponentialSolversBundle implements PluginBundle {
   public record SdeOptions(
       @Option(doc = "noise scale: 0 = deterministic, 1 = reverse SDE", def = "1", min = 0, max = 1) double eta) {}
 
-  /** B(h) of UniPC. */
-  public enum UniPcVariant {
-    BH1,
-    BH2
-  }
-
   /** Options of {@code unipc}. */
   public record UniPcOptions(
       @Option(doc = "predictor order", def = "2", min = 1, max = 3) int order,
-      @Option(doc = "B(h): bh1 = h, bh2 = e^h − 1", def = "bh2") UniPcVariant variant,
+      @Option(doc = "B(h): bh1 = h, bh2 = e^h − 1; vary-coeff: the reference code's Taylor-coefficient variant", def = "bh2")
+          UniPc.Variant variant,
       @Option(doc = "apply the UniC corrector (no extra evaluation)", def = "true") boolean corrector,
-      @Option(doc = LOF, def = "true") boolean lower_order_final) {}
+      @Option(doc = "true: " + LOF + "; always: at every N (UniPC's rule, caps the order at 2); false: never",
+          def = "true") UniPcLowerOrderFinal lower_order_final,
+      @Option(doc = "data: x̂0 (UniPC's default); noise: ε̂", def = "data") Target prediction) {}
 
   /** Options of {@code deis}. */
   public record DeisOptions(
@@ -82,6 +127,28 @@ public final class ExponentialSolversBundle implements PluginBundle {
     return LowerOrderFinal.of(on);
   }
 
+  private static LowerOrderFinal uniPcLof(UniPcLowerOrderFinal rule) {
+    return switch (rule) {
+      case TRUE -> LowerOrderFinal.BELOW_10;
+      case FALSE -> LowerOrderFinal.OFF;
+      case ALWAYS -> LowerOrderFinal.ALWAYS;
+    };
+  }
+
+  /** {@code dpm-solver-multistep}: the exact Lagrange weights unless a reference form is asked for. */
+  private static Solver multistep(MultistepOptions o) {
+    if (o.compat() == Compat.K_DIFFUSION) {
+      throw new IllegalArgumentException("dpm-solver-multistep: compat k-diffusion does not exist (k-diffusion has no"
+          + " noise-prediction multistep DPM-Solver); use compat: dpm-solver or diffuse4j");
+    }
+    boolean taylor = o.solver_type() == DpmSolverType.TAYLOR;
+    if (taylor && o.compat() == Compat.DIFFUSE4J) {
+      return new ExponentialAdams("dpm-solver-multistep", o.order(), false, lof(o.lower_order_final()), false);
+    }
+    return new DividedDifferenceMultistep("dpm-solver-multistep", o.order(), false, taylor,
+        o.compat() == Compat.DPM_SOLVER, lof(o.lower_order_final()));
+  }
+
   private static PluginInfo info(String name, String description, String paper) {
     return new PluginInfo(SOLVER, name, description, paper);
   }
@@ -94,17 +161,22 @@ public final class ExponentialSolversBundle implements PluginBundle {
         PluginProvider.of(info("ddim", "DDIM; eta=0 is the first-order exponential integrator, eta=1 ancestral",
                 "Song, Meng & Ermon 2021, eq. 12"),
             DdimOptions.class, o -> new Ddim(o.eta())),
-        PluginProvider.of(info("dpm-solver", "singlestep DPM-Solver-1/2/3, noise prediction", dpm + ", Alg. 1-2"),
-            DpmSolverOptions.class, o -> new DpmSolver(o.order())),
+        PluginProvider.of(info("dpm-solver", "singlestep DPM-Solver-1/2/3 (noise prediction) or DPM-Solver++(1/2/3S) (data);"
+                + " budget: DPM-Solver-fast's order split", dpm + ", Alg. 1-2; " + dpmpp + ", Alg. 1"),
+            DpmSolverOptions.class, o -> new DpmSolver(o.order(), o.prediction() == Target.DATA,
+                o.solver_type() == DpmSolverType.TAYLOR, o.r1(), o.r2(), o.budget())),
         PluginProvider.of(info("dpm-solver-multistep", "multistep DPM-Solver, noise prediction, exact Lagrange weights in λ",
                 dpmpp + ", §4"),
-            MultistepOptions.class, o -> new ExponentialAdams("dpm-solver-multistep", o.order(), false, lof(o.lower_order_final()), false)),
+            MultistepOptions.class, ExponentialSolversBundle::multistep),
         PluginProvider.of(info("dpmpp-2s", "DPM-Solver++(2S), data prediction, 2 evaluations per step", dpmpp + ", Alg. 1"),
             NoOptions.class, o -> new DpmppTwoS()),
         PluginProvider.of(info("dpmpp-2m", "DPM-Solver++(2M), data prediction, multistep", dpmpp + ", Alg. 2"),
             LowerOrderFinalOptions.class, o -> new DpmppTwoM(0, lof(o.lower_order_final()))),
         PluginProvider.of(info("dpmpp-3m", "DPM-Solver++(3M), data prediction, quadratic in λ", dpmpp + ", App."),
-            LowerOrderFinalOptions.class, o -> new ExponentialAdams("dpmpp-3m", 3, true, lof(o.lower_order_final()), true)),
+            ThreeMOptions.class, o -> o.compat() == Compat.DIFFUSE4J
+                ? new ExponentialAdams("dpmpp-3m", 3, true, lof(o.lower_order_final()), true)
+                : new DividedDifferenceMultistep("dpmpp-3m", 3, true,
+                    o.compat() == Compat.K_DIFFUSION || o.solver_type() == DpmSolverType.TAYLOR, true, lof(o.lower_order_final()))),
         PluginProvider.of(info("res-multistep", "RES 2nd-order multistep: data prediction, linear in λ integrated exactly (φ₁, φ₂)",
                 "Zhang, Tao & Chen 2023, Improved order analysis of exponential integrators (RES); ComfyUI res_multistep"),
             LowerOrderFinalOptions.class, o -> new ExponentialAdams("res-multistep", 2, true, lof(o.lower_order_final()), false)),
@@ -119,9 +191,10 @@ public final class ExponentialSolversBundle implements PluginBundle {
             EtaNoiseOptions.class, o -> new DpmppThreeMSde(o.eta(), o.s_noise())),
         PluginProvider.of(info("dpmpp-2m-sde", "SDE-DPM-Solver++(2M), midpoint form", dpmpp + ", SDE variant"),
             TwoMSdeOptions.class, o -> new DpmppTwoM(o.eta(), lof(o.lower_order_final()), o.solver_type() == SolverType.HEUN)),
-        PluginProvider.of(info("unipc", "UniPC predictor-corrector, data prediction, B(h) = bh1 | bh2",
+        PluginProvider.of(info("unipc", "UniPC predictor-corrector, data or noise prediction, B(h) = bh1 | bh2 | vary-coeff",
                 "Zhao et al. 2023, UniPC (NeurIPS), Alg. 2-3"),
-            UniPcOptions.class, o -> new UniPc(o.order(), o.variant() == UniPcVariant.BH1, o.corrector(), lof(o.lower_order_final()))),
+            UniPcOptions.class, o -> new UniPc(o.order(), o.variant(), o.corrector(), uniPcLof(o.lower_order_final()),
+                o.prediction() == Target.DATA)),
         PluginProvider.of(info("deis", "ρAB-DEIS: Adams-Bashforth in ρ = σ/α on ε̂", "Zhang & Chen 2023, DEIS (ICLR), §4"),
             DeisOptions.class, o -> new RhoAdams("deis", o.order(), lof(o.lower_order_final()))),
         PluginProvider.of(info("lms", "linear multistep in σ/α (k-diffusion sample_lms)", "Karras et al. 2022 / k-diffusion"),

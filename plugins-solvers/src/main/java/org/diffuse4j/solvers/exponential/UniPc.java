@@ -8,8 +8,9 @@ import org.diffuse4j.api.SolverTraits;
 import org.diffuse4j.api.tensor.Tensor;
 
 /**
- * UniPC (Zhao et al. 2023, Algorithms 2–3, data prediction): predictor UniP-p and corrector UniC-p
- * in λ. With h = λ_t − λ_s, r_i = (λ_{k−i} − λ_k)/h, D_i = (x̂0_{k−i} − x̂0_k)/r_i and
+ * UniPC (Zhao et al. 2023, Algorithms 2–3): predictor UniP-p and corrector UniC-p in λ, with data
+ * prediction (below) or noise prediction (ε̂, z = +h, κ = σ_t, c = α_t/α_s in place of −h, α_t,
+ * σ_t/σ_s). With h = λ_t − λ_s, r_i = (λ_{k−i} − λ_k)/h, D_i = (x̂0_{k−i} − x̂0_k)/r_i and
  * B(h) = −h (bh1) or e^{−h} − 1 (bh2), the coefficients a solve R a = b with R_{ij} = r_j^{i−1},
  * b_i = (−h) φ_{i+1}(−h) i!/B(h) (eq. 8 of the paper):
  * x_t = (σ_t/σ_s) x_s − α_t(e^{−h} − 1) x̂0_s − α_t B(h) Σ a_i D_i.
@@ -19,14 +20,37 @@ import org.diffuse4j.api.tensor.Tensor;
  * a short run use order N − k ({@link LowerOrderFinal}; UniPC's reference applies it at every N,
  * {@link LowerOrderFinal#ALWAYS}, which caps the order at 2). History: p model outputs. A last step to σ = 0 is α·x̂0.
  */
-public record UniPc(int order, boolean bh1, boolean corrector, LowerOrderFinal lowerOrderFinal) implements Solver {
+public record UniPc(int order, Variant variant, boolean corrector, LowerOrderFinal lowerOrderFinal, boolean dataPrediction)
+    implements Solver {
 
-  /** With the default {@code lower_order_final} rule. */
+  /** The coefficients: B(h) = h or e^h − 1 (eq. 8), or the reference code's {@code vary_coeff}. */
+  public enum Variant {
+    BH1,
+    BH2,
+    /**
+     * The reference code's {@code vary_coeff}: the Taylor coefficients g_k ≈ h^{k+1} m^{(k+1)} are
+     * solved from C g = D with C_{ik} = r_i^k/(k+1)! and enter with κ_t h φ_{k+2}; the corrector
+     * combines the older differences with rows 0 … p−2 of C⁻¹ and the new one, m_t − m_s, with
+     * element p−1 of row max(p−2, 0) and h φ_{p+1}, exactly as that code does. That drops a
+     * first-order term, so with the corrector this variant is first order (as the reference code).
+     */
+    VARY_COEFF
+  }
+
+  /** Data prediction, with the default {@code lower_order_final} rule. */
   public UniPc(int order, boolean bh1, boolean corrector) {
-    this(order, bh1, corrector, LowerOrderFinal.BELOW_10);
+    this(order, bh1 ? Variant.BH1 : Variant.BH2, corrector, LowerOrderFinal.BELOW_10, true);
+  }
+
+  /** Data prediction. */
+  public UniPc(int order, boolean bh1, boolean corrector, LowerOrderFinal lowerOrderFinal) {
+    this(order, bh1 ? Variant.BH1 : Variant.BH2, corrector, lowerOrderFinal, true);
   }
 
   public UniPc {
+    if (variant == null) {
+      throw new IllegalArgumentException("unipc needs a variant (bh1, bh2 or vary-coeff)");
+    }
     if (order < 1 || order > 3) {
       throw new IllegalArgumentException("unipc order must be 1, 2 or 3, got " + order);
     }
@@ -43,6 +67,11 @@ public record UniPc(int order, boolean bh1, boolean corrector, LowerOrderFinal l
    */
   @Override
   public SolverTraits traits() {
+    if (variant == Variant.VARY_COEFF) {
+      // the reference corrector drops the term h φ₂ · C⁻¹[0][p−1] (m_t − m_s) of its own expansion:
+      // local error O(h²), first order (measured 0.97 under VP at 128–512 steps, docs/solvers.md)
+      return new SolverTraits(corrector ? 1 : order, 1, false, order);
+    }
     return new SolverTraits(corrector ? order + 1 : order, 1, false, order);
   }
 
@@ -58,49 +87,125 @@ public record UniPc(int order, boolean bh1, boolean corrector, LowerOrderFinal l
     int nfe = 0;
     List<Tensor> history = state.history();
     if (k == 0) {
-      history = List.of(problem.predict(state.x(), 0).x0());
+      history = List.of(target(problem.predict(state.x(), 0)));
       nfe = 1;
     }
     Tensor m0 = Clock.back(history, 0);
     double alphaT = Clock.alpha(problem, k + 1);
     if (Clock.endsAtData(problem, k)) {
-      return state.next(m0.times(alphaT), history, nfe, order);
+      // noise prediction: the h → ∞ limit of the DDIM move, α_t (x − σ_s ε̂)/α_s
+      Tensor x0 = dataPrediction ? m0 : state.x().minus(m0.times(Clock.sigma(problem, k))).div(Clock.alpha(problem, k));
+      return state.next(x0.times(alphaT), history, nfe, order);
     }
     int p = lowerOrderFinal.cap(Math.min(order, history.size()), k, problem.steps());
     double lambdaS = Clock.lambda(problem, k);
     double h = Clock.lambda(problem, k + 1) - lambdaS;
-    double hh = -h;
-    double bh = bh1 ? hh : Math.expm1(hh);
+    double hh = dataPrediction ? -h : h;
+    double kappa = dataPrediction ? alphaT : Clock.sigma(problem, k + 1);
+    double c = dataPrediction
+        ? Clock.sigma(problem, k + 1) / Clock.sigma(problem, k)
+        : alphaT / Clock.alpha(problem, k);
     double[] r = new double[p];
-    double[] b = new double[p];
     Tensor[] d = new Tensor[p];
     for (int i = 1; i < p; i++) {
       r[i - 1] = (Clock.lambda(problem, k - i) - lambdaS) / h;
       d[i - 1] = Clock.back(history, i).minus(m0).div(r[i - 1]);
     }
     r[p - 1] = 1.0;
-    for (int i = 1; i <= p; i++) {
-      b[i - 1] = hh * Phi.phi(i + 1, hh) * Phi.factorial(i) / bh;
-    }
-    Tensor base = state.x().times(Clock.sigma(problem, k + 1) / Clock.sigma(problem, k))
-        .minus(m0.times(alphaT * Math.expm1(hh)));
-    Tensor predicted = base;
-    if (p >= 2) {
-      double[] a = p == 2 ? new double[] {0.5} : solve(r, b, p - 1);
-      predicted = base.minus(sum(d, a, p - 1).times(alphaT * bh));
-    }
-    if (k + 1 == problem.steps()) {
+    Tensor base = state.x().times(c).minus(m0.times(kappa * Math.expm1(hh)));
+    boolean last = k + 1 == problem.steps();
+    Tensor predicted = variant == Variant.VARY_COEFF ? varyPredictor(base, d, r, p, hh, kappa) : bhPredictor(base, d, r, p, hh, kappa);
+    if (last) {
       return state.next(predicted, history, nfe, order);
     }
-    Tensor mT = problem.predict(predicted, k + 1).x0();
+    Tensor mT = target(problem.predict(predicted, k + 1));
     nfe++;
     Tensor xT = predicted;
     if (corrector) {
       d[p - 1] = mT.minus(m0);
-      double[] a = p == 1 ? new double[] {0.5} : solve(r, b, p);
-      xT = base.minus(sum(d, a, p).times(alphaT * bh));
+      xT = variant == Variant.VARY_COEFF ? varyCorrector(base, d, r, p, hh, kappa) : bhCorrector(base, d, r, p, hh, kappa);
     }
     return state.next(xT, Clock.append(history, mT), nfe, order);
+  }
+
+  private Tensor target(org.diffuse4j.api.Prediction p) {
+    return dataPrediction ? p.x0() : p.eps();
+  }
+
+  private double bh(double hh) {
+    return variant == Variant.BH1 ? hh : Math.expm1(hh);
+  }
+
+  /** b_i = z φ_{i+1}(z) i!/B(h), i = 1 … p. */
+  private double[] bhRhs(double hh, int p) {
+    double[] b = new double[p];
+    for (int i = 1; i <= p; i++) {
+      b[i - 1] = hh * Phi.phi(i + 1, hh) * Phi.factorial(i) / bh(hh);
+    }
+    return b;
+  }
+
+  private Tensor bhPredictor(Tensor base, Tensor[] d, double[] r, int p, double hh, double kappa) {
+    if (p < 2) {
+      return base;
+    }
+    double[] a = p == 2 ? new double[] {0.5} : solve(r, bhRhs(hh, p), p - 1);
+    return base.minus(sum(d, a, p - 1).times(kappa * bh(hh)));
+  }
+
+  private Tensor bhCorrector(Tensor base, Tensor[] d, double[] r, int p, double hh, double kappa) {
+    double[] a = p == 1 ? new double[] {0.5} : solve(r, bhRhs(hh, p), p);
+    return base.minus(sum(d, a, p).times(kappa * bh(hh)));
+  }
+
+  /** z φ_{j+1}(z), j = 0 … p (the reference's h_phi_ks). */
+  private static double[] hPhi(double hh, int p) {
+    double[] out = new double[p + 1];
+    for (int j = 0; j <= p; j++) {
+      out[j] = hh * Phi.phi(j + 1, hh);
+    }
+    return out;
+  }
+
+  /** The inverse of C_{ik} = r_i^k/(k+1)!, i, k &lt; n. */
+  private static double[][] varyInverse(double[] r, int n) {
+    double[][] inv = new double[n][n];
+    for (int col = 0; col < n; col++) {
+      double[][] m = new double[n][n + 1];
+      for (int i = 0; i < n; i++) {
+        for (int kk = 0; kk < n; kk++) {
+          m[kk][i] = Math.pow(r[i], kk) / Phi.factorial(kk + 1);
+        }
+        m[i][n] = i == col ? 1 : 0;
+      }
+      // m holds Cᵀ; solving Cᵀ y = e_col gives row col of C⁻¹
+      double[] y = gauss(m, n);
+      inv[col] = y;
+    }
+    return inv;
+  }
+
+  private Tensor varyPredictor(Tensor base, Tensor[] d, double[] r, int p, double hh, double kappa) {
+    if (p < 2) {
+      return base;
+    }
+    double[][] a = varyInverse(r, p - 1);
+    double[] hp = hPhi(hh, p);
+    Tensor x = base;
+    for (int kk = 0; kk < p - 1; kk++) {
+      x = x.minus(sum(d, a[kk], p - 1).times(kappa * hp[kk + 1]));
+    }
+    return x;
+  }
+
+  private Tensor varyCorrector(Tensor base, Tensor[] d, double[] r, int p, double hh, double kappa) {
+    double[][] a = varyInverse(r, p);
+    double[] hp = hPhi(hh, p);
+    Tensor x = base;
+    for (int kk = 0; kk < p - 1; kk++) {
+      x = x.minus(sum(d, a[kk], p - 1).times(kappa * hp[kk + 1]));
+    }
+    return x.minus(d[p - 1].times(kappa * hp[p] * a[Math.max(p - 2, 0)][p - 1]));
   }
 
   private static Tensor sum(Tensor[] d, double[] a, int n) {
@@ -120,6 +225,11 @@ public record UniPc(int order, boolean bh1, boolean corrector, LowerOrderFinal l
       }
       m[i][n] = b[i];
     }
+    return gauss(m, n);
+  }
+
+  /** Solves the n × n system held in the augmented matrix m (n × (n + 1)) with partial pivoting. */
+  private static double[] gauss(double[][] m, int n) {
     for (int c = 0; c < n; c++) {
       int piv = c;
       for (int i = c + 1; i < n; i++) {

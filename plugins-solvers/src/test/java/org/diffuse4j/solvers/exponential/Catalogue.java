@@ -40,6 +40,22 @@ final class Catalogue {
     out.put("deis order=2", make("deis", Map.of("order", 2)));
     out.put("ddim eta=1", make("ddim", Map.of("eta", 1.0)));
     out.put("dpmpp-2m-sde eta=0", make("dpmpp-2m-sde", Map.of("eta", 0.0)));
+    out.putAll(upstreamForms());
+    return out;
+  }
+
+  /** The reference codes' forms (issue 13): DPM-Solver++ singlestep, taylor, the budget split, compat, UniPC variants. */
+  static Map<String, Solver> upstreamForms() {
+    Map<String, Solver> out = new LinkedHashMap<>();
+    out.put("dpm-solver prediction=data", make("dpm-solver", Map.of("prediction", "data")));
+    out.put("dpm-solver taylor", make("dpm-solver", Map.of("solver_type", "taylor")));
+    out.put("dpm-solver budget", make("dpm-solver", Map.of("budget", true)));
+    out.put("dpm-solver order=2 budget", make("dpm-solver", Map.of("order", 2, "budget", true)));
+    out.put("dpm-solver-multistep order=3 compat=dpm-solver",
+        make("dpm-solver-multistep", Map.of("order", 3, "compat", "dpm-solver", "solver_type", "dpmsolver")));
+    out.put("dpmpp-3m compat=dpm-solver", make("dpmpp-3m", Map.of("compat", "dpm-solver")));
+    out.put("unipc prediction=noise", make("unipc", Map.of("prediction", "noise")));
+    out.put("unipc vary-coeff", make("unipc", Map.of("variant", "vary-coeff")));
     return out;
   }
 

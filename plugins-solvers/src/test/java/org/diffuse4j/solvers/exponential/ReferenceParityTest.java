@@ -33,16 +33,14 @@ class ReferenceParityTest {
         Arguments.of("unipc", Map.of(), 5, OfficialNumbers.UNIPC2_LOF_TIME_5),
         Arguments.of("unipc", Map.of("lower_order_final", false), 5, OfficialNumbers.UNIPC2_NOLOF_TIME_5),
         // UniPC's own rule (lowering at every N), which the plugin does not use by default
-        Arguments.of("unipc", Map.of("rule", "always"), 50, OfficialNumbers.UNIPC2_LOF_TIME_50),
-        Arguments.of("unipc", Map.of("order", 3, "rule", "always"), 50, OfficialNumbers.UNIPC3_LOF_TIME_50));
+        Arguments.of("unipc", Map.of("lower_order_final", "always"), 50, OfficialNumbers.UNIPC2_LOF_TIME_50),
+        Arguments.of("unipc", Map.of("order", 3, "lower_order_final", "always"), 50, OfficialNumbers.UNIPC3_LOF_TIME_50));
   }
 
   @ParameterizedTest(name = "{0} {1} at {2} steps")
   @MethodSource("endPoints")
   void lowerOrderFinalReproducesTheOfficialEndPoints(String name, Map<String, ?> options, int steps, double[] expected) {
-    Solver solver = options.containsKey("rule")
-        ? new UniPc(options.containsKey("order") ? 3 : 2, false, true, LowerOrderFinal.ALWAYS)
-        : Catalogue.make(name, options);
+    Solver solver = Catalogue.make(name, options);
     double[] x = Harness.run(solver, SolverConformance.vp(), times(steps),
         org.diffuse4j.api.analytic.GaussianMixture.standard2d(), OfficialNumbers.X, 0).x();
     double worst = 0;
