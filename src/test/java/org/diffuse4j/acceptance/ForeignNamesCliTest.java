@@ -62,8 +62,8 @@ class ForeignNamesCliTest {
     var w = Fuzz.watch(tmp);
     Cli c = Cli.run("inspect", "diffusers-config", f.toString());
     assertThat(c.code()).as(c.err()).isEqualTo(0);
-    assertThat(c.out()).contains("schedule:", "discrete", "scaled_linear", "parameterisation:", "eps",
-        "sampling:", "plms", "discrete-leading", "steps_offset: 1", "# not carried over: thresholding");
+    assertThat(c.out()).contains("schedule:", "discrete", "scaled-linear", "parameterisation:", "eps",
+        "sampling:", "plms", "discrete-leading", "steps_offset: 1", "# note: thresholding");
     // a folder holding the file works too
     assertThat(Cli.run("inspect", "diffusers-config", tmp.toString()).out()).isEqualTo(c.out());
     w.assertUnchanged("inspect diffusers-config only reads");

@@ -201,7 +201,7 @@ final class InspectCommand implements Callable<Integer> {
   /**
    * {@code inspect diffusers-config FILE}: a diffusers {@code scheduler_config.json} as the manifest
    * keys it becomes (schedule, parameterisation, sampling.solver and .grid), checked by building each
-   * plugin, with what could not be carried over as comments. Reads the file only; prints to stdout.
+   * plugin, with what differs or could not be carried over as comments. Reads the file only; prints to stdout.
    */
   @Command(name = "diffusers-config", mixinStandardHelpOptions = true,
       description = "Translate a diffusers scheduler_config.json into manifest keys (printed as YAML).")
@@ -232,7 +232,7 @@ final class InspectCommand implements Callable<Integer> {
       main.out.println("# from " + file + ": paste into a manifest (network, data and the rest are yours)");
       main.out.print(ManifestLoader.toYaml(m).replaceFirst("^---\\s*\\n", ""));
       for (String note : r.notes()) {
-        main.out.println("# not carried over: " + note);
+        main.out.println("# note: " + note);
       }
       return 0;
     }
