@@ -11,11 +11,11 @@ import org.diffuse4j.testkit.SolverConformance;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code dpm-adaptive} in graph mode: the kit's contract checks (call count, purity, rows independent
- * of their batch, exact on point masses), the error following the tolerance, and numbers from
+ * {@code dpm-adaptive} in graph mode: the error following the tolerance and numbers from
  * k-diffusion's {@code dpm_solver_adaptive} algorithm written in plain Python (Debian python3,
  * float64, one row at a time as a batch of one, exact t(λ) by bisection) on ComfyReferenceTest's
- * 1-D Gaussian under VP, one grid interval t = 0.9 → 0.05.
+ * 1-D Gaussian under VP, one grid interval t = 0.9 → 0.05. The kit's contract checks (call count,
+ * purity, rows independent of their batch, exact on point masses) run in {@link KitConformanceTest}.
  */
 class DpmAdaptiveTest {
 
@@ -33,15 +33,6 @@ class DpmAdaptiveTest {
     Solver twelve = Catalogue.make("dpm-adaptive", Map.of("order", 2, "rtol", 1e-3, "atol", 1e-4, "max_trials", 48));
     assertThat(run(twelve))
         .containsExactly(new double[] {-0.5641869307083265, 0.6475289252966119, 2.1824175227049483}, within(1e-10));
-  }
-
-  @Test
-  void passesTheKitsContractChecks() {
-    Solver solver = Catalogue.make("dpm-adaptive", Map.of("max_trials", 4));
-    SolverConformance.assertEvaluationCount(solver);
-    SolverConformance.assertStepIsPure(solver);
-    SolverConformance.assertBatchIndependent(solver);
-    SolverConformance.assertExactOnPointMass(solver);
   }
 
   /**
