@@ -69,6 +69,15 @@ class ForeignNamesCliTest {
     w.assertUnchanged("inspect diffusers-config only reads");
   }
 
+  /** The command of docs/solvers.md, on the example shipped in examples/diffusers. */
+  @Test
+  void theDocumentedExampleWorks() {
+    Path example = ThirdPartyJar.repoRoot().resolve("examples/diffusers/scheduler_config.json");
+    Cli c = Cli.run("inspect", "diffusers-config", example.toString());
+    assertThat(c.code()).as(c.err()).isEqualTo(0);
+    assertThat(c.out()).contains("name: \"plms\"", "name: \"discrete-leading\"", "beta_schedule: \"scaled-linear\"");
+  }
+
   @Test
   void inspectDiffusersConfigNamesTheCause() throws Exception {
     Path missing = tmp.resolve("nope.json");
