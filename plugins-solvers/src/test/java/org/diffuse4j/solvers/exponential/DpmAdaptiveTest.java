@@ -54,6 +54,30 @@ class DpmAdaptiveTest {
     }
   }
 
+  /**
+   * The runtime samples in float32: the table, gathers and casts build and run. The result agrees
+   * with float64 at the level of the method's own tolerance (rtol 0.05), not of float32 rounding:
+   * rounding can move a trial's error across the accept threshold and so change the steps (seen:
+   * 2.6e-4 on the first row).
+   */
+  @Test
+  void runsInFloat32() {
+    Solver solver = Catalogue.make("dpm-adaptive", Map.of());
+    double[] f64 = run(solver);
+    try (org.tensorflow.Graph g = new org.tensorflow.Graph(); org.tensorflow.Session s = new org.tensorflow.Session(g)) {
+      var b = new org.diffuse4j.api.tensor.Backend(org.tensorflow.op.Ops.create(g), org.diffuse4j.api.tensor.Precision.FLOAT32);
+      var cd = ComfyReferenceTest.GAUSSIAN.denoiser(SolverConformance.vp());
+      org.diffuse4j.api.Denoiser model = (xx, p) -> cd.predict(xx, p, org.diffuse4j.api.Condition.none());
+      var problem = new org.diffuse4j.api.SamplingProblem(model, SolverConformance.vp(), new double[] {0.9, 0.05},
+          b.constant(ComfyReferenceTest.X, 3, 1), ComfyReferenceTest.SINE);
+      try (var out = (org.tensorflow.types.TFloat32) s.runner().fetch(solver.sample(problem).op()).run().get(0)) {
+        for (int i = 0; i < 3; i++) {
+          assertThat((double) out.getFloat(i, 0)).isCloseTo(f64[i], within(2e-3));
+        }
+      }
+    }
+  }
+
   @Test
   void badSettingsNameTheCause() {
     assertThatThrownBy(() -> new DpmAdaptive(4, 0.05, 0.0078, 0.05, 16)).hasMessageContaining("order must be 2 or 3");
