@@ -29,7 +29,11 @@ class SolverNamesFuzzTest {
       "{name: dpm-2-ancestral, eta: -2}|eta|-2",
       "{name: dpmpp-2m, lower_order_final: maybe}|lower_order_final|maybe",
       "{name: unipc, lower_order_final: 3}|lower_order_final|3",
-      "{name: res-multistep, order: 2}|order|unknown key"})
+      "{name: res-multistep, order: 2}|order|unknown key",
+      "{name: sa-solver, predictor_order: 5}|predictor_order|5",
+      "{name: er-sde, max_stage: 0}|max_stage|0",
+      "{name: dpm-adaptive, order: 4}|order|4",
+      "{name: dpm-adaptive, max_trials: 0}|max_trials|0"})
   void badSolverOptions(String solver, String key, String cause) {
     rejected(solver, "", key, cause);
   }

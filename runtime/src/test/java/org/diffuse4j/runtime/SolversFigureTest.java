@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SolversFigureTest {
   static final String SOLVERS = "euler,heun,rk4,ddim,dpm-2,dpmpp-2s,dpmpp-2m,res-multistep,dpmpp-3m,"
-      + "{name: dpmpp-3m-sde, eta: 0},{name: dpm-solver, order: 3},unipc,lms";
+      + "{name: dpmpp-3m-sde, eta: 0},{name: dpm-solver, order: 3},unipc,lms,heunpp2,{name: sa-solver, tau: 0},"
+      + "{name: dpm-adaptive, max_trials: 4}";
 
   @TempDir Path tmp;
 
@@ -32,7 +33,7 @@ class SolversFigureTest {
     assertThat(c.code()).as(c.err()).isZero();
     assertThat(Files.size(png)).isGreaterThan(1000);
     JsonNode r = new ObjectMapper().readTree(c.out());
-    assertThat(r.size()).isEqualTo(13);
+    assertThat(r.size()).isEqualTo(16);
     for (JsonNode s : r) {
       JsonNode e = s.get("error");
       assertThat(e.get(4).asDouble()).as(s.get("solver").asText()).isLessThan(e.get(0).asDouble());

@@ -74,8 +74,13 @@ public final class KnownNames {
       solver(lib, "deis", "dpm-solver-multistep", Map.of("order", 3, "lower_order_final", false), null,
           "ComfyUI's deis is the log-ρ (tab) DEIS = multistep DPM-Solver in ε̂");
       solver(lib, "res_multistep", "res-multistep", Map.of("lower_order_final", false), null, "");
+      solver(lib, "dpm_adaptive", "dpm-adaptive", Map.of(), null,
+          "one adaptive run from σ_max to σ_min = a grid of one interval; here every row has its own steps");
     }
     solver("comfyui", "ddim", "ddim", Map.of(), null, "");
+    solver("comfyui", "heunpp2", "heunpp2", Map.of(), null, "");
+    solver("comfyui", "er_sde", "er-sde", Map.of(), null, "S₁, S₂ integrated exactly, where ComfyUI sums 200 points");
+    solver("comfyui", "sa_solver", "sa-solver", Map.of(), null, "τ's interval in t, where ComfyUI reads it in σ (the same points)");
     String unipc = "UniPC's lower_order_final rule (every N); the plugin's default lowers below 10 steps only";
     solver("comfyui", "uni_pc", "unipc", Map.of("variant", "bh1", "lower_order_final", "always"), null, unipc);
     solver("comfyui", "uni_pc_bh2", "unipc", Map.of("lower_order_final", "always"), null, unipc);

@@ -123,6 +123,32 @@ public final class ExponentialSolversBundle implements PluginBundle {
       @Option(doc = "number of past ε̂ in the linear multistep in σ/α", def = "4", min = 1, max = 4) int order,
       @Option(doc = LOF, def = "true") boolean lower_order_final) {}
 
+  /** Options of {@code er-sde} (ComfyUI's sample_er_sde defaults). */
+  public record ErSdeOptions(
+      @Option(doc = "noise inflation (1 = the SDE; below 1 the drift keeps the SDE's form, biased)", def = "1", min = 0) double s_noise,
+      @Option(doc = "highest stage: 1 = first-order, 2 and 3 add the divided differences of x̂0 in σ/α", def = "3", min = 1, max = 3)
+          int max_stage) {}
+
+  /** Options of {@code sa-solver} (ComfyUI's sample_sa_solver defaults). */
+  public record SaSolverOptions(
+      @Option(doc = "predictor order (past outputs in the stochastic Adams predictor)", def = "3", min = 1, max = 4) int predictor_order,
+      @Option(doc = "corrector order (0 = no corrector)", def = "4", min = 0, max = 4) int corrector_order,
+      @Option(doc = "stochasticity τ inside [tau_t_min, tau_t_max] (0 = the probability-flow ODE)", def = "1", min = 0) double tau,
+      @Option(doc = "lower end, in t, of the interval where τ > 0 (ComfyUI: σ at 80% of the way)", def = "0.2", min = 0, max = 1)
+          double tau_t_min,
+      @Option(doc = "upper end, in t, of the interval where τ > 0 (ComfyUI: σ at 20% of the way)", def = "0.8", min = 0, max = 1)
+          double tau_t_max,
+      @Option(doc = "noise inflation", def = "1", min = 0) double s_noise) {}
+
+  /** Options of {@code dpm-adaptive} (k-diffusion's dpm_solver_adaptive defaults, its I-controller). */
+  public record DpmAdaptiveOptions(
+      @Option(doc = "2 = DPM-Solver-12, 3 = DPM-Solver-23 (calls per trial)", def = "3", min = 2, max = 3) int order,
+      @Option(doc = "relative tolerance of the local error estimate", def = "0.05", min = 1e-12) double rtol,
+      @Option(doc = "absolute tolerance of the local error estimate", def = "0.0078", min = 1e-12) double atol,
+      @Option(doc = "first trial step in λ = log(α/σ)", def = "0.05", min = 1e-6) double h_init,
+      @Option(doc = "trials per grid interval, all built into the graph (calls per interval: (max_trials + 1)·order)",
+          def = "16", min = 1, max = 1000) int max_trials) {}
+
   private static LowerOrderFinal lof(boolean on) {
     return LowerOrderFinal.of(on);
   }
@@ -191,6 +217,18 @@ public final class ExponentialSolversBundle implements PluginBundle {
             EtaNoiseOptions.class, o -> new DpmppThreeMSde(o.eta(), o.s_noise())),
         PluginProvider.of(info("dpmpp-2m-sde", "SDE-DPM-Solver++(2M), midpoint form", dpmpp + ", SDE variant"),
             TwoMSdeOptions.class, o -> new DpmppTwoM(o.eta(), lof(o.lower_order_final()), o.solver_type() == SolverType.HEUN)),
+        PluginProvider.of(info("dpm-adaptive", "DPM-Solver-23 (12) with adaptive steps in λ per row, unrolled in the graph"
+                + " (order 3 (2); (max_trials + 1)·order calls per grid interval)",
+                dpm + ", §4.2 and Alg. 4; k-diffusion DPMSolver.dpm_solver_adaptive"),
+            DpmAdaptiveOptions.class, o -> new DpmAdaptive(o.order(), o.rtol(), o.atol(), o.h_init(), o.max_trials())),
+        PluginProvider.of(info("er-sde", "ER-SDE-Solver-3, VP data prediction on σ/α, noise scaler ρ(e^{ρ^0.3} + 10) (weak order 1, 1 call)",
+                "Cui et al. 2023, Elucidating the solution space of extended reverse-time SDEs, Alg. 1-3; ComfyUI sample_er_sde"),
+            ErSdeOptions.class, o -> new ErSde(o.s_noise(), o.max_stage())),
+        PluginProvider.of(info("sa-solver", "SA-Solver: stochastic Adams predictor (order p) + corrector (c), τ(t) noise"
+                + " (weak order 1; with tau 0 order min(p + 1, c); 1 call)",
+                "Xue et al. 2023, SA-Solver (NeurIPS), eq. 15 and 18; ComfyUI sample_sa_solver"),
+            SaSolverOptions.class, o -> new SaSolver(o.predictor_order(), o.corrector_order(), o.tau(), o.tau_t_min(), o.tau_t_max(),
+                o.s_noise())),
         PluginProvider.of(info("unipc", "UniPC predictor-corrector, data or noise prediction, B(h) = bh1 | bh2 | vary-coeff",
                 "Zhao et al. 2023, UniPC (NeurIPS), Alg. 2-3"),
             UniPcOptions.class, o -> new UniPc(o.order(), o.variant(), o.corrector(), uniPcLof(o.lower_order_final()),

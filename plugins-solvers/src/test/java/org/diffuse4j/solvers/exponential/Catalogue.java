@@ -40,6 +40,9 @@ final class Catalogue {
     out.put("deis order=2", make("deis", Map.of("order", 2)));
     out.put("ddim eta=1", make("ddim", Map.of("eta", 1.0)));
     out.put("dpmpp-2m-sde eta=0", make("dpmpp-2m-sde", Map.of("eta", 0.0)));
+    // every trial is in the graph: a small budget keeps the kit's checks quick (DpmAdaptiveTest has the rest)
+    out.put("dpm-adaptive", make("dpm-adaptive", Map.of("max_trials", 4)));
+    out.put("sa-solver tau=0", make("sa-solver", Map.of("tau", 0.0, "predictor_order", 2, "corrector_order", 3)));
     out.putAll(upstreamForms());
     return out;
   }

@@ -5,6 +5,7 @@ import org.diffuse4j.api.ConditionalDenoiser;
 import org.diffuse4j.api.ConstantNoise;
 import org.diffuse4j.api.CounterNoise;
 import org.diffuse4j.api.Denoiser;
+import org.diffuse4j.api.NoiseSource;
 import org.diffuse4j.api.SamplingProblem;
 import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.Solver;
@@ -32,13 +33,18 @@ final class Harness {
 
   /** Runs {@code solver} over {@code times} on the mixture's exact denoiser from {@code x}. */
   static Run run(Solver solver, Schedule schedule, double[] times, GaussianMixture gm, double[] x, long seed) {
+    return run(solver, schedule, times, gm, x, new ConstantNoise(seed, 0));
+  }
+
+  /** The same with a given noise source. */
+  static Run run(Solver solver, Schedule schedule, double[] times, GaussianMixture gm, double[] x, NoiseSource noise) {
     int dim = gm.dim();
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
       ConditionalDenoiser cd = gm.denoiser(schedule);
       Denoiser model = (xx, p) -> cd.predict(xx, p, Condition.none());
       Tensor x0 = b.constant(x, x.length / dim, dim);
-      SamplingProblem problem = new SamplingProblem(model, schedule, times, x0, new ConstantNoise(seed, 0));
+      SamplingProblem problem = new SamplingProblem(model, schedule, times, x0, noise);
       SolverState end = solver.solve(problem);
       try (TFloat64 out = (TFloat64) s.runner().fetch(end.x().op()).run().get(0)) {
         double[] r = new double[x.length];

@@ -18,6 +18,7 @@ import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.TimeGrid;
 import org.diffuse4j.api.plugin.Kind;
 import org.diffuse4j.api.plugin.OptionException;
+import org.diffuse4j.runtime.compat.DiffusersSchedulerConfig;
 import org.diffuse4j.runtime.manifest.ManifestLoader;
 import org.diffuse4j.runtime.plot.Plots;
 import org.diffuse4j.runtime.run.OutputPaths;
@@ -27,8 +28,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code inspect schedule|grid}: look at a schedule's curves and coefficients, or a grid's times. */
-@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Look at schedules and time grids.",
-    subcommands = {InspectCommand.ScheduleCommand.class, InspectCommand.GridCommand.class})
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+    description = "Look at schedules and time grids, or translate a diffusers scheduler config.",
+    subcommands = {InspectCommand.ScheduleCommand.class, InspectCommand.GridCommand.class, InspectCommand.DiffusersConfigCommand.class})
 final class InspectCommand implements Callable<Integer> {
   @ParentCommand Main main;
 
@@ -192,6 +194,46 @@ final class InspectCommand implements Callable<Integer> {
         Files.deleteIfExists(tmp);
       }
       main.out.println("wrote " + target.toAbsolutePath());
+      return 0;
+    }
+  }
+
+  /**
+   * {@code inspect diffusers-config FILE}: a diffusers {@code scheduler_config.json} as the manifest
+   * keys it becomes (schedule, parameterisation, sampling.solver and .grid), checked by building each
+   * plugin, with what differs or could not be carried over as comments. Reads the file only; prints to stdout.
+   */
+  @Command(name = "diffusers-config", mixinStandardHelpOptions = true,
+      description = "Translate a diffusers scheduler_config.json into manifest keys (printed as YAML).")
+  static final class DiffusersConfigCommand implements Callable<Integer> {
+    @ParentCommand InspectCommand parent;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "a diffusers scheduler_config.json")
+    Path file;
+
+    @Override
+    public Integer call() {
+      Main main = parent.main;
+      if (Files.isDirectory(file) && Files.isRegularFile(file.resolve("scheduler_config.json"))) {
+        file = file.resolve("scheduler_config.json");
+      }
+      if (!Files.isRegularFile(file)) {
+        throw new OptionException("diffusers config '" + file + "' is not a file; give the path of a "
+            + "scheduler_config.json (in a diffusers model folder: scheduler/scheduler_config.json)");
+      }
+      DiffusersSchedulerConfig.Result r = DiffusersSchedulerConfig.read(file);
+      Map<String, Object> m = r.manifest();
+      @SuppressWarnings("unchecked")
+      Map<String, Object> sampling = (Map<String, Object>) m.get("sampling");
+      main.registry().create(Kind.SCHEDULE, m.get("schedule"), "schedule");
+      main.registry().create(Kind.PARAMETERISATION, m.get("parameterisation"), "parameterisation");
+      main.registry().create(Kind.SOLVER, sampling.get("solver"), "sampling.solver");
+      main.registry().create(Kind.GRID, sampling.get("grid"), "sampling.grid");
+      main.out.println("# from " + file + ": paste into a manifest (network, data and the rest are yours)");
+      main.out.print(ManifestLoader.toYaml(m).replaceFirst("^---\\s*\\n", ""));
+      for (String note : r.notes()) {
+        main.out.println("# note: " + note);
+      }
       return 0;
     }
   }

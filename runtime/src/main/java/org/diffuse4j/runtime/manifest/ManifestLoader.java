@@ -31,6 +31,7 @@ import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.TimeGrid;
 import org.diffuse4j.api.plugin.Kind;
+import org.diffuse4j.api.plugin.KnownNames;
 import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.api.plugin.Options;
 import org.diffuse4j.api.plugin.PluginRegistry;
@@ -230,7 +231,8 @@ public final class ManifestLoader {
     checkTopLevelKeys(tree);
     TopLevel top = Options.bind(TopLevel.class, tree, "");
     TrainingOptions training = Options.bind(TrainingOptions.class, section(top.training(), "training"), "training");
-    SamplingOptions sampling = Options.bind(SamplingOptions.class, section(top.sampling(), "sampling"), "sampling");
+    SamplingOptions sampling = Options.bind(SamplingOptions.class,
+        gridOfSolverName(section(top.sampling(), "sampling"), registry), "sampling");
     OutputOptions output = Options.bind(OutputOptions.class, section(top.output(), "output"), "output");
 
     DataSet data = build(registry, Kind.DATA, top.data(), "data", DataSet.class);
@@ -252,6 +254,44 @@ public final class ManifestLoader {
         solver, grid, guidance);
     Preflight.check(m, sampledInGraph);
     return m;
+  }
+
+  /**
+   * A solver named as A1111 or diffusers name it carries a grid ("DPM++ 2M Karras" = dpmpp-2m on
+   * karras, {@link KnownNames}): that grid becomes {@code sampling.grid} when the manifest sets none;
+   * a manifest that sets another grid is refused, naming both.
+   */
+  static Map<String, Object> gridOfSolverName(Map<String, Object> sampling, PluginRegistry registry) {
+    String name = pluginName(sampling.get("solver"));
+    if (name == null || registry.entries(Kind.SOLVER).containsKey(name)) {
+      return sampling;
+    }
+    KnownNames.Alias alias = KnownNames.find(Kind.SOLVER, name);
+    if (alias == null || alias.grid() == null) {
+      return sampling;
+    }
+    Object given = sampling.get("grid");
+    if (given == null) {
+      Map<String, Object> out = new LinkedHashMap<>(sampling);
+      out.put("grid", alias.grid());
+      return out;
+    }
+    String gridName = pluginName(given);
+    String resolved = gridName == null ? null : registry.resolveAlias(Kind.GRID, Map.entry(gridName, Map.of())).getKey();
+    if (!alias.grid().equals(resolved)) {
+      throw new OptionException("sampling.solver '" + name + "' is " + alias.target() + " on the " + alias.grid()
+          + " grid, but sampling.grid is '" + gridName + "'; remove sampling.grid to use " + alias.grid()
+          + ", or name the solver by its plugin (sampling.solver: " + alias.target() + ") to keep your grid");
+    }
+    return sampling;
+  }
+
+  /** The plugin name of a spec (a name, or a map with {@code name}); null otherwise. */
+  private static String pluginName(Object spec) {
+    if (spec instanceof String s) {
+      return s;
+    }
+    return spec instanceof Map<?, ?> m && m.get("name") instanceof String s ? s : null;
   }
 
   /** The manifest as YAML text. */

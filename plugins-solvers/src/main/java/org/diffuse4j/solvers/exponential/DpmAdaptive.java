@@ -1,0 +1,254 @@
+package org.diffuse4j.solvers.exponential;
+
+import org.diffuse4j.api.PathPoint;
+import org.diffuse4j.api.SamplingProblem;
+import org.diffuse4j.api.Schedule;
+import org.diffuse4j.api.Solver;
+import org.diffuse4j.api.SolverState;
+import org.diffuse4j.api.SolverTraits;
+import org.diffuse4j.api.tensor.Backend;
+import org.diffuse4j.api.tensor.Tensor;
+import org.diffuse4j.solvers.LastStepToData;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Adaptive DPM-Solver-12 / 23 (Lu et al. 2022, DPM-Solver, §4.2 and Alg. 4; as k-diffusion's
+ * {@code DPMSolver.dpm_solver_adaptive} with its default I-controller), built as one graph. In the
+ * chart y = x/α, λ = log(α/σ), a trial from λ_s to λ_t = min(λ_end, λ_s + h) computes the
+ * noise-prediction DPM-Solver-2 (r₁ = ⅓) and -3 (r₁ = ⅓, r₂ = ⅔) results y_low, y_high (3 calls;
+ * order 2: DPM-Solver-1 and -2, 2 calls), the error E = RMS((y_low − y_high)/δ), δ = max(atol,
+ * rtol·max(|y_low|, |y_prev|)), the factor f = 1 + atan(E^{−1/order} − 1); it accepts when f ≥ 0.81
+ * (then y_prev = y_low, y = y_high) and always sets h ← f·h, starting at h_init in each grid interval.
+ *
+ * <p><b>In the graph.</b> Every row has its own λ, h and accept decisions (per-sample times, so rows
+ * do not depend on their batch, unlike a batch-wide norm), and the loop is unrolled to
+ * {@code maxTrials} trials; rows that have reached λ_end pass through the remaining trials unchanged.
+ * A row still short of λ_end after them takes one DPM-Solver-3 (-2) step to it. The model is called
+ * at data-dependent times, so the schedule is tabulated on the interval (nodes every 0.01 in λ at
+ * most) and read in the graph by cubic Hermite interpolation of t(λ) and log α(λ) with their exact
+ * λ-derivatives (σ = α e^{−λ} exactly; α̇, σ̇ from finite-difference slopes). A graph runs every trial
+ * it holds, so each grid interval costs (maxTrials + 1)·order calls whatever the controller does:
+ * adaptivity buys accuracy within a fixed budget, not fewer calls. A last interval to σ = 0 is α·x̂0.
+ *
+ * @param order 2 (DPM-Solver-12) or 3 (DPM-Solver-23)
+ * @param rtol relative tolerance
+ * @param atol absolute tolerance
+ * @param hInit first trial step in λ
+ * @param maxTrials trials per grid interval
+ */
+public record DpmAdaptive(int order, double rtol, double atol, double hInit, int maxTrials) implements Solver {
+
+  /** Largest spacing in λ of the schedule table. */
+  static final double TABLE_STEP = 0.01;
+
+  public DpmAdaptive {
+    if (order != 2 && order != 3) {
+      throw new IllegalArgumentException("dpm-adaptive order must be 2 or 3, got " + order);
+    }
+    if (!(rtol > 0) || !(atol > 0) || !(hInit > 0) || maxTrials < 1) {
+      throw new IllegalArgumentException("dpm-adaptive needs rtol > 0, atol > 0, h_init > 0 and max_trials >= 1, got "
+          + rtol + ", " + atol + ", " + hInit + ", " + maxTrials);
+    }
+  }
+
+  @Override
+  public SolverTraits traits() {
+    return new SolverTraits(order, (maxTrials + 1) * order, false, 0);
+  }
+
+  /** One call on a last interval to σ = 0. */
+  @Override
+  public int evaluations(double[] times, Schedule schedule) {
+    return LastStepToData.evaluations(this, times, schedule);
+  }
+
+  @Override
+  public SolverState init(SamplingProblem problem) {
+    Clock.requireFiniteStart(problem, "dpm-adaptive");
+    return Solver.super.init(problem);
+  }
+
+  @Override
+  public SolverState step(SamplingProblem problem, SolverState state) {
+    int k = state.k();
+    double alphaS = Clock.alpha(problem, k);
+    double alphaT = Clock.alpha(problem, k + 1);
+    if (Clock.endsAtData(problem, k)) {
+      return state.next(problem.predict(state.x(), k).x0().times(alphaT), 1);
+    }
+    double lambdaStart = Clock.lambda(problem, k);
+    double lambdaEnd = Clock.lambda(problem, k + 1);
+    Tensor x = state.x();
+    Backend b = x.backend();
+    Table table = new Table(problem.schedule(), lambdaStart, lambdaEnd, problem.t(k), problem.t(k + 1), b);
+    long[] colShape = column(x);
+    Tensor ones = x.meanPerSample().times(0).plus(1).reshape(colShape);
+    Tensor s = ones.times(lambdaStart);
+    Tensor h = ones.times(hInit);
+    Tensor y = x.div(alphaS);
+    Tensor yPrev = y;
+    int calls = 0;
+    Tensor zeros = ones.times(0);
+    Tensor idle = ones.times(1e-3);                                     // a harmless step for rows that are done
+    for (int trial = 0; trial < maxTrials; trial++) {
+      Tensor active = s.rsub(lambdaEnd - 1e-5);                       // > 0 while the row is short of the end
+      Tensor t = s.plus(h).min(ones.times(lambdaEnd));
+      Tensor[] lowHigh = pair(problem, table, y, s, active.wherePositive(t.minus(s), idle));
+      calls += order;
+      Tensor delta = lowHigh[0].abs().max(yPrev.abs()).times(rtol).max(ones.times(atol).broadcastLike(y));
+      Tensor err = lowHigh[0].minus(lowHigh[1]).div(delta).square().meanPerSample().sqrt().reshape(colShape);
+      Tensor factor = atan(err.plus(1e-8).log().times(-1.0 / order).exp().minus(1), b).plus(1);
+      Tensor take = active.wherePositive(factor.minus(0.81).wherePositive(ones, zeros), zeros);  // 1 where accepted
+      y = select(take, lowHigh[1], y);
+      yPrev = select(take, lowHigh[0], yPrev);
+      s = take.wherePositive(t, s);
+      h = active.wherePositive(h.times(factor), h);
+    }
+    Tensor active = s.rsub(lambdaEnd - 1e-5);
+    Tensor last = pair(problem, table, y, s, active.wherePositive(s.rsub(lambdaEnd), idle))[1];
+    calls += order;
+    y = select(active, last, y);
+    return state.next(y.times(alphaT), calls);
+  }
+
+  /** [B, 1, …, 1] for x of shape [B, …]. */
+  private static long[] column(Tensor x) {
+    long[] shape = new long[Math.max(x.rank(), 2)];
+    java.util.Arrays.fill(shape, 1);
+    shape[0] = -1;
+    return shape;
+  }
+
+  /** Per row: where the column {@code cond} is positive take a, else b (a, b shaped like x). */
+  private static Tensor select(Tensor cond, Tensor a, Tensor b) {
+    return cond.broadcastLike(a).wherePositive(a, b);
+  }
+
+  private static Tensor atan(Tensor v, Backend b) {
+    return b.wrap(b.tf().math.atan(v.op()));
+  }
+
+  /** The lower- and higher-order results from (y, λ = s) over per-row steps h (k-diffusion's dpm_solver_{1,2,3}_step). */
+  private Tensor[] pair(SamplingProblem problem, Table table, Tensor y, Tensor s, Tensor h) {
+    Tensor eps0 = table.eps(problem, y, s);
+    Tensor t = s.plus(h);
+    Tensor sigT = t.neg().exp();
+    Tensor em1 = h.expm1();
+    Tensor first = y.minus(eps0.times(sigT.times(em1)));
+    if (order == 2) {
+      Tensor s1 = s.plus(h.times(0.5));
+      Tensor u1 = y.minus(eps0.times(s1.neg().exp().times(h.times(0.5).expm1())));
+      Tensor eps1 = table.eps(problem, u1, s1);
+      Tensor second = first.minus(eps1.minus(eps0).times(sigT.times(em1)));
+      return new Tensor[] {first, second};
+    }
+    double r1 = 1.0 / 3;
+    double r2 = 2.0 / 3;
+    Tensor s1 = s.plus(h.times(r1));
+    Tensor u1 = y.minus(eps0.times(s1.neg().exp().times(h.times(r1).expm1())));
+    Tensor eps1 = table.eps(problem, u1, s1);
+    Tensor low = first.minus(eps1.minus(eps0).times(sigT.times(em1).times(1 / (2 * r1))));
+    Tensor s2 = s.plus(h.times(r2));
+    Tensor sig2 = s2.neg().exp();
+    Tensor e2 = h.times(r2).expm1();
+    Tensor u2 = y.minus(eps0.times(sig2.times(e2)))
+        .minus(eps1.minus(eps0).times(sig2.times(r2 / r1).times(e2.div(h.times(r2)).minus(1))));
+    Tensor eps2 = table.eps(problem, u2, s2);
+    Tensor high = first.minus(eps2.minus(eps0).times(sigT.div(r2).times(em1.div(h).minus(1))));
+    return new Tensor[] {low, high};
+  }
+
+  /**
+   * The schedule on [λ_a, λ_b] at nodes every ≤ {@link #TABLE_STEP}: t, log α (with exact
+   * λ-derivatives), α̇, σ̇ (finite-difference slopes), read in the graph by cubic Hermite interpolation.
+   */
+  static final class Table {
+    final double lo;
+    final double step;
+    final int n;
+    final double[][] values = new double[4][];
+    final double[][] slopes = new double[4][];
+    final Tensor[] valueTensors = new Tensor[4];
+    final Tensor[] slopeTensors = new Tensor[4];
+
+    Table(Schedule sch, double lambdaA, double lambdaB, double tA, double tB, Backend b) {
+      n = Math.max(2, (int) Math.ceil(Math.abs(lambdaB - lambdaA) / TABLE_STEP) + 1);
+      lo = lambdaA;
+      step = (lambdaB - lambdaA) / (n - 1);
+      for (int q = 0; q < 4; q++) {
+        values[q] = new double[n];
+        slopes[q] = new double[n];
+      }
+      double t = tA;
+      for (int i = 0; i < n; i++) {
+        if (i == n - 1) {
+          t = tB;
+        } else if (i > 0) {
+          // Newton on λ(t) = target from the previous node's t + step·dt/dλ (t(λ) is smooth and monotone)
+          double target = lambdaA + i * step;
+          t = t + step * slopes[0][i - 1];
+          for (int it = 0; it < 4; it++) {
+            double dl = sch.alphaDot(t) / sch.alpha(t) - sch.sigmaDot(t) / sch.sigma(t);
+            t = Math.min(Math.max(t - (sch.lambda(t) - target) / dl, Math.min(tA, tB)), Math.max(tA, tB));
+          }
+        }
+        double a = sch.alpha(t);
+        double sg = sch.sigma(t);
+        double ad = sch.alphaDot(t);
+        double sd = sch.sigmaDot(t);
+        double dtdl = 1 / (ad / a - sd / sg);
+        values[0][i] = t;
+        slopes[0][i] = dtdl;
+        values[1][i] = Math.log(a);
+        slopes[1][i] = ad / a * dtdl;
+        values[2][i] = ad;
+        values[3][i] = sd;
+      }
+      for (int q = 2; q < 4; q++) {
+        for (int i = 0; i < n; i++) {
+          int i0 = Math.max(0, i - 1);
+          int i1 = Math.min(n - 1, i + 1);
+          slopes[q][i] = (values[q][i1] - values[q][i0]) / ((i1 - i0) * step);
+        }
+      }
+      for (int q = 0; q < 4; q++) {
+        valueTensors[q] = b.constant(values[q], n);
+        slopeTensors[q] = b.constant(slopes[q], n).times(step);
+      }
+    }
+
+    /** ε̂ at (y, λ) per row: the model at x = α(λ) y, time t(λ). */
+    Tensor eps(SamplingProblem problem, Tensor y, Tensor lambda) {
+      Backend b = y.backend();
+      Ops tf = b.tf();
+      Tensor u = lambda.minus(lo).div(step);
+      Tensor idx = b.wrap(tf.math.floor(u.op())).clip(0, n - 2);
+      Tensor f = u.minus(idx);
+      Operand<TInt32> i0 = tf.dtypes.cast(idx.op(), TInt32.class);
+      Operand<TInt32> i1 = tf.math.add(i0, tf.constant(1));
+      Tensor f2 = f.square();
+      Tensor f3 = f2.times(f);
+      Tensor h00 = f3.times(2).minus(f2.times(3)).plus(1);
+      Tensor h10 = f3.minus(f2.times(2)).plus(f);
+      Tensor h01 = f2.times(3).minus(f3.times(2));
+      Tensor h11 = f3.minus(f2);
+      Tensor[] q = new Tensor[4];
+      for (int j = 0; j < 4; j++) {
+        Tensor v = valueTensors[j];
+        Tensor m = slopeTensors[j];
+        q[j] = h00.times(gather(b, v, i0)).plus(h10.times(gather(b, m, i0)))
+            .plus(h01.times(gather(b, v, i1))).plus(h11.times(gather(b, m, i1)));
+      }
+      Tensor alpha = q[1].exp();
+      Tensor sigma = alpha.times(lambda.neg().exp());
+      PathPoint p = new PathPoint(q[0], alpha, sigma, q[2], q[3]);
+      return problem.model().predict(y.times(alpha), p).eps();
+    }
+
+    private static Tensor gather(Backend b, Tensor table, Operand<TInt32> idx) {
+      return b.wrap(b.tf().gather(table.op(), idx, b.tf().constant(0)));
+    }
+  }
+}
