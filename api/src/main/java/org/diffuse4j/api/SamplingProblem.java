@@ -6,7 +6,9 @@ import org.diffuse4j.api.tensor.Tensor;
  * Everything a solver integrates: the (guided) model, the schedule, the descending time grid, the
  * initial state at {@code times[0]} and the noise source. Immutable; the grid is copied. A flow-map
  * model (consistency models, CTM, MeanFlow) comes as the optional {@code flowMap}, which the
- * few-step samplers call through {@link #jump}; it is null for an ordinary model.
+ * few-step samplers call through {@link #jump}; it is null for an ordinary model. A flow map may
+ * come without a denoiser (model null): asking it for a prediction then fails, naming the samplers
+ * that work.
  */
 public record SamplingProblem(
     Denoiser model, Schedule schedule, double[] times, Tensor xInit, NoiseSource noise, FlowMap flowMap) {
@@ -17,6 +19,15 @@ public record SamplingProblem(
   }
 
   public SamplingProblem {
+    if (model == null && flowMap != null) {
+      model = (x, p) -> {
+        throw new IllegalStateException("the model is a flow map G(x, s, t) without a denoiser: a solver that asks for"
+            + " a prediction (x̂0, ε̂, velocity) cannot run it; use a flow-map sampler (flow-map, multistep-consistency, tcd)");
+      };
+    }
+    if (model == null) {
+      throw new IllegalArgumentException("a sampling problem needs a model (a denoiser, a flow map or both)");
+    }
     if (times.length < 2) {
       throw new IllegalArgumentException(
           "a time grid needs at least 2 points (1 step), got " + times.length);
