@@ -42,6 +42,24 @@ class FewStepSamplingTest {
   }
 
   @Test
+  void consistencyTrainingRunsThroughTheTrainerAndSamplesInOneStep() throws Exception {
+    // the objective pairs each example's time with the level below; the trainer feeds both
+    String yaml = TestRuns.TINY.replace("schedule: rectified-flow", "schedule: edm")
+        .replace("parameterisation: velocity", "parameterisation: edm")
+        .replace("objective: test-regression", "objective: {name: consistency-training, total_steps: 30}")
+        .replace("solver: test-euler, grid: uniform, steps: 8", "solver: multistep-consistency, grid: {name: karras, to_zero: true}, steps: 1");
+    Path m = TestRuns.manifest(tmp, yaml);
+    Path run = tmp.resolve("ct");
+    Call c = TestRuns.cli("run", m.toString(), "--out", run.toString());
+    assertThat(c.code()).as(c.err()).isZero();
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.resolve("metrics.json").toFile())
+        .get("nfe").asInt()).isEqualTo(1);
+    for (double v : Npy.read(run.resolve("samples.npy")).data()) {
+      assertThat(Double.isFinite(v)).isTrue();
+    }
+  }
+
+  @Test
   void aFlowMapParameterisationIsRefusedByName() throws Exception {
     Path m = TestRuns.manifest(tmp, TestRuns.TINY.replace("parameterisation: velocity", "parameterisation: ctm"));
     Call c = TestRuns.cli("validate", m.toString());
