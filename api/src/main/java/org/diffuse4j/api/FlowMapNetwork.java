@@ -3,8 +3,10 @@ package org.diffuse4j.api;
 import org.diffuse4j.api.tensor.Tensor;
 
 /**
- * The flow-map model of consistency models, CTM and MeanFlow (seed 001): maps x at time s to the
- * sample at time t &lt; s along the probability-flow ODE, so sampling takes one or a few jumps.
+ * A two-time network (x, s, t, condition) ↦ a tensor of x's shape, the network of consistency
+ * models, CTM and MeanFlow (seed 001 §J–M). It may be the flow map x_s ↦ x_t itself; composed with
+ * a {@link FlowMapParameterisation} (CTM, MeanFlow, consistency) its output is the raw g_θ, h_θ or
+ * F_θ and the parameterisation builds the jump, boundary G(x, s, s) = x included.
  */
 @FunctionalInterface
 public interface FlowMapNetwork {

@@ -13,6 +13,27 @@ public interface Objective {
    */
   double sampleTime(Schedule schedule, double u);
 
+  /**
+   * The training time of an example at optimiser step {@code step}: objectives with a curriculum
+   * (consistency training's growing number of levels) override this; the default ignores the step.
+   */
+  default double sampleTime(Schedule schedule, double u, long step) {
+    return sampleTime(schedule, u);
+  }
+
+  /**
+   * Whether each example also gets a second, earlier time ({@link #pairedTime}), fed as
+   * {@link TrainingBatch#paired()}: consistency training compares the model at adjacent times.
+   */
+  default boolean pairsTimes() {
+    return false;
+  }
+
+  /** The earlier time paired with {@code t} at step {@code step} (only when {@link #pairsTimes()}). */
+  default double pairedTime(Schedule schedule, double t, long step) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " pairs no times");
+  }
+
   /** Per-example weight w(t), evaluated in Java from the schedule; 1 by default. */
   default double weight(Schedule schedule, double t) {
     return 1.0;

@@ -4,12 +4,30 @@ import org.diffuse4j.api.tensor.Tensor;
 
 /**
  * Everything a solver integrates: the (guided) model, the schedule, the descending time grid, the
- * initial state at {@code times[0]} and the noise source. Immutable; the grid is copied.
+ * initial state at {@code times[0]} and the noise source. Immutable; the grid is copied. A flow-map
+ * model (consistency models, CTM, MeanFlow) comes as the optional {@code flowMap}, which the
+ * few-step samplers call through {@link #jump}; it is null for an ordinary model. A flow map may
+ * come without a denoiser (model null): asking it for a prediction then fails, naming the samplers
+ * that work.
  */
 public record SamplingProblem(
-    Denoiser model, Schedule schedule, double[] times, Tensor xInit, NoiseSource noise) {
+    Denoiser model, Schedule schedule, double[] times, Tensor xInit, NoiseSource noise, FlowMap flowMap) {
+
+  /** A problem without a flow-map model. */
+  public SamplingProblem(Denoiser model, Schedule schedule, double[] times, Tensor xInit, NoiseSource noise) {
+    this(model, schedule, times, xInit, noise, null);
+  }
 
   public SamplingProblem {
+    if (model == null && flowMap != null) {
+      model = (x, p) -> {
+        throw new IllegalStateException("the model is a flow map G(x, s, t) without a denoiser: a solver that asks for"
+            + " a prediction (x̂0, ε̂, velocity) cannot run it; use a flow-map sampler (flow-map, multistep-consistency, tcd)");
+      };
+    }
+    if (model == null) {
+      throw new IllegalArgumentException("a sampling problem needs a model (a denoiser, a flow map or both)");
+    }
     if (times.length < 2) {
       throw new IllegalArgumentException(
           "a time grid needs at least 2 points (1 step), got " + times.length);
@@ -25,7 +43,21 @@ public record SamplingProblem(
 
   /** The same problem with another model (the same object when {@code next} is the current model). */
   public SamplingProblem withModel(Denoiser next) {
-    return next == model ? this : new SamplingProblem(next, schedule, times, xInit, noise);
+    return next == model ? this : new SamplingProblem(next, schedule, times, xInit, noise, flowMap);
+  }
+
+  /** The same problem with a flow-map model. */
+  public SamplingProblem withFlowMap(FlowMap map) {
+    return new SamplingProblem(model, schedule, times, xInit, noise, map);
+  }
+
+  /**
+   * G(x, s, t): the flow-map model's jump, or, for a model without one, the DDIM jump of its
+   * prediction at s ({@link FlowMap#ddim}). One model evaluation either way.
+   */
+  public Tensor jump(Tensor x, double s, double t) {
+    FlowMap map = flowMap != null ? flowMap : FlowMap.ddim(model);
+    return map.jump(x, pointAt(s), pointAt(t));
   }
 
   /** Number of steps (grid intervals). */

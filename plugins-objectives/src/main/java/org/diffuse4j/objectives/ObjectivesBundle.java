@@ -19,6 +19,17 @@ public final class ObjectivesBundle implements PluginBundle {
       @Option(doc = "probability of replacing the label by the null label (CFG training)", def = "0", min = 0, max = 1) double p_uncond,
       @Option(doc = "label id the network reads as the null label", def = "-1") double null_label) {}
 
+  /** Options of {@code consistency-training}. */
+  public record ConsistencyTrainingOptions(
+      @Option(doc = "smallest level r_min of σ/α", def = "0.002", min = 1e-9) double sigma_min,
+      @Option(doc = "largest level r_max of σ/α (within the schedule's range)", def = "80", min = 1e-9) double sigma_max,
+      @Option(doc = "ρ of the Karras levels", def = "7", min = 1e-9) double rho,
+      @Option(doc = "mean of ln(σ/α) of the level density", def = "-1.1") double p_mean,
+      @Option(doc = "standard deviation of ln(σ/α) of the level density", def = "2", min = 1e-9) double p_std,
+      @Option(doc = "levels − 1 at the start of the curriculum", def = "10", min = 1) int s0,
+      @Option(doc = "levels − 1 at the end of the curriculum", def = "1280", min = 1) int s1,
+      @Option(doc = "K of the curriculum: set it to training.steps", def = "10000", min = 1) int total_steps) {}
+
   /** Options of {@code ddpm-elbo}. */
   public record ElboOptions(
       @Option(doc = "number of discrete levels N (t = k/N)", def = "1000", min = 1) int steps,
@@ -82,6 +93,13 @@ public final class ObjectivesBundle implements PluginBundle {
             DenoisingOptions.class,
             (o, c) -> new Denoising(Specs.time(o.time(), c), Specs.weighting(o.weighting(), c),
                 new ConditionDropout(o.p_uncond(), o.null_label()))),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "consistency-training",
+                "improved consistency training: adjacent Karras levels, pseudo-Huber, log-normal levels, curriculum",
+                "Song & Dhariwal 2023, Improved techniques for training consistency models, §3–4"),
+            ConsistencyTrainingOptions.class,
+            o -> new ConsistencyTraining(o.sigma_min(), o.sigma_max(), o.rho(), o.p_mean(), o.p_std(), o.s0(), o.s1(),
+                o.total_steps())),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "ddpm-elbo",
                 "ε-MSE with the discrete ELBO weights (N/2)(SNR(t−1/N)/SNR(t) − 1) at t = k/N",

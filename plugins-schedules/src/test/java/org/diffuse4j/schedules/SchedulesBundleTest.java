@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.Map;
+import org.diffuse4j.api.FlowMapParameterisation;
 import org.diffuse4j.api.Parameterisation;
 import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.TimeGrid;
@@ -28,7 +29,7 @@ class SchedulesBundleTest {
         "discrete-linspace", "explicit", "normal", "sgm-uniform", "simple", "ddim-uniform", "beta", "kl-optimal", "ays",
         "linear-quadratic");
     assertThat(registry.entries(Kind.PARAMETERISATION).keySet()).containsExactlyInAnyOrder(
-        "eps", "x0", "score", "velocity", "v", "edm");
+        "eps", "x0", "score", "velocity", "v", "edm", "ctm", "meanflow", "consistency");
   }
 
   @Test
@@ -46,7 +47,8 @@ class SchedulesBundleTest {
           continue; // needs a list
         }
         Object plugin = registry.create(kind, e.getKey(), "test");
-        Class<?> expected = kind == Kind.SCHEDULE ? Schedule.class : kind == Kind.GRID ? TimeGrid.class : Parameterisation.class;
+        Class<?> expected = kind == Kind.SCHEDULE ? Schedule.class : kind == Kind.GRID ? TimeGrid.class
+            : plugin instanceof FlowMapParameterisation ? FlowMapParameterisation.class : Parameterisation.class;
         assertThat(plugin).as(e.getKey()).isInstanceOf(expected);
       }
     }

@@ -25,6 +25,9 @@ class KnownNamesTest {
     for (PluginProvider<?> p : new ExponentialSolversBundle().providers()) {
       r.add(p, "exponential");
     }
+    for (PluginProvider<?> p : new org.diffuse4j.solvers.flowmap.FlowMapSolversBundle().providers()) {
+      r.add(p, "flowmap");
+    }
     return r;
   }
 

@@ -119,6 +119,12 @@ public final class KnownNames {
     solver("diffusers", "DEISMultistepScheduler", "dpm-solver-multistep", Map.of("order", 3), "discrete-linspace", "");
     solver("diffusers", "UniPCMultistepScheduler", "unipc", Map.of("lower_order_final", "always"), "discrete-linspace", unipc);
     solver("diffusers", "FlowMatchEulerDiscreteScheduler", "euler", Map.of(), null, "identical on rectified flow");
+    solver("diffusers", "LCMScheduler", "lcm", Map.of(), null,
+        "the grid is yours (diffusers picks timesteps from 50 leading ones); end it at t = 0");
+    solver("diffusers", "TCDScheduler", "tcd", Map.of("train_steps", 1000), null,
+        "diffusers' step(eta=…) is TCD's γ (our gamma), not DDIM's η");
+    solver("diffusers", "CMStochasticIterativeScheduler", "multistep-consistency", Map.of(), "karras",
+        "the model is a consistency flow map (parameterisation consistency); the grid ends at σ_min");
     // ComfyUI scheduler names
     grid("comfyui", "karras", "karras", Map.of("to_zero", true), "");
     grid("comfyui", "exponential", "exponential", Map.of("to_zero", true), "");

@@ -63,6 +63,7 @@ public final class Trainer implements AutoCloseable {
   private final Tensor x0;
   private final Tensor eps;
   private final Tensor[] columns = new Tensor[6]; // t, alpha, sigma, alphaDot, sigmaDot, weight
+  private final Tensor[] pairedColumns; // t, alpha, sigma, alphaDot, sigmaDot at the paired time, or null
   private final Tensor labels;
   private final FedNoise extraNoise;
   private final Tensor loss;
@@ -100,7 +101,17 @@ public final class Trainer implements AutoCloseable {
     // labelled data feeds its labels as the condition (the objective may drop some to the null label)
     labels = manifest.data().classes() > 0 ? be.placeholder("labels", batch) : null;
     Condition condition = labels == null ? Condition.none() : new Condition(labels);
-    TrainingBatch tb = new TrainingBatch(x0, eps, point, columns[5], condition, extraNoise);
+    PathPoint paired = null;
+    if (manifest.objective().pairsTimes()) {
+      pairedColumns = new Tensor[5];
+      for (int i = 0; i < 5; i++) {
+        pairedColumns[i] = be.placeholder("paired_" + names[i], batch, 1);
+      }
+      paired = new PathPoint(pairedColumns[0], pairedColumns[1], pairedColumns[2], pairedColumns[3], pairedColumns[4]);
+    } else {
+      pairedColumns = null;
+    }
+    TrainingBatch tb = new TrainingBatch(x0, eps, point, columns[5], condition, extraNoise, paired);
     loss = manifest.objective().loss(tb, model.network(), manifest.parameterisation()).mean();
 
     updates = new Updates(be, manifest.training(), model.variables(), loss);
@@ -177,14 +188,23 @@ public final class Trainer implements AutoCloseable {
     double[] xb = data.sample(seed, first, batch);
     double[] eb = BatchNoise.rows(objective, data, xb, seed, noiseSeed, first, batch, dim);
     double[][] cols = new double[6][batch];
+    double[][] pairedCols = new double[5][batch];
     for (int i = 0; i < batch; i++) {
-      double t = objective.sampleTime(schedule, CounterNoise.uniform(noiseSeed, first + i, 2, 0));
+      double t = objective.sampleTime(schedule, CounterNoise.uniform(noiseSeed, first + i, 2, 0), k);
       cols[0][i] = t;
       cols[1][i] = schedule.alpha(t);
       cols[2][i] = schedule.sigma(t);
       cols[3][i] = schedule.alphaDot(t);
       cols[4][i] = schedule.sigmaDot(t);
       cols[5][i] = objective.weight(schedule, t);
+      if (pairedColumns != null) {
+        double tp = objective.pairedTime(schedule, t, k);
+        pairedCols[0][i] = tp;
+        pairedCols[1][i] = schedule.alpha(tp);
+        pairedCols[2][i] = schedule.sigma(tp);
+        pairedCols[3][i] = schedule.alphaDot(tp);
+        pairedCols[4][i] = schedule.sigmaDot(tp);
+      }
     }
     List<org.tensorflow.Tensor> open = new ArrayList<>();
     try {
@@ -193,6 +213,9 @@ public final class Trainer implements AutoCloseable {
       r.feed(eps.op(), keep(open, Feeds.tensor(precision, eb, batch, dim)));
       for (int c = 0; c < 6; c++) {
         r.feed(columns[c].op(), keep(open, Feeds.tensor(precision, cols[c], batch, 1)));
+      }
+      for (int c = 0; pairedColumns != null && c < 5; c++) {
+        r.feed(pairedColumns[c].op(), keep(open, Feeds.tensor(precision, pairedCols[c], batch, 1)));
       }
       if (labels != null) {
         r.feed(labels.op(), keep(open, Feeds.tensor(precision, labelValues(data, seed, first), batch)));

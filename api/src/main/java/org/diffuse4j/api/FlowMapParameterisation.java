@@ -1,0 +1,36 @@
+package org.diffuse4j.api;
+
+import org.diffuse4j.api.tensor.Tensor;
+
+/**
+ * What a two-time network's raw output means (CTM's g_θ, MeanFlow's h_θ, a consistency model's
+ * F_θ): turns it into the jump G(x, s, t) with the boundary G(x, s, s) = x built in for any
+ * weights, and back ({@link #target}: the raw output that makes G equal a given end point, the
+ * regression target of distillation). The flow-map counterpart of {@link Parameterisation}.
+ */
+public interface FlowMapParameterisation {
+
+  /** The tensor fed to the network as x; x itself by default. */
+  default Tensor networkInput(Tensor x, PathPoint s) {
+    return x;
+  }
+
+  /** The time label fed to the network for a time; t itself by default. */
+  default Tensor networkTime(PathPoint p) {
+    return p.t();
+  }
+
+  /** G(x, s, t) from the raw output of the network at (x, s, t). */
+  Tensor jump(Tensor raw, Tensor x, PathPoint s, PathPoint t);
+
+  /**
+   * The raw output whose {@link #jump} is {@code end}: the inverse of {@link #jump} in its raw
+   * argument. Defined for t ≠ s only (at t = s every raw output gives x).
+   */
+  Tensor target(Tensor end, Tensor x, PathPoint s, PathPoint t);
+
+  /** The flow map of a raw two-time network, with the condition bound. */
+  default FlowMap flowMap(FlowMapNetwork network, Condition condition) {
+    return (x, s, t) -> jump(network.jump(networkInput(x, s), networkTime(s), networkTime(t), condition), x, s, t);
+  }
+}
