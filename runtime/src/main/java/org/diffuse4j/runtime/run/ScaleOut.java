@@ -1,0 +1,52 @@
+package org.diffuse4j.runtime.run;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.diffuse4j.api.plugin.OptionException;
+
+/**
+ * A cluster engine that computes a command's rows in index-aligned chunks across tasks instead of in
+ * this process ({@code sample --spark MASTER}; docs/scale-out.md). Found through {@link ServiceLoader},
+ * so the runtime never depends on the engine: the {@code diffuse4j-spark} module provides one.
+ */
+public interface ScaleOut {
+  /** The engine's name, as in its flag: {@code spark} for {@code --spark}. */
+  String name();
+
+  /**
+   * What a task needs to compute global rows of a {@code sample} job on its own.
+   *
+   * @param master where the job runs, e.g. {@code local[2]}
+   * @param partitions the number of tasks (0: the engine's default parallelism)
+   * @param manifest the resolved manifest tree (as written to {@code manifest.yaml})
+   * @param plugins the extra plugins folder, or null
+   * @param runDir the run folder holding {@code checkpoint/}
+   */
+  record SampleJob(String master, int partitions, Map<String, Object> manifest, Path plugins, Path runDir) {}
+
+  /**
+   * Samples global rows 0 … n−1 of the job's manifest ({@code sampling.n}, chunk size
+   * {@code sampling.batch_size}), bitwise those of a single-process {@code sample}; writes its own
+   * files (e.g. {@code samples.parquet}) into {@code folder}. Returns the rows row-major (n × dim),
+   * or null when they are too many to hold in one process (then only the engine's files hold them).
+   */
+  double[] sample(SampleJob job, Path folder, PrintStream out) throws IOException;
+
+  /**
+   * The engine named {@code name}; fails naming the fix when no jar on the class path provides it.
+   */
+  static ScaleOut find(String name) {
+    for (ScaleOut s : ServiceLoader.load(ScaleOut.class)) {
+      if (s.name().equals(name)) {
+        return s;
+      }
+    }
+    throw new OptionException("--" + name + " needs the diffuse4j-" + name + " module on the class path, and it is not: "
+        + "start the command with the ./diffuse4j launcher (it adds the module when --" + name + " is given), or build it "
+        + "with 'mvn -B -q -pl " + name + " -am -DskipTests package' and add " + name + "/target/classes and its "
+        + "dependencies to -cp (docs/scale-out.md)");
+  }
+}

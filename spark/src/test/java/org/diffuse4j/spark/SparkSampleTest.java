@@ -1,0 +1,123 @@
+package org.diffuse4j.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.diffuse4j.runtime.io.Npy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sample --spark}: the same bits as one process whatever the partition count, through a task
+ * failure and its retry, and a rerun that never leaves a half-written folder. One Spark session
+ * (2 threads, up to 3 attempts per task) for the class.
+ */
+class SparkSampleTest {
+  static final String MASTER = "local[2,3]";
+  @TempDir static Path tmp;
+  static SparkSession spark;
+  static Path run;
+
+  @BeforeAll
+  static void startSparkAndTrain() throws Exception {
+    spark = SparkSession.builder().master(MASTER).appName("SparkSampleTest").config("spark.ui.enabled", "false").getOrCreate();
+    run = Cli.trained(tmp);
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  private static Cli.Call sample(Path out, String... more) {
+    String[] args = Stream.concat(Stream.of("sample", run.toString(), "--out", out.toString()), Stream.of(more))
+        .toArray(String[]::new);
+    Cli.Call c = Cli.run(args);
+    assertThat(c.code()).as(c.err()).isZero();
+    return c;
+  }
+
+  @Test
+  void givesTheBitsOfOneProcessForOneTwoAndThreePartitions() throws Exception {
+    // euler-maruyama feeds fresh noise at every step: the counter-based noise of each row is checked too
+    String solver = "sampling.solver=euler-maruyama";
+    Path local = tmp.resolve("local");
+    sample(local, "--set", solver);
+    byte[] expected = Files.readAllBytes(local.resolve("samples.npy"));
+    double[] values = Npy.read(local.resolve("samples.npy")).data();
+    for (int p = 1; p <= 3; p++) {
+      Path out = tmp.resolve("spark-" + p);
+      Cli.Call c = sample(out, "--set", solver, "--spark", MASTER, "--partitions", String.valueOf(p));
+      assertThat(c.out()).contains("7 chunks of 40 rows in " + p + " tasks");
+      assertThat(Files.readAllBytes(out.resolve("samples.npy"))).as("%d partitions", p).isEqualTo(expected);
+      assertThat(metric(out, "sliced_wasserstein")).as("computed from the same doubles").isEqualTo(metric(local, "sliced_wasserstein"));
+      assertThat(out.resolve("samples.png")).isRegularFile();
+      List<Row> rows = spark.read().parquet(out.resolve("samples.parquet").toString()).orderBy("index").collectAsList();
+      assertThat(rows).hasSize(250);
+      for (int i = 0; i < rows.size(); i++) {
+        Row r = rows.get(i);
+        assertThat(r.getLong(0)).isEqualTo(i);
+        assertThat(r.getInt(1)).as("unconditional").isEqualTo(-1);
+        List<Double> v = r.getList(2);
+        assertThat((float) (double) v.get(0)).isEqualTo((float) values[2 * i]);
+        assertThat((float) (double) v.get(1)).isEqualTo((float) values[2 * i + 1]);
+      }
+    }
+  }
+
+  @Test
+  void aRetriedTaskGivesTheSameOutputAndARerunReplacesTheFolderWhole() throws Exception {
+    Path local = tmp.resolve("local-heun");
+    sample(local);
+    Path out = tmp.resolve("retried");
+    System.setProperty(SampleShard.FAIL_FIRST_ATTEMPT, "1");
+    Cli.Call c;
+    try {
+      c = sample(out, "--spark", MASTER, "--partitions", "3");
+    } finally {
+      System.clearProperty(SampleShard.FAIL_FIRST_ATTEMPT);
+    }
+    assertThat(Files.readAllBytes(out.resolve("samples.npy"))).isEqualTo(Files.readAllBytes(local.resolve("samples.npy")));
+    assertThat(spark.read().parquet(out.resolve("samples.parquet").toString()).select("index").distinct().count())
+        .as("no row of the failed attempt is left twice").isEqualTo(250);
+    assertThat(spark.read().parquet(out.resolve("samples.parquet").toString()).count()).isEqualTo(250);
+
+    byte[] before = Files.readAllBytes(out.resolve("samples.npy"));
+    Cli.Call refused = Cli.run("sample", run.toString(), "--out", out.toString(), "--spark", MASTER);
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err()).contains("--force");
+    assertThat(Files.readAllBytes(out.resolve("samples.npy"))).isEqualTo(before);
+
+    Cli.Call again = sample(out, "--spark", MASTER, "--partitions", "2", "--force");
+    assertThat(again.out()).contains("moved the previous");
+    assertThat(Files.readAllBytes(out.resolve("samples.npy"))).isEqualTo(before);
+    try (Stream<Path> siblings = Files.list(tmp)) {
+      assertThat(siblings.map(p -> p.getFileName().toString())).as("no staging folder is left")
+          .noneMatch(name -> name.contains(".partial-"))
+          .anyMatch(name -> name.startsWith("retried.replaced-"));
+    }
+  }
+
+  @Test
+  void partitionsWithoutSparkAndAnotherMasterAreRefusedNamingTheFix() throws Exception {
+    Cli.Call partitions = Cli.run("sample", run.toString(), "--out", tmp.resolve("p").toString(), "--partitions", "2");
+    assertThat(partitions.code()).isEqualTo(2);
+    assertThat(partitions.err()).contains("--spark MASTER");
+    Cli.Call other = Cli.run("sample", run.toString(), "--out", tmp.resolve("o").toString(), "--spark", "local[1]");
+    assertThat(other.code()).isEqualTo(2);
+    assertThat(other.err()).contains("--spark " + MASTER);
+    assertThat(tmp.resolve("o")).doesNotExist();
+  }
+
+  private static double metric(Path folder, String key) throws Exception {
+    return new ObjectMapper().readTree(folder.resolve("metrics.json").toFile()).get(key).asDouble();
+  }
+}
