@@ -12,7 +12,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.diffuse4j.runtime.io.AtomicFiles;
 import org.diffuse4j.runtime.manifest.Manifest;
 import org.diffuse4j.runtime.manifest.ManifestLoader;
+import org.diffuse4j.api.plugin.PluginRegistry;
 import org.diffuse4j.runtime.plugins.PluginDiscovery;
+import org.diffuse4j.runtime.train.Checkpoint;
 
 /**
  * What every task of a job needs to rebuild the driver's manifest and open the run folder on its own:
@@ -29,17 +31,29 @@ record TaskRun(String manifestYaml, String plugins, String runUri) implements Se
   /** The job of a manifest tree and a run folder given as a local path. */
   static TaskRun of(Map<String, Object> manifest, Path plugins, Path runDir) {
     return new TaskRun(ManifestLoader.toYaml(manifest), plugins == null ? null : plugins.toString(),
-        runDir.toAbsolutePath().normalize().toUri().toString());
+        runDir == null ? null : runDir.toAbsolutePath().normalize().toUri().toString());
   }
 
   /** The manifest, resolved in this JVM with its own plugin discovery. */
   Manifest manifest() {
-    return ManifestLoader.resolve(ManifestLoader.parse(manifestYaml, "the job's manifest"),
-        PluginDiscovery.discover(plugins == null ? null : Path.of(plugins)));
+    return manifest(true);
   }
 
-  /** Opens the run folder: a local folder holding its {@code checkpoint/}; close it when done. */
+  /** The manifest; {@code sampledInGraph} as for {@link ManifestLoader#resolve(Map, PluginRegistry, boolean)}. */
+  Manifest manifest(boolean sampledInGraph) {
+    return ManifestLoader.resolve(ManifestLoader.parse(manifestYaml, "the job's manifest"), registry(), sampledInGraph);
+  }
+
+  /** The plugins, discovered in this JVM. */
+  PluginRegistry registry() {
+    return PluginDiscovery.discover(plugins == null ? null : Path.of(plugins));
+  }
+
+  /** Opens the run folder: a local folder holding its {@code checkpoint/} (none for an analytic manifest); close it when done. */
   OpenRun open() {
+    if (runUri == null) {
+      return new OpenRun(null, null);
+    }
     try {
       URI uri = URI.create(runUri);
       FileSystem fs = FileSystem.get(uri, new Configuration());
@@ -57,8 +71,13 @@ record TaskRun(String manifestYaml, String plugins, String runUri) implements Se
     }
   }
 
-  /** A run folder on the local disk; {@code copy} (a temporary copy to delete on close) or null. */
+  /** A run folder on the local disk (null: none); {@code copy} (a temporary copy to delete on close) or null. */
   record OpenRun(Path dir, Path copy) implements AutoCloseable {
+    /** The run's checkpoint, or null without a run folder. */
+    Checkpoint checkpoint() {
+      return dir == null ? null : new Checkpoint(dir);
+    }
+
     @Override
     public void close() throws IOException {
       if (copy != null) {

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.diffuse4j.api.plugin.OptionException;
+import org.diffuse4j.runtime.likelihood.LikelihoodMoments;
+import org.diffuse4j.runtime.likelihood.LikelihoodOptions;
 
 /**
  * A cluster engine that computes a command's rows in index-aligned chunks across tasks instead of in
@@ -34,6 +36,29 @@ public interface ScaleOut {
    * or null when they are too many to hold in one process (then only the engine's files hold them).
    */
   double[] sample(SampleJob job, Path folder, PrintStream out) throws IOException;
+
+  /**
+   * What a task needs to compute log-likelihoods of global rows on its own.
+   *
+   * @param master where the job runs
+   * @param partitions the number of tasks (0: the engine's default parallelism)
+   * @param manifest the resolved manifest tree
+   * @param plugins the extra plugins folder, or null
+   * @param runDir the run folder holding {@code checkpoint/}, or null for an analytic manifest
+   * @param solver the deterministic solver plugin's name
+   * @param times the increasing integration grid t_min … t_max
+   * @param options divergence, probes, prior and seed
+   * @param batch the chunk size B
+   */
+  record LikelihoodJob(String master, int partitions, Map<String, Object> manifest, Path plugins, Path runDir,
+      String solver, double[] times, LikelihoodOptions options, int batch) {}
+
+  /**
+   * The moments of the log-likelihoods of the n rows of {@code x} (row-major n × dim), each row
+   * computed bitwise as {@code LikelihoodEngine.evaluateRows} computes it in one process with the same
+   * chunk size; the parts' moments combined in row order.
+   */
+  LikelihoodMoments likelihood(LikelihoodJob job, double[] x, int n) throws IOException;
 
   /**
    * The engine named {@code name}; fails naming the fix when no jar on the class path provides it.

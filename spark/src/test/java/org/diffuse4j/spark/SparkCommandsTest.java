@@ -1,7 +1,9 @@
 package org.diffuse4j.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code sample --spark}: the same bits as one process whatever the partition count, through a task
- * failure and its retry, and a rerun that never leaves a half-written folder. One Spark session
- * (2 threads, up to 3 attempts per task) for the class.
+ * failure and its retry, and a rerun that never leaves a half-written folder; {@code likelihood
+ * --spark}: the summary combined from the tasks' moments equals one process's. One Spark session
+ * (2 threads, up to 3 attempts per task) and one trained run for the class.
  */
-class SparkSampleTest {
+class SparkCommandsTest {
   static final String MASTER = "local[2,3]";
   @TempDir static Path tmp;
   static SparkSession spark;
@@ -28,7 +31,7 @@ class SparkSampleTest {
 
   @BeforeAll
   static void startSparkAndTrain() throws Exception {
-    spark = SparkSession.builder().master(MASTER).appName("SparkSampleTest").config("spark.ui.enabled", "false").getOrCreate();
+    spark = SparkSession.builder().master(MASTER).appName("SparkCommandsTest").config("spark.ui.enabled", "false").getOrCreate();
     run = Cli.trained(tmp);
   }
 
@@ -115,6 +118,33 @@ class SparkSampleTest {
     assertThat(other.code()).isEqualTo(2);
     assertThat(other.err()).contains("--spark " + MASTER);
     assertThat(tmp.resolve("o")).doesNotExist();
+  }
+
+  @Test
+  void likelihoodCombinedFromTheTasksMomentsEqualsOneProcess() throws Exception {
+    for (String[] divergence : new String[][] {{"--divergence", "exact"}, {"--divergence", "hutchinson", "--probes", "2"}}) {
+      JsonNode local = likelihood(divergence);
+      for (int p = 1; p <= 3; p++) {
+        JsonNode spread = likelihood(Stream.concat(Stream.of(divergence),
+            Stream.of("--spark", MASTER, "--partitions", String.valueOf(p))).toArray(String[]::new));
+        // Each row's log-likelihood is bitwise the same (same chunks); only the sums are re-associated:
+        // 300 terms of size ~1 in double carry at most ~300·2⁻⁵³ ≈ 3e-14 of rounding, so 1e-12 relative.
+        for (String key : divergence.length == 2 ? List.of("mean_nll", "std_error") : List.of("mean_nll", "std_error", "probe_std_error")) {
+          assertThat(spread.get(key).asDouble()).as("%s, %d partitions, %s", key, p, divergence[1])
+              .isCloseTo(local.get(key).asDouble(), withinPercentage(1e-10));
+        }
+        assertThat(spread.get("n").asInt()).isEqualTo(300);
+        assertThat(spread.get("nfe").asInt()).isEqualTo(local.get("nfe").asInt());
+      }
+    }
+  }
+
+  private static JsonNode likelihood(String... more) throws Exception {
+    String[] args = Stream.concat(Stream.of("likelihood", run.toString(), "--n", "300", "--batch", "64", "--steps", "8", "--json"),
+        Stream.of(more)).toArray(String[]::new);
+    Cli.Call c = Cli.run(args);
+    assertThat(c.code()).as(c.err()).isZero();
+    return new ObjectMapper().readTree(c.out());
   }
 
   private static double metric(Path folder, String key) throws Exception {
