@@ -1,6 +1,5 @@
 package org.diffuse4j.spark;
 
-import java.io.Serializable;
 import org.apache.spark.api.java.function.Function;
 import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.plugin.Kind;
@@ -14,11 +13,8 @@ import org.diffuse4j.runtime.manifest.Manifest;
  * through {@link LikelihoodEngine#evaluateRows} (bitwise those of one process with the same B), and
  * their {@link LikelihoodMoments}.
  */
-final class LikelihoodShard implements Function<LikelihoodShard.Slice, LikelihoodMoments> {
+final class LikelihoodShard implements Function<Slice, LikelihoodMoments> {
   private static final long serialVersionUID = 1L;
-
-  /** Global rows [first, first + n) and their values (row-major n × dim); first a multiple of B. */
-  record Slice(long first, int n, double[] x) implements Serializable {}
 
   private final TaskRun run;
   private final String solver;

@@ -42,19 +42,14 @@ final class SampleShard implements FlatMapFunction<Integer, Row> {
     this.partitions = partitions;
   }
 
-  /** The first chunk of partition p of P over C chunks: ⌊pC/P⌋. */
-  static long firstChunk(int p, int partitions, long chunks) {
-    return p * chunks / partitions;
-  }
-
   @Override
   public Iterator<Row> call(Integer p) throws Exception {
     Manifest m = run.manifest();
     int n = m.sampling().n();
     Chunks chunks = new Chunks(m.sampling().batch_size());
     long c = chunks.count(n);
-    long first = chunks.first(firstChunk(p, partitions, c));
-    long end = Math.min(n, chunks.first(firstChunk(p + 1, partitions, c)));
+    long first = chunks.first(Slice.firstChunk(p, partitions, c));
+    long end = Math.min(n, chunks.first(Slice.firstChunk(p + 1, partitions, c)));
     if (first >= end) {
       return List.<Row>of().iterator();
     }

@@ -3,14 +3,13 @@ package org.diffuse4j.spark;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.diffuse4j.runtime.likelihood.LikelihoodMoments;
+import org.diffuse4j.runtime.likelihood.RoundTrip;
 import org.diffuse4j.runtime.manifest.Manifest;
 import org.diffuse4j.runtime.manifest.ManifestLoader;
 import org.diffuse4j.runtime.plugins.PluginDiscovery;
@@ -53,26 +52,43 @@ public final class SparkScaleOut implements ScaleOut {
 
   @Override
   public LikelihoodMoments likelihood(LikelihoodJob job, double[] x, int n) throws IOException {
-    int dim = x.length / n;
     Chunks chunks = new Chunks(job.batch());
     long count = chunks.count(n);
     TaskRun run = TaskRun.of(job.manifest(), job.plugins(), job.runDir());
     LikelihoodShard shard = new LikelihoodShard(run, job.solver(), job.times(), job.options(), job.batch());
     return SparkJobs.withSession(job.master(), "diffuse4j likelihood", spark -> {
       int partitions = SparkJobs.partitions(spark, job.partitions(), count);
-      List<LikelihoodShard.Slice> slices = new ArrayList<>();
-      for (int p = 0; p < partitions; p++) {
-        int first = (int) chunks.first(SampleShard.firstChunk(p, partitions, count));
-        int end = (int) Math.min(n, chunks.first(SampleShard.firstChunk(p + 1, partitions, count)));
-        slices.add(new LikelihoodShard.Slice(first, end - first, Arrays.copyOfRange(x, first * dim, end * dim)));
-      }
       List<LikelihoodMoments> parts = JavaSparkContext.fromSparkContext(spark.sparkContext())
-          .parallelize(slices, partitions).map(shard).collect();
+          .parallelize(Slice.of(x, n, chunks, partitions), partitions).map(shard).collect();
       LikelihoodMoments all = parts.get(0);
       for (int p = 1; p < parts.size(); p++) { // in row order, whichever task finished first
         all = all.plus(parts.get(p));
       }
       return all;
+    });
+  }
+
+  @Override
+  public RoundTrip encode(EncodeJob job, double[] x, int n) throws IOException {
+    Chunks chunks = new Chunks(job.batch());
+    long count = chunks.count(n);
+    EncodeShard shard = new EncodeShard(TaskRun.of(job.manifest(), job.plugins(), job.runDir()), job.solver(), job.times(),
+        job.batch());
+    return SparkJobs.withSession(job.master(), "diffuse4j encode", spark -> {
+      int partitions = SparkJobs.partitions(spark, job.partitions(), count);
+      List<RoundTripRows> parts = JavaSparkContext.fromSparkContext(spark.sparkContext())
+          .parallelize(Slice.of(x, n, chunks, partitions), partitions).map(shard).collect();
+      double[] latents = new double[x.length];
+      double[] back = new double[x.length];
+      int at = 0;
+      int nfe = 0;
+      for (RoundTripRows part : parts) { // in row order
+        System.arraycopy(part.latents(), 0, latents, at, part.latents().length);
+        System.arraycopy(part.reconstructed(), 0, back, at, part.reconstructed().length);
+        at += part.latents().length;
+        nfe = Math.max(nfe, part.nfe());
+      }
+      return RoundTrip.of(x.clone(), latents, back, nfe);
     });
   }
 

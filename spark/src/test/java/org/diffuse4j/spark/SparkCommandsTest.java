@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code sample --spark}: the same bits as one process whatever the partition count, through a task
  * failure and its retry, and a rerun that never leaves a half-written folder; {@code likelihood
- * --spark}: the summary combined from the tasks' moments equals one process's. One Spark session
+ * --spark}: the summary combined from the tasks' moments equals one process's; {@code encode --spark}:
+ * the same latents. One Spark session
  * (2 threads, up to 3 attempts per task) and one trained run for the class.
  */
 class SparkCommandsTest {
@@ -137,6 +138,36 @@ class SparkCommandsTest {
         assertThat(spread.get("nfe").asInt()).isEqualTo(local.get("nfe").asInt());
       }
     }
+  }
+
+  @Test
+  void encodeGivesTheLatentsAndErrorsOfOneProcess() throws Exception {
+    int n = 200;
+    double[] x = new double[2 * n];
+    for (int i = 0; i < n; i++) { // points on a ring, nothing special: any rows will do
+      x[2 * i] = Math.cos(0.1 * i);
+      x[2 * i + 1] = Math.sin(0.1 * i) * (1 + 0.001 * i);
+    }
+    Path data = tmp.resolve("ring.npy");
+    Npy.writeFloat32(data, x, n, 2);
+    JsonNode local = encode(data, tmp.resolve("z-local.npy"));
+    for (int p = 2; p <= 3; p++) {
+      Path z = tmp.resolve("z-" + p + ".npy");
+      JsonNode spread = encode(data, z, "--spark", MASTER, "--partitions", String.valueOf(p));
+      assertThat(Files.readAllBytes(z)).as("%d partitions", p).isEqualTo(Files.readAllBytes(tmp.resolve("z-local.npy")));
+      // computed from the same rows in the same order as one process: exactly equal
+      assertThat(spread.get("max_error").asDouble()).isEqualTo(local.get("max_error").asDouble());
+      assertThat(spread.get("rms_error").asDouble()).isEqualTo(local.get("rms_error").asDouble());
+      assertThat(spread.get("nfe").asInt()).isEqualTo(local.get("nfe").asInt());
+    }
+  }
+
+  private static JsonNode encode(Path data, Path out, String... more) throws Exception {
+    String[] args = Stream.concat(Stream.of("encode", run.toString(), "--data", data.toString(), "--out", out.toString(),
+        "--batch", "48", "--steps", "6", "--json"), Stream.of(more)).toArray(String[]::new);
+    Cli.Call c = Cli.run(args);
+    assertThat(c.code()).as(c.err()).isZero();
+    return new ObjectMapper().readTree(c.out());
   }
 
   private static JsonNode likelihood(String... more) throws Exception {

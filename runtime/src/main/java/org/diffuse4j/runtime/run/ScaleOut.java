@@ -8,6 +8,7 @@ import java.util.ServiceLoader;
 import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.runtime.likelihood.LikelihoodMoments;
 import org.diffuse4j.runtime.likelihood.LikelihoodOptions;
+import org.diffuse4j.runtime.likelihood.RoundTrip;
 
 /**
  * A cluster engine that computes a command's rows in index-aligned chunks across tasks instead of in
@@ -59,6 +60,23 @@ public interface ScaleOut {
    * chunk size; the parts' moments combined in row order.
    */
   LikelihoodMoments likelihood(LikelihoodJob job, double[] x, int n) throws IOException;
+
+  /**
+   * What a task needs to encode global rows on its own.
+   *
+   * @param solver the deterministic solver plugin's name, or null for the manifest's {@code sampling.solver}
+   * @param times the increasing grid t_min … t_max
+   * @param batch the chunk size B
+   */
+  record EncodeJob(String master, int partitions, Map<String, Object> manifest, Path plugins, Path runDir, String solver,
+      double[] times, int batch) {}
+
+  /**
+   * Encodes and decodes the n rows of {@code x} (row-major n × dim), each chunk bitwise as
+   * {@code Encoder.roundTripRows} computes it in one process with the same chunk size; the error
+   * figures are computed from all rows, as in one process.
+   */
+  RoundTrip encode(EncodeJob job, double[] x, int n) throws IOException;
 
   /**
    * The engine named {@code name}; fails naming the fix when no jar on the class path provides it.
