@@ -10,6 +10,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 import org.diffuse4j.runtime.manifest.Manifest;
 import org.diffuse4j.runtime.sample.Chunks;
 import org.diffuse4j.runtime.sample.SamplingEngine;
@@ -36,10 +37,15 @@ final class SampleShard implements FlatMapFunction<Integer, Row> {
 
   private final TaskRun run;
   private final int partitions;
+  private final LongAccumulator buildNanos;
+  private final LongAccumulator sampleNanos;
 
-  SampleShard(TaskRun run, int partitions) {
+  /** {@code buildNanos} and {@code sampleNanos} sum the tasks' graph-building and sampling times. */
+  SampleShard(TaskRun run, int partitions, LongAccumulator buildNanos, LongAccumulator sampleNanos) {
     this.run = run;
     this.partitions = partitions;
+    this.buildNanos = buildNanos;
+    this.sampleNanos = sampleNanos;
   }
 
   @Override
@@ -55,9 +61,13 @@ final class SampleShard implements FlatMapFunction<Integer, Row> {
     }
     int dim = m.data().dim();
     double[] rows;
+    long t0 = System.nanoTime();
     try (TaskRun.OpenRun open = run.open();
         SamplingEngine engine = new SamplingEngine(m, dim, chunks.size(), new Checkpoint(open.dir()))) {
+      long t1 = System.nanoTime();
       rows = engine.sampleRows(m.samplingSeed(), first, (int) (end - first), null, null);
+      buildNanos.add(t1 - t0);
+      sampleNanos.add(System.nanoTime() - t1);
     }
     int classes = m.data().classes();
     boolean unconditional = m.sampling().unconditional();

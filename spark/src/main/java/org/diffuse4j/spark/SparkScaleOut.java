@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
 import org.diffuse4j.runtime.likelihood.LikelihoodMoments;
 import org.diffuse4j.runtime.likelihood.RoundTrip;
 import org.diffuse4j.runtime.manifest.Manifest;
@@ -43,9 +44,14 @@ public final class SparkScaleOut implements ScaleOut {
       int partitions = SparkJobs.partitions(spark, job.partitions(), chunks);
       out.printf("spark: %d chunks of %d rows in %d tasks on %s%n", chunks, m.sampling().batch_size(), partitions,
           spark.sparkContext().master());
+      LongAccumulator build = spark.sparkContext().longAccumulator("graph build ns");
+      LongAccumulator sampling = spark.sparkContext().longAccumulator("sampling ns");
+      long t0 = System.nanoTime();
       Dataset<Row> rows = spark.createDataFrame(
-          SparkJobs.partitionIds(spark, partitions).flatMap(new SampleShard(run, partitions)), SampleShard.SCHEMA);
+          SparkJobs.partitionIds(spark, partitions).flatMap(new SampleShard(run, partitions, build, sampling)), SampleShard.SCHEMA);
       rows.write().parquet(parquet);
+      out.printf("spark: wrote samples.parquet in %.2f s; the tasks built their graphs in %.2f s and sampled in %.2f s "
+          + "(sums over tasks)%n", (System.nanoTime() - t0) / 1e9, build.value() / 1e9, sampling.value() / 1e9);
       return (long) n * dim <= DRIVER_VALUES ? collect(spark, parquet, n, dim) : null;
     });
   }
