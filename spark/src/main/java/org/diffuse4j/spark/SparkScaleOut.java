@@ -9,6 +9,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
+import org.diffuse4j.runtime.eval.FashionClassifier;
+import org.diffuse4j.runtime.eval.FeatureMoments;
 import org.diffuse4j.runtime.likelihood.LikelihoodMoments;
 import org.diffuse4j.runtime.likelihood.RoundTrip;
 import org.diffuse4j.runtime.manifest.Manifest;
@@ -95,6 +97,23 @@ public final class SparkScaleOut implements ScaleOut {
         nfe = Math.max(nfe, part.nfe());
       }
       return RoundTrip.of(x.clone(), latents, back, nfe);
+    });
+  }
+
+  @Override
+  public FeatureMoments evaluate(EvaluateJob job, double[] x, int n, int[] labels) throws IOException {
+    Chunks chunks = new Chunks(FashionClassifier.CHUNK);
+    long count = chunks.count(n);
+    EvaluateShard shard = new EvaluateShard(job.classifier(), labels);
+    return SparkJobs.withSession(job.master(), "diffuse4j evaluate", spark -> {
+      int partitions = SparkJobs.partitions(spark, job.partitions(), count);
+      List<FeatureMoments> parts = JavaSparkContext.fromSparkContext(spark.sparkContext())
+          .parallelize(Slice.of(x, n, chunks, partitions), partitions).map(shard).collect();
+      FeatureMoments all = parts.get(0);
+      for (int p = 1; p < parts.size(); p++) { // in row order
+        all = all.plus(parts.get(p));
+      }
+      return all;
     });
   }
 

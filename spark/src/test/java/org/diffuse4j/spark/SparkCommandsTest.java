@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.withinPercentage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.diffuse4j.runtime.data.FashionMnist;
+import org.diffuse4j.runtime.eval.ClassifierCache;
 import org.diffuse4j.runtime.io.Npy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code sample --spark}: the same bits as one process whatever the partition count, through a task
  * failure and its retry, and a rerun that never leaves a half-written folder; {@code likelihood
  * --spark}: the summary combined from the tasks' moments equals one process's; {@code encode --spark}:
- * the same latents. One Spark session
+ * the same latents; {@code evaluate --spark}: the same Fréchet distance and accuracies. One Spark session
  * (2 threads, up to 3 attempts per task) and one trained run for the class.
  */
 class SparkCommandsTest {
@@ -165,6 +169,37 @@ class SparkCommandsTest {
   private static JsonNode encode(Path data, Path out, String... more) throws Exception {
     String[] args = Stream.concat(Stream.of("encode", run.toString(), "--data", data.toString(), "--out", out.toString(),
         "--batch", "48", "--steps", "6", "--json"), Stream.of(more)).toArray(String[]::new);
+    Cli.Call c = Cli.run(args);
+    assertThat(c.code()).as(c.err()).isZero();
+    return new ObjectMapper().readTree(c.out());
+  }
+
+  @Test
+  void evaluateJoinedFromTheTasksMomentsEqualsOneProcess() throws Exception {
+    FashionMnist data = FashionMnist.loadDefault();
+    Path cache = tmp.resolve("classifier-cache");
+    ClassifierCache.train(cache, data, new ClassifierCache.Spec(100, 64, 2e-3, 0, 1000), new PrintStream(OutputStream.nullOutputStream()));
+    int n = 1100; // 3 chunks of the classifier's 500 rows, the last padded
+    double[] x = new double[n * FashionMnist.PIXELS];
+    for (int i = 0; i < n; i++) {
+      data.copyImage(false, i, x, i * FashionMnist.PIXELS);
+    }
+    Path images = Files.createDirectories(tmp.resolve("images"));
+    Files.writeString(images.resolve("manifest.yaml"), "data: fashion-mnist\nsampling:\n  label: \"all\"\n");
+    Npy.writeFloat32(images.resolve("samples.npy"), x, n, FashionMnist.PIXELS);
+    JsonNode local = evaluate(images, cache);
+    JsonNode spread = evaluate(images, cache, "--spark", MASTER, "--partitions", "3");
+    // the features are bitwise those of one process; the statistics re-associate sums of 1100 terms,
+    // and the Fréchet distance's matrix square root amplifies that rounding: 1e-6 relative
+    assertThat(spread.get("frechet_distance").asDouble()).isCloseTo(local.get("frechet_distance").asDouble(), withinPercentage(1e-4));
+    for (String exact : List.of("class_accuracy", "class_accuracy_per_class", "predicted_class_counts", "n")) {
+      assertThat(spread.get(exact)).as(exact).isEqualTo(local.get(exact));
+    }
+  }
+
+  private static JsonNode evaluate(Path images, Path cache, String... more) throws Exception {
+    String[] args = Stream.concat(Stream.of("evaluate", images.toString(), "--cache", cache.toString(), "--json"), Stream.of(more))
+        .toArray(String[]::new);
     Cli.Call c = Cli.run(args);
     assertThat(c.code()).as(c.err()).isZero();
     return new ObjectMapper().readTree(c.out());

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.diffuse4j.api.plugin.OptionException;
+import org.diffuse4j.runtime.eval.FeatureMoments;
 import org.diffuse4j.runtime.likelihood.LikelihoodMoments;
 import org.diffuse4j.runtime.likelihood.LikelihoodOptions;
 import org.diffuse4j.runtime.likelihood.RoundTrip;
@@ -77,6 +78,20 @@ public interface ScaleOut {
    * figures are computed from all rows, as in one process.
    */
   RoundTrip encode(EncodeJob job, double[] x, int n) throws IOException;
+
+  /**
+   * What a task needs to run the evaluation classifier on its own.
+   *
+   * @param classifier the cached classifier's folder (shared by driver and executors)
+   */
+  record EvaluateJob(String master, int partitions, Path classifier) {}
+
+  /**
+   * The {@link FeatureMoments} of the classifier's outputs on the n images of {@code x} (row-major,
+   * 784 wide; {@code labels} the requested classes or null), each image computed bitwise as in one
+   * process (the classifier's fixed chunks); the parts joined in row order.
+   */
+  FeatureMoments evaluate(EvaluateJob job, double[] x, int n, int[] labels) throws IOException;
 
   /**
    * The engine named {@code name}; fails naming the fix when no jar on the class path provides it.
