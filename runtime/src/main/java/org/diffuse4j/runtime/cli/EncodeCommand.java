@@ -7,13 +7,16 @@ import java.util.concurrent.Callable;
 import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.plugin.Kind;
+import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.api.tensor.Precision;
 import org.diffuse4j.runtime.io.Npy;
 import org.diffuse4j.runtime.likelihood.Encoder;
 import org.diffuse4j.runtime.likelihood.Inputs;
 import org.diffuse4j.runtime.likelihood.RoundTrip;
 import org.diffuse4j.runtime.manifest.Manifest;
+import org.diffuse4j.runtime.plugins.PluginDiscovery;
 import org.diffuse4j.runtime.run.OutputPaths;
+import org.diffuse4j.runtime.run.ScaleOut;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,8 +45,20 @@ final class EncodeCommand implements Callable<Integer> {
   @Option(names = "--steps", paramLabel = "N", description = "solver steps (default the manifest's sampling.steps)")
   Integer steps;
 
+  @Option(names = "--spark", paramLabel = "MASTER", description = "encode the rows as an Apache Spark job on MASTER (e.g. local[2]); "
+      + "bitwise the latents of one process; needs the diffuse4j-spark module (docs/scale-out.md)")
+  String spark;
+
+  @Option(names = "--partitions", paramLabel = "N", description = "with --spark: the number of tasks (default: Spark's default parallelism)")
+  Integer partitions;
+
   @Override
   public Integer call() throws Exception {
+    if (partitions != null && (spark == null || partitions < 1)) {
+      throw new OptionException(spark == null ? "--partitions sets the number of Spark tasks; give it with --spark MASTER"
+          : "--partitions must be >= 1, got " + partitions);
+    }
+    ScaleOut scaleOut = spark == null ? null : ScaleOut.find("spark");
     Inputs.Target t = ode.target(main.registry());
     Manifest m = t.manifest();
     OutputPaths.checkFile(out, "--out", force, OutputPaths.Input.file("--data", data), ode.input());
@@ -58,8 +73,14 @@ final class EncodeCommand implements Callable<Integer> {
 
     long t0 = System.nanoTime();
     RoundTrip r;
-    try (Encoder e = new Encoder(m, method, name, range.times(), dim, ode.batch, t.checkpoint())) {
-      r = e.roundTrip(x, rows);
+    if (scaleOut != null) {
+      r = scaleOut.encode(new ScaleOut.EncodeJob(spark, partitions == null ? 0 : partitions, m.resolved(),
+          PluginDiscovery.pluginsFolder(main.plugins), t.checkpoint() == null ? null : t.checkpoint().dir().getParent(), solver,
+          range.times(), ode.batch), x, rows);
+    } else {
+      try (Encoder e = new Encoder(m, method, name, range.times(), dim, ode.batch, t.checkpoint())) {
+        r = e.roundTrip(x, rows);
+      }
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     if (m.precision() == Precision.FLOAT64) {

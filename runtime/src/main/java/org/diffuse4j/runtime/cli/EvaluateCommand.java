@@ -9,6 +9,7 @@ import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.runtime.data.FashionMnist;
 import org.diffuse4j.runtime.eval.ClassifierCache;
 import org.diffuse4j.runtime.eval.Evaluation;
+import org.diffuse4j.runtime.run.ScaleOut;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,6 +37,14 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print JSON")
   boolean json;
 
+  @Option(names = "--spark", paramLabel = "MASTER", description = "run the classifier over the samples as an Apache Spark job on MASTER "
+      + "(e.g. local[2]); the Fréchet statistics and accuracies joined from the tasks' moments; needs the diffuse4j-spark module "
+      + "(docs/scale-out.md)")
+  String spark;
+
+  @Option(names = "--partitions", paramLabel = "N", description = "with --spark: the number of tasks (default: Spark's default parallelism)")
+  Integer partitions;
+
   /** The data set, needed only to train the classifier; a missing data set is a user error, not a crash. */
   private FashionMnist loadData() {
     try {
@@ -48,7 +57,13 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path root = cache != null ? cache : ClassifierCache.defaultRoot();
-    Map<String, Object> out = Evaluation.evaluate(runDir, root, this::loadData, main.err);
+    if (partitions != null && (spark == null || partitions < 1)) {
+      throw new OptionException(spark == null ? "--partitions sets the number of Spark tasks; give it with --spark MASTER"
+          : "--partitions must be >= 1, got " + partitions);
+    }
+    ScaleOut scaleOut = spark == null ? null : ScaleOut.find("spark");
+    Map<String, Object> out = Evaluation.evaluate(runDir, root, this::loadData, ClassifierCache.Spec.full(), main.err, scaleOut,
+        spark == null ? null : new ScaleOut.EvaluateJob(spark, partitions == null ? 0 : partitions, null));
     if (json) {
       main.out.println(JSON.writeValueAsString(out));
     } else {

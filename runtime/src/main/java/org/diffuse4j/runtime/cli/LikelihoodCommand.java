@@ -14,9 +14,12 @@ import org.diffuse4j.runtime.io.Npy;
 import org.diffuse4j.runtime.likelihood.Inputs;
 import org.diffuse4j.runtime.likelihood.LikelihoodEngine;
 import org.diffuse4j.runtime.likelihood.LikelihoodOptions;
+import org.diffuse4j.runtime.likelihood.LikelihoodMoments;
 import org.diffuse4j.runtime.likelihood.Likelihoods;
 import org.diffuse4j.runtime.manifest.Manifest;
+import org.diffuse4j.runtime.plugins.PluginDiscovery;
 import org.diffuse4j.runtime.run.OutputPaths;
+import org.diffuse4j.runtime.run.ScaleOut;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -71,8 +74,24 @@ final class LikelihoodCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "S", description = "seed of the probes and the dequantisation noise (default the manifest's)")
   Long seed;
 
+  @Option(names = "--spark", paramLabel = "MASTER", description = "integrate the rows as an Apache Spark job on MASTER (e.g. local[2]); "
+      + "each row bitwise as in one process, the summary combined from the tasks' moments; needs the diffuse4j-spark module (docs/scale-out.md)")
+  String spark;
+
+  @Option(names = "--partitions", paramLabel = "N", description = "with --spark: the number of tasks (default: Spark's default parallelism)")
+  Integer partitions;
+
   @Override
   public Integer call() throws Exception {
+    if (partitions != null && (spark == null || partitions < 1)) {
+      throw new OptionException(spark == null ? "--partitions sets the number of Spark tasks; give it with --spark MASTER"
+          : "--partitions must be >= 1, got " + partitions);
+    }
+    if (spark != null && sample != null) {
+      throw new OptionException("--spark evaluates given rows (--data or --n); drawing new samples with --sample runs in one "
+          + "process: drop --spark, or draw them with 'sample --spark' and evaluate those with --data");
+    }
+    ScaleOut scaleOut = spark == null ? null : ScaleOut.find("spark");
     LikelihoodOptions.Divergence div = LikelihoodOptions.parse(LikelihoodOptions.Divergence.class, divergence, "--divergence");
     LikelihoodOptions.Probe kind = LikelihoodOptions.parse(LikelihoodOptions.Probe.class, probe, "--probe");
     LikelihoodOptions.Prior pr = LikelihoodOptions.parse(LikelihoodOptions.Prior.class, prior, "--prior");
@@ -107,6 +126,17 @@ final class LikelihoodCommand implements Callable<Integer> {
     }
 
     long t0 = System.nanoTime();
+    if (scaleOut != null) {
+      ScaleOut.LikelihoodJob job = new ScaleOut.LikelihoodJob(spark, partitions == null ? 0 : partitions, m.resolved(),
+          PluginDiscovery.pluginsFolder(main.plugins), t.checkpoint() == null ? null : t.checkpoint().dir().getParent(),
+          solver, span.times(), options, ode.batch);
+      LikelihoodMoments moments = scaleOut.likelihood(job, x, rows);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      ode.print(main.out, summary(moments.meanNll(), Double.isNaN(moments.trueNll()) ? null : moments.trueNll() / rows,
+          Double.isNaN(moments.absDiff()) ? null : moments.absDiff() / rows, deq, moments.stdError(),
+          moments.probeStdError(), rows, dim, moments.nfe(), options, kind, span, seconds, "data"), 24);
+      return 0;
+    }
     Likelihoods l;
     GaussianMixture mixture;
     try (LikelihoodEngine engine = new LikelihoodEngine(m, method, solver, span.times(), options, dim, ode.batch, t.checkpoint())) {
@@ -124,46 +154,59 @@ final class LikelihoodCommand implements Callable<Integer> {
       Npy.writeFloat32(this.out, x, rows, dim);
     }
 
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("mode", sample != null ? "sampled" : "data");
-    out.put("mean_nll", l.meanNll());
-    if (mixture != null && deq == null) {
+    Double nllTrue = null;
+    Double diff = null;
+    if (mixture != null) {
       double[] ours = l.perSample();
-      double nllTrue = 0;
-      double diff = 0;
+      nllTrue = 0.0;
+      diff = 0.0;
       for (int i = 0; i < rows; i++) {
         double lp = mixture.logDensity(java.util.Arrays.copyOfRange(x, i * dim, (i + 1) * dim));
         nllTrue -= lp / rows;
         diff += Math.abs(ours[i] - lp) / rows;
       }
+    }
+    ode.print(main.out, summary(l.meanNll(), nllTrue, diff, deq, l.stdError(), l.probeStdError(), rows, dim, l.nfe(), options,
+        kind, span, seconds, sample != null ? "sampled" : "data"), 24);
+    return 0;
+  }
+
+  /** The printed summary; {@code nllTrue} and {@code diff} (the gmm network's exact comparison) may be null. */
+  private Map<String, Object> summary(double meanNll, Double nllTrue, Double diff, Dequantisation deq, double stdError,
+      double probeStdError, int rows, int dim, int nfe, LikelihoodOptions options, LikelihoodOptions.Probe kind,
+      OdeOptions.Range span, double seconds, String mode) {
+    LikelihoodOptions.Divergence div = options.divergence();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("mode", mode);
+    out.put("mean_nll", meanNll);
+    if (nllTrue != null && deq == null) {
       out.put("mean_nll_true", nllTrue);
       out.put("mean_abs_diff_true", diff);
     }
     if (deq != null) {
-      out.put("bits_per_dim", deq.bitsPerDim(l.meanNll(), dim));
+      out.put("bits_per_dim", deq.bitsPerDim(meanNll, dim));
     }
-    out.put("std_error", finite(l.stdError()));
+    out.put("std_error", finite(stdError));
     if (div == LikelihoodOptions.Divergence.HUTCHINSON) {
-      out.put("probe_std_error", finite(l.probeStdError()));
+      out.put("probe_std_error", finite(probeStdError));
     }
     out.put("n", rows);
     out.put("dim", dim);
-    out.put("nfe", l.nfe());
+    out.put("nfe", nfe);
     out.put("gradients_per_evaluation", div == LikelihoodOptions.Divergence.EXACT ? dim : options.probes());
     out.put("divergence", div.name().toLowerCase());
     if (div == LikelihoodOptions.Divergence.HUTCHINSON) {
       out.put("probes", options.probes());
       out.put("probe", kind.name().toLowerCase());
     }
-    out.put("prior", pr.name().toLowerCase());
+    out.put("prior", options.prior().name().toLowerCase());
     out.put("solver", solver);
     out.put("steps", steps);
     out.put("grid", ode.grid);
     out.put("t_min", span.tMin());
     out.put("t_max", span.tMax());
     out.put("seconds", seconds);
-    ode.print(main.out, out, 24);
-    return 0;
+    return out;
   }
 
   private static Double finite(double v) {

@@ -10,8 +10,10 @@ import java.util.regex.Pattern;
 import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.runtime.manifest.Manifest;
 import org.diffuse4j.runtime.manifest.ManifestLoader;
+import org.diffuse4j.runtime.plugins.PluginDiscovery;
 import org.diffuse4j.runtime.run.Experiment;
 import org.diffuse4j.runtime.run.OutputPaths;
+import org.diffuse4j.runtime.run.ScaleOut;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,8 +52,23 @@ final class SampleCommand implements Callable<Integer> {
   @Option(names = "--force", description = "the output folder exists: move it aside (to DIR.replaced-DATE-TIME; nothing is deleted)")
   boolean force;
 
+  @Option(names = "--spark", paramLabel = "MASTER", description = "compute the samples as an Apache Spark job on MASTER (e.g. local[2], "
+      + "local[*], spark://HOST:7077, yarn): bitwise the samples of a plain 'sample', plus samples.parquet (index, label, "
+      + "values); needs the diffuse4j-spark module (docs/scale-out.md)")
+  String spark;
+
+  @Option(names = "--partitions", paramLabel = "N", description = "with --spark: the number of tasks (default: Spark's default parallelism)")
+  Integer partitions;
+
   @Override
   public Integer call() throws Exception {
+    if (partitions != null && spark == null) {
+      throw new OptionException("--partitions " + partitions + " sets the number of Spark tasks; give it with --spark MASTER");
+    }
+    if (partitions != null && partitions < 1) {
+      throw new OptionException("--partitions must be >= 1, got " + partitions);
+    }
+    ScaleOut scaleOut = spark == null ? null : ScaleOut.find("spark");
     if (name != null && out != null) {
       throw new OptionException("--name names a folder in RUN_DIR/samples/ and --out any folder: give one of them");
     }
@@ -70,7 +87,9 @@ final class SampleCommand implements Callable<Integer> {
     Path target = out != null ? out : dir.resolve(OutputPaths.SAMPLES).resolve(name != null ? name : freeName(m));
     OutputPaths.checkFolder(target, out != null ? "--out" : "--name", force, OutputPaths.Input.run(dir),
         init == null ? null : OutputPaths.Input.file("--init", init));
-    Experiment.sample(m, dir, target, main.out, main.err);
+    ScaleOut.SampleJob job = spark == null ? null : new ScaleOut.SampleJob(spark, partitions == null ? 0 : partitions,
+        m.resolved(), PluginDiscovery.pluginsFolder(main.plugins), dir);
+    Experiment.sample(m, dir, target, main.out, main.err, scaleOut, job);
     return 0;
   }
 

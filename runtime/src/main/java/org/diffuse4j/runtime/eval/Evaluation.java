@@ -18,6 +18,7 @@ import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.runtime.data.FashionMnist;
 import org.diffuse4j.runtime.io.AtomicFiles;
 import org.diffuse4j.runtime.io.Npy;
+import org.diffuse4j.runtime.run.ScaleOut;
 
 /**
  * Evaluates the samples of a Fashion-MNIST run folder with the {@link FashionClassifier}: the
@@ -112,6 +113,16 @@ public final class Evaluation {
   /** As {@link #evaluate(Path, Path, Supplier, PrintStream)} with the training settings used when no classifier is cached. */
   public static Map<String, Object> evaluate(Path runDir, Path cacheRoot, Supplier<FashionMnist> data,
       ClassifierCache.Spec spec, PrintStream log) throws IOException {
+    return evaluate(runDir, cacheRoot, data, spec, log, null, null);
+  }
+
+  /**
+   * As {@link #evaluate(Path, Path, Supplier, ClassifierCache.Spec, PrintStream)}, with the samples'
+   * classifier outputs computed by {@code scaleOut} on {@code master} with {@code partitions} tasks
+   * (null: in this process) and joined from the tasks' {@link FeatureMoments}.
+   */
+  public static Map<String, Object> evaluate(Path runDir, Path cacheRoot, Supplier<FashionMnist> data,
+      ClassifierCache.Spec spec, PrintStream log, ScaleOut scaleOut, ScaleOut.EvaluateJob job) throws IOException {
     Path manifest = runDir.resolve("manifest.yaml");
     if (!Files.isDirectory(runDir) || !Files.isRegularFile(manifest)) {
       throw new OptionException("not a run folder: " + runDir.toAbsolutePath() + " (no manifest.yaml)");
@@ -152,20 +163,35 @@ public final class Evaluation {
     FashionMnist[] loaded = new FashionMnist[1];
     Supplier<FashionMnist> once = () -> loaded[0] != null ? loaded[0] : (loaded[0] = data.get());
     try (ClassifierCache.Loaded clf = ClassifierCache.loadOrTrain(cacheRoot, once, spec, log)) {
-      FashionClassifier.Output o = clf.net().predict(x, n, FashionClassifier.CHUNK);
-      Frechet.Stats stats = Frechet.stats(o.features(), n, FashionClassifier.FEATURES);
+      FeatureMoments moments = null;
+      FashionClassifier.Output o = null;
+      if (scaleOut != null) {
+        moments = scaleOut.evaluate(new ScaleOut.EvaluateJob(job.master(), job.partitions(), clf.dir()), x, n, requested);
+      } else {
+        o = clf.net().predict(x, n, FashionClassifier.CHUNK);
+      }
+      Frechet.Stats stats = o != null ? Frechet.stats(o.features(), n, FashionClassifier.FEATURES) : moments.stats();
       double fd = Frechet.distance(stats, clf.testStats());
-      out.put("class_accuracy", requested == null ? null : FashionClassifier.accuracy(o.classes(), requested));
+      if (o != null) {
+        out.put("class_accuracy", requested == null ? null : FashionClassifier.accuracy(o.classes(), requested));
+      } else {
+        out.put("class_accuracy", requested == null ? null : Arrays.stream(moments.hits()).sum() / (double) n);
+      }
       if (requested != null) {
         List<Double> perClass = new ArrayList<>();
         for (int k = 0; k < FashionClassifier.CLASSES; k++) {
-          int hits = 0;
-          int count = 0;
-          for (int i = 0; i < n; i++) {
-            if (requested[i] == k) {
-              count++;
-              hits += o.classes()[i] == k ? 1 : 0;
+          long hits = 0;
+          long count = 0;
+          if (o != null) {
+            for (int i = 0; i < n; i++) {
+              if (requested[i] == k) {
+                count++;
+                hits += o.classes()[i] == k ? 1 : 0;
+              }
             }
+          } else {
+            hits = moments.hits()[k];
+            count = moments.requested()[k];
           }
           perClass.add(count == 0 ? null : hits / (double) count);
         }
@@ -177,8 +203,14 @@ public final class Evaluation {
       out.put("n", n);
       out.put("label", label);
       int[] histogram = new int[FashionClassifier.CLASSES];
-      for (int c : o.classes()) {
-        histogram[c]++;
+      if (o != null) {
+        for (int c : o.classes()) {
+          histogram[c]++;
+        }
+      } else {
+        for (int k = 0; k < histogram.length; k++) {
+          histogram[k] = (int) moments.predicted()[k];
+        }
       }
       out.put("predicted_class_counts", histogram);
       out.put("classifier", clf.dir().toAbsolutePath().toString());

@@ -12,7 +12,7 @@ package org.diffuse4j.runtime.likelihood;
 public record RoundTrip(double[] latents, double[] reconstructed, double maxError, double rmsError, int nfe) {
 
   /** The error figures of {@code back} against {@code x}. */
-  static RoundTrip of(double[] x, double[] latents, double[] back, int nfe) {
+  public static RoundTrip of(double[] x, double[] latents, double[] back, int nfe) {
     double max = 0;
     double ss = 0;
     for (int i = 0; i < x.length; i++) {

@@ -85,7 +85,7 @@ public final class Experiment {
           trainer.close(); // free the training graph before sampling
           trainer = null;
         }
-        Sampled s = sample(m, dim, init, checkpoint, console);
+        Sampled s = sample(m, dim, init, checkpoint, console, null);
         Map<String, Object> metrics = new LinkedHashMap<>();
         measure(m, s, metrics);
         metrics.put("train_steps", trained == null ? 0 : trained.steps());
@@ -114,17 +114,42 @@ public final class Experiment {
    */
   public static Map<String, Object> sample(Manifest m, Path runDir, Path target, PrintStream out, PrintStream console)
       throws IOException {
+    return sample(m, runDir, target, out, console, null, null);
+  }
+
+  /**
+   * {@link #sample(Manifest, Path, Path, PrintStream, PrintStream)} with the rows computed by
+   * {@code scaleOut} for {@code job} (null: in this process). The graph is still built here once, as
+   * the check of the settings and for the timings' denominators; the engine's own files (e.g.
+   * {@code samples.parquet}) are staged and published with the others. When the engine returns no
+   * rows (too many for one process) there is no samples.npy, samples.png or sliced Wasserstein.
+   */
+  public static Map<String, Object> sample(Manifest m, Path runDir, Path target, PrintStream out, PrintStream console,
+      ScaleOut scaleOut, ScaleOut.SampleJob job) throws IOException {
     int dim = m.data().dim();
     double[] init = initNoise(m, m.sampling().n(), dim);
+    if (scaleOut != null && init != null) {
+      throw new OptionException("sampling.init (--init) gives the initial noise from a file, which --" + scaleOut.name()
+          + " does not ship to its tasks; sample without --" + scaleOut.name() + ", or drop --init (the noise of sample i "
+          + "is then drawn from (seed, i) in every task)");
+    }
     Checkpoint checkpoint = new Checkpoint(runDir);
     int step = requireTrained(m, runDir, checkpoint, dim);
-    Sampled s = sample(m, dim, init, checkpoint, console);
-    Map<String, Object> metrics = new LinkedHashMap<>();
-    measure(m, s, metrics);
-    metrics.put("run", runDir.toAbsolutePath().normalize().toString());
-    metrics.put("train_steps", step);
-    Path staged = OutputPaths.staging(target);
+    Path staged = null;
     try {
+      Sampled s;
+      if (scaleOut == null) {
+        s = sample(m, dim, init, checkpoint, console, null);
+        staged = OutputPaths.staging(target);
+      } else {
+        Path folder = OutputPaths.staging(target);
+        staged = folder;
+        s = sample(m, dim, init, checkpoint, console, () -> scaleOut.sample(job, folder, out));
+      }
+      Map<String, Object> metrics = new LinkedHashMap<>();
+      measure(m, s, metrics);
+      metrics.put("run", runDir.toAbsolutePath().normalize().toString());
+      metrics.put("train_steps", step);
       String header = "# samples of the run " + runDir.toAbsolutePath().normalize() + " (checkpoint at step " + step
           + "), with these settings\n";
       AtomicFiles.writeString(staged.resolve("manifest.yaml"), header + ManifestLoader.toYaml(m.resolved()));
@@ -133,15 +158,24 @@ public final class Experiment {
       if (aside != null) {
         out.printf("moved the previous %s to %s%n", target, aside);
       }
+      out.printf("sampled %d with %d steps (NFE %d, %s weights) in %.2f s (plus %.2f s graph warm-up)%n", m.sampling().n(),
+          m.sampling().steps(), s.nfe(), s.ema() ? "EMA" : "raw", s.seconds(), s.warmUpSeconds());
+      if (s.samples() != null) {
+        out.printf("sliced_wasserstein %.4f (baseline between two data draws %.4f)%n", metrics.get("sliced_wasserstein"),
+            metrics.get("sliced_wasserstein_baseline"));
+      }
+      out.printf("wrote %s (%s)%n", target, String.join(", ", listing(target)));
+      return metrics;
     } finally {
       OutputPaths.discard(staged);
     }
-    out.printf("sampled %d with %d steps (NFE %d, %s weights) in %.2f s (plus %.2f s graph warm-up)%n", m.sampling().n(),
-        m.sampling().steps(), s.nfe(), s.ema() ? "EMA" : "raw", s.seconds(), s.warmUpSeconds());
-    out.printf("sliced_wasserstein %.4f (baseline between two data draws %.4f)%n", metrics.get("sliced_wasserstein"),
-        metrics.get("sliced_wasserstein_baseline"));
-    out.printf("wrote %s (manifest.yaml, samples.npy, samples.png, metrics.json)%n", target);
-    return metrics;
+  }
+
+  /** The names in a folder, sorted (what a command wrote). */
+  private static List<String> listing(Path folder) throws IOException {
+    try (var names = Files.list(folder)) {
+      return names.map(p -> p.getFileName().toString()).sorted().toList();
+    }
   }
 
   /**
@@ -198,11 +232,13 @@ public final class Experiment {
     DataSet data = m.data();
     int dim = data.dim();
     int n = m.sampling().n();
-    double[] reference = data.sample(m.seed() + REFERENCE_SEED, 0, n);
-    double[] baseline = data.sample(m.seed() + BASELINE_SEED, 0, n);
     int proj = m.output().projections();
-    metrics.put("sliced_wasserstein", SlicedWasserstein.distance(s.samples(), n, reference, n, dim, proj, m.seed()));
-    metrics.put("sliced_wasserstein_baseline", SlicedWasserstein.distance(baseline, n, reference, n, dim, proj, m.seed()));
+    if (s.samples() != null) { // null: too many rows for one process (a scale-out job's files hold them)
+      double[] reference = data.sample(m.seed() + REFERENCE_SEED, 0, n);
+      double[] baseline = data.sample(m.seed() + BASELINE_SEED, 0, n);
+      metrics.put("sliced_wasserstein", SlicedWasserstein.distance(s.samples(), n, reference, n, dim, proj, m.seed()));
+      metrics.put("sliced_wasserstein_baseline", SlicedWasserstein.distance(baseline, n, reference, n, dim, proj, m.seed()));
+    }
     metrics.put("nfe", s.nfe());
     metrics.put("samples", n);
     metrics.put("ema_weights", s.ema());
@@ -220,6 +256,10 @@ public final class Experiment {
     DataSet data = m.data();
     int dim = data.dim();
     int n = m.sampling().n();
+    if (s.samples() == null) { // too many rows for one process: the scale-out job's files hold them
+      AtomicFiles.writeString(folder.resolve("metrics.json"), JSON.writeValueAsString(metrics));
+      return;
+    }
     Npy.writeFloat32(folder.resolve("samples.npy"), s.samples(), n, dim);
     log.printf("sampled %d with %d steps (NFE %d, %s weights) in %.2f s (plus %.2f s graph warm-up)%n", n,
         m.sampling().steps(), s.nfe(), s.ema() ? "EMA" : "raw", s.seconds(), s.warmUpSeconds());
@@ -262,18 +302,41 @@ public final class Experiment {
     return trained;
   }
 
-  /** Samples n rows with the checkpoint's weights; times steady-state batches after one warm-up batch. */
-  private static Sampled sample(Manifest m, int dim, double[] init, Checkpoint checkpoint, PrintStream console) {
+  /** Rows computed elsewhere (a {@link ScaleOut} job). */
+  private interface Rows {
+    double[] get() throws IOException;
+  }
+
+  /**
+   * Samples n rows with the checkpoint's weights, in this process or, with {@code elsewhere}, by a
+   * {@link ScaleOut} job; times steady-state batches after one warm-up batch.
+   */
+  private static Sampled sample(Manifest m, int dim, double[] init, Checkpoint checkpoint, PrintStream console,
+      Rows elsewhere) throws IOException {
     int n = m.sampling().n();
     int batch = m.sampling().batch_size(); // the chunk size: never derived from n (see SamplingEngine)
+    double warmUp;
+    double evalMillis;
+    int nfe;
+    boolean ema;
+    double[] samples = null;
+    long t0;
     try (SamplingEngine engine = engine(m, dim, batch, checkpoint)) {
-      double warmUp = engine.warmUp();
-      double evalMillis = engine.networkEvalMillis(20); // measured right before, under the same load
-      long t0 = System.nanoTime();
-      double[] samples = engine.sample(m.samplingSeed(), n, init, console);
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      return new Sampled(samples, engine.nfe(), (n + batch - 1) / batch, seconds, warmUp, evalMillis, engine.usesEma());
+      warmUp = engine.warmUp();
+      evalMillis = engine.networkEvalMillis(20); // measured right before, under the same load
+      nfe = engine.nfe();
+      ema = engine.usesEma();
+      t0 = System.nanoTime();
+      if (elsewhere == null) {
+        samples = engine.sample(m.samplingSeed(), n, init, console);
+      }
     }
+    if (elsewhere != null) {
+      t0 = System.nanoTime();
+      samples = elsewhere.get();
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    return new Sampled(samples, nfe, (n + batch - 1) / batch, seconds, warmUp, evalMillis, ema);
   }
 
   /**

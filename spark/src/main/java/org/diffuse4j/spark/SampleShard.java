@@ -1,0 +1,108 @@
+package org.diffuse4j.spark;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import org.diffuse4j.runtime.manifest.Manifest;
+import org.diffuse4j.runtime.sample.Chunks;
+import org.diffuse4j.runtime.sample.SamplingEngine;
+import org.diffuse4j.runtime.train.Checkpoint;
+
+/**
+ * One task of a Spark {@code sample} job: partition p of P computes the whole chunks
+ * [⌊pC/P⌋, ⌊(p+1)C/P⌋) of the C = ⌈n/B⌉ index-aligned chunks of B rows, through
+ * {@link SamplingEngine#sampleRows}, so its rows are bitwise those of one process with the same B.
+ * Each row is (global index, label, values).
+ */
+final class SampleShard implements FlatMapFunction<Integer, Row> {
+  private static final long serialVersionUID = 1L;
+  /**
+   * Test hook: a system property naming a partition whose first attempt fails half-way through its
+   * rows (after some of its shard may be written), to check that Spark's retry gives the same output.
+   */
+  static final String FAIL_FIRST_ATTEMPT = "diffuse4j.spark.fail-first-attempt-of-partition";
+  /** The rows' schema: global index, label (−1: unconditional) and values. */
+  static final StructType SCHEMA = new StructType()
+      .add("index", DataTypes.LongType, false)
+      .add("label", DataTypes.IntegerType, false)
+      .add("values", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+
+  private final TaskRun run;
+  private final int partitions;
+  private final LongAccumulator buildNanos;
+  private final LongAccumulator sampleNanos;
+
+  /** {@code buildNanos} and {@code sampleNanos} sum the tasks' graph-building and sampling times. */
+  SampleShard(TaskRun run, int partitions, LongAccumulator buildNanos, LongAccumulator sampleNanos) {
+    this.run = run;
+    this.partitions = partitions;
+    this.buildNanos = buildNanos;
+    this.sampleNanos = sampleNanos;
+  }
+
+  @Override
+  public Iterator<Row> call(Integer p) throws Exception {
+    Manifest m = run.manifest();
+    int n = m.sampling().n();
+    Chunks chunks = new Chunks(m.sampling().batch_size());
+    long c = chunks.count(n);
+    long first = chunks.first(Slice.firstChunk(p, partitions, c));
+    long end = Math.min(n, chunks.first(Slice.firstChunk(p + 1, partitions, c)));
+    if (first >= end) {
+      return List.<Row>of().iterator();
+    }
+    int dim = m.data().dim();
+    double[] rows;
+    long t0 = System.nanoTime();
+    try (TaskRun.OpenRun open = run.open();
+        SamplingEngine engine = new SamplingEngine(m, dim, chunks.size(), new Checkpoint(open.dir()))) {
+      long t1 = System.nanoTime();
+      rows = engine.sampleRows(m.samplingSeed(), first, (int) (end - first), null, null);
+      buildNanos.add(t1 - t0);
+      sampleNanos.add(System.nanoTime() - t1);
+    }
+    int classes = m.data().classes();
+    boolean unconditional = m.sampling().unconditional();
+    List<Row> out = new ArrayList<>((int) (end - first));
+    for (long i = first; i < end; i++) {
+      int at = (int) (i - first) * dim;
+      out.add(RowFactory.create(i, unconditional ? -1 : m.sampling().labelOf(i, classes),
+          Arrays.copyOfRange(rows, at, at + dim)));
+    }
+    return failingFirstAttempt(p, out.iterator(), out.size() / 2);
+  }
+
+  /** The rows, or, for the partition named by {@link #FAIL_FIRST_ATTEMPT} on its first attempt, a failure after {@code after} rows. */
+  private static Iterator<Row> failingFirstAttempt(int p, Iterator<Row> rows, int after) {
+    String fail = System.getProperty(FAIL_FIRST_ATTEMPT);
+    TaskContext task = TaskContext.get();
+    if (fail == null || Integer.parseInt(fail) != p || task == null || task.attemptNumber() != 0) {
+      return rows;
+    }
+    return new Iterator<>() {
+      private int given;
+
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public Row next() {
+        if (given++ == after || !rows.hasNext()) {
+          throw new IllegalStateException("injected failure of partition " + p + ", attempt 0, after " + after + " rows ("
+              + FAIL_FIRST_ATTEMPT + ")");
+        }
+        return rows.next();
+      }
+    };
+  }
+}

@@ -1,0 +1,136 @@
+package org.diffuse4j.spark;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+import org.diffuse4j.runtime.eval.FashionClassifier;
+import org.diffuse4j.runtime.eval.FeatureMoments;
+import org.diffuse4j.runtime.likelihood.LikelihoodMoments;
+import org.diffuse4j.runtime.likelihood.RoundTrip;
+import org.diffuse4j.runtime.manifest.Manifest;
+import org.diffuse4j.runtime.manifest.ManifestLoader;
+import org.diffuse4j.runtime.plugins.PluginDiscovery;
+import org.diffuse4j.runtime.run.ScaleOut;
+import org.diffuse4j.runtime.sample.Chunks;
+
+/**
+ * {@code --spark MASTER}: the rows of a command as a Spark job over the engine's index-aligned chunks
+ * ({@link SampleShard}); each task writes its shard of {@code samples.parquet} (index, label,
+ * values) through Spark's output committer, so a failed attempt leaves nothing and its retry writes
+ * the same rows.
+ */
+public final class SparkScaleOut implements ScaleOut {
+  /** The most values (n × dim) brought back to the driver for samples.npy, the plot and the metrics: 2²⁶ doubles, 512 MiB. */
+  static final long DRIVER_VALUES = 1L << 26;
+
+  @Override
+  public String name() {
+    return "spark";
+  }
+
+  @Override
+  public double[] sample(SampleJob job, Path folder, PrintStream out) throws IOException {
+    Manifest m = ManifestLoader.resolve(job.manifest(), PluginDiscovery.discover(job.plugins()));
+    int n = m.sampling().n();
+    int dim = m.data().dim();
+    long chunks = new Chunks(m.sampling().batch_size()).count(n);
+    TaskRun run = TaskRun.of(job.manifest(), job.plugins(), job.runDir());
+    String parquet = folder.resolve("samples.parquet").toUri().toString();
+    return SparkJobs.withSession(job.master(), "diffuse4j sample", spark -> {
+      int partitions = SparkJobs.partitions(spark, job.partitions(), chunks);
+      out.printf("spark: %d chunks of %d rows in %d tasks on %s%n", chunks, m.sampling().batch_size(), partitions,
+          spark.sparkContext().master());
+      LongAccumulator build = spark.sparkContext().longAccumulator("graph build ns");
+      LongAccumulator sampling = spark.sparkContext().longAccumulator("sampling ns");
+      long t0 = System.nanoTime();
+      Dataset<Row> rows = spark.createDataFrame(
+          SparkJobs.partitionIds(spark, partitions).flatMap(new SampleShard(run, partitions, build, sampling)), SampleShard.SCHEMA);
+      rows.write().parquet(parquet);
+      out.printf("spark: wrote samples.parquet in %.2f s; the tasks built their graphs in %.2f s and sampled in %.2f s "
+          + "(sums over tasks)%n", (System.nanoTime() - t0) / 1e9, build.value() / 1e9, sampling.value() / 1e9);
+      return (long) n * dim <= DRIVER_VALUES ? collect(spark, parquet, n, dim) : null;
+    });
+  }
+
+  @Override
+  public LikelihoodMoments likelihood(LikelihoodJob job, double[] x, int n) throws IOException {
+    Chunks chunks = new Chunks(job.batch());
+    long count = chunks.count(n);
+    TaskRun run = TaskRun.of(job.manifest(), job.plugins(), job.runDir());
+    LikelihoodShard shard = new LikelihoodShard(run, job.solver(), job.times(), job.options(), job.batch());
+    return SparkJobs.withSession(job.master(), "diffuse4j likelihood", spark -> {
+      int partitions = SparkJobs.partitions(spark, job.partitions(), count);
+      List<LikelihoodMoments> parts = JavaSparkContext.fromSparkContext(spark.sparkContext())
+          .parallelize(Slice.of(x, n, chunks, partitions), partitions).map(shard).collect();
+      LikelihoodMoments all = parts.get(0);
+      for (int p = 1; p < parts.size(); p++) { // in row order, whichever task finished first
+        all = all.plus(parts.get(p));
+      }
+      return all;
+    });
+  }
+
+  @Override
+  public RoundTrip encode(EncodeJob job, double[] x, int n) throws IOException {
+    Chunks chunks = new Chunks(job.batch());
+    long count = chunks.count(n);
+    EncodeShard shard = new EncodeShard(TaskRun.of(job.manifest(), job.plugins(), job.runDir()), job.solver(), job.times(),
+        job.batch());
+    return SparkJobs.withSession(job.master(), "diffuse4j encode", spark -> {
+      int partitions = SparkJobs.partitions(spark, job.partitions(), count);
+      List<RoundTripRows> parts = JavaSparkContext.fromSparkContext(spark.sparkContext())
+          .parallelize(Slice.of(x, n, chunks, partitions), partitions).map(shard).collect();
+      double[] latents = new double[x.length];
+      double[] back = new double[x.length];
+      int at = 0;
+      int nfe = 0;
+      for (RoundTripRows part : parts) { // in row order
+        System.arraycopy(part.latents(), 0, latents, at, part.latents().length);
+        System.arraycopy(part.reconstructed(), 0, back, at, part.reconstructed().length);
+        at += part.latents().length;
+        nfe = Math.max(nfe, part.nfe());
+      }
+      return RoundTrip.of(x.clone(), latents, back, nfe);
+    });
+  }
+
+  @Override
+  public FeatureMoments evaluate(EvaluateJob job, double[] x, int n, int[] labels) throws IOException {
+    Chunks chunks = new Chunks(FashionClassifier.CHUNK);
+    long count = chunks.count(n);
+    EvaluateShard shard = new EvaluateShard(job.classifier(), labels);
+    return SparkJobs.withSession(job.master(), "diffuse4j evaluate", spark -> {
+      int partitions = SparkJobs.partitions(spark, job.partitions(), count);
+      List<FeatureMoments> parts = JavaSparkContext.fromSparkContext(spark.sparkContext())
+          .parallelize(Slice.of(x, n, chunks, partitions), partitions).map(shard).collect();
+      FeatureMoments all = parts.get(0);
+      for (int p = 1; p < parts.size(); p++) { // in row order
+        all = all.plus(parts.get(p));
+      }
+      return all;
+    });
+  }
+
+  /** The n × dim values of the written Parquet, row-major by global index. */
+  static double[] collect(SparkSession spark, String parquet, int n, int dim) {
+    double[] all = new double[n * dim];
+    List<Row> rows = spark.read().parquet(parquet).select("index", "values").collectAsList();
+    if (rows.size() != n) {
+      throw new IllegalStateException("the job wrote " + rows.size() + " rows to " + parquet + ", expected " + n);
+    }
+    for (Row r : rows) {
+      int i = (int) r.getLong(0);
+      List<Double> v = r.getList(1);
+      for (int j = 0; j < dim; j++) {
+        all[i * dim + j] = v.get(j);
+      }
+    }
+    return all;
+  }
+}
