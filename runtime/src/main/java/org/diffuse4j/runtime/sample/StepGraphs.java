@@ -1,0 +1,433 @@
+package org.diffuse4j.runtime.sample;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+import org.diffuse4j.api.CounterNoise;
+import org.diffuse4j.api.Denoiser;
+import org.diffuse4j.api.Network;
+import org.diffuse4j.api.NoiseSource;
+import org.diffuse4j.api.SamplingProblem;
+import org.diffuse4j.api.Schedule;
+import org.diffuse4j.api.Solver;
+import org.diffuse4j.api.SolverState;
+import org.diffuse4j.api.tensor.Backend;
+import org.diffuse4j.api.tensor.Precision;
+import org.diffuse4j.api.tensor.Tensor;
+import org.diffuse4j.runtime.graph.Feeds;
+import org.diffuse4j.runtime.graph.RecordingGraph;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.family.TType;
+
+/**
+ * A solver run one step per {@code Session.run}, with one graph per distinct step structure. Each
+ * step's Java code (the unchanged {@link Solver#init}/{@link Solver#step}) is first traced through a
+ * {@link RecordingGraph} into a throw-away graph, with the network stood in by an identity: that
+ * gives the step's signature (its ops with every floating scalar as a parameter), the scalars and
+ * the noise streams it asks for. Steps with one signature (all steady steps of a method, typically)
+ * share one graph, built once with the real network; each step runs it with its own scalars and
+ * noise fed, and the solver state (x and history) stays in TensorFlow tensors between runs. Graph
+ * memory and build time so depend on the number of structures, not on the number of steps; the
+ * computation is the unrolled graph's, op for op, so the samples are bitwise the same.
+ */
+final class StepGraphs {
+  /** Why a solver or model cannot run step by step; the engine then unrolls the loop instead. */
+  static final class Unsupported extends RuntimeException {
+    Unsupported(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Output source: the x_init feed (the state before any op, as {@link Solver#init} returns it). */
+  private static final int X_INIT = Integer.MIN_VALUE;
+
+  /**
+   * One step structure in the sampling graph: its state and noise placeholders, its scalar
+   * constants (fed for the steps whose value differs), the outputs to fetch, and where each output
+   * state entry comes from (≥ 0: fetch i; −1−j: input state j passed through; {@link #X_INIT}).
+   */
+  private record Structure(List<Tensor> stateIn, List<Tensor> noiseIn, List<Long[]> noiseShapes,
+      List<Operation> paramOps, double[] baked, boolean[] varying, List<Output<?>> fetches, int[] sources) {}
+
+  /** An operand that stands for whichever op is current (x_init and labels of the step being traced). */
+  private static final class Current<T extends TType> implements Operand<T> {
+    private Operand<T> now;
+
+    @Override
+    public Output<T> asOutput() {
+      return now.asOutput();
+    }
+
+    @Override
+    public Operation op() {
+      return now.op();
+    }
+  }
+
+  /** Noise as placeholders made by the step being traced or built, one per stream asked for. */
+  private static final class SlotNoise implements NoiseSource {
+    private final int batch;
+    private BiFunction<Integer, long[], Tensor> make;
+    private final List<Long> streams = new ArrayList<>();
+    private final List<Tensor> slots = new ArrayList<>();
+    private final List<Long[]> shapes = new ArrayList<>();
+
+    SlotNoise(int batch) {
+      this.batch = batch;
+    }
+
+    void begin(BiFunction<Integer, long[], Tensor> maker) {
+      this.make = maker;
+      streams.clear();
+      slots.clear();
+      shapes.clear();
+    }
+
+    @Override
+    public Tensor gaussian(long stream, Tensor like) {
+      int i = streams.indexOf(stream);
+      if (i >= 0) {
+        return slots.get(i);
+      }
+      long[] shape = like.shape().asArray();
+      shape[0] = batch;
+      Long[] boxed = new Long[shape.length];
+      for (int d = 0; d < shape.length; d++) {
+        if (shape[d] < 0) {
+          throw new IllegalArgumentException("noise needs a known shape apart from the batch, got " + like.shape());
+        }
+        boxed[d] = shape[d];
+      }
+      Tensor t = make.apply(slots.size(), shape);
+      streams.add(stream);
+      slots.add(t);
+      shapes.add(boxed);
+      return t;
+    }
+
+    long[] streams() {
+      return streams.stream().mapToLong(Long::longValue).toArray();
+    }
+  }
+
+  private final Precision precision;
+  private final int batch;
+  private final Tensor xInit;
+  private final Tensor labels;
+  private final List<Structure> structures = new ArrayList<>();
+  private final int[] plan;
+  private final double[][] params;
+  private final long[][] streams;
+
+  /**
+   * Traces every step of {@code solver} over {@code times} and builds one subgraph per distinct
+   * structure into {@code be}'s graph. {@code model} makes the sampler's model from a network (null
+   * for analytic models) and a labels tensor (null when unconditional); {@code xInit} and
+   * {@code labels} are the graph's placeholders. Throws {@link Unsupported} when the run cannot be
+   * split into steps: the solver overrides {@link Solver#solve}, the model carries state across
+   * steps ({@link Denoiser#next()}), or a step reads a tensor from outside itself.
+   */
+  StepGraphs(Graph graph, Backend be, Solver solver, Schedule schedule, double[] times, int batch, int dim,
+      Tensor xInit, Tensor labels, Network network, BiFunction<Network, Tensor, Denoiser> model) {
+    this.precision = be.precision();
+    this.batch = batch;
+    this.xInit = xInit;
+    this.labels = labels;
+    try {
+      if (solver.getClass().getMethod("solve", SamplingProblem.class).getDeclaringClass() != Solver.class) {
+        throw new Unsupported("the solver runs its own loop (it overrides solve)", null);
+      }
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(e);
+    }
+    List<Integer> planList = new ArrayList<>();
+    List<double[]> paramList = new ArrayList<>();
+    List<long[]> streamList = new ArrayList<>();
+    List<Integer> firstStep = new ArrayList<>();
+    List<SolverState> firstState = new ArrayList<>();
+    List<List<long[]>> firstShapes = new ArrayList<>();
+    trace(be.precision(), solver, schedule, times, dim, network, model,
+        planList, paramList, streamList, firstStep, firstState, firstShapes);
+    plan = planList.stream().mapToInt(Integer::intValue).toArray();
+    params = paramList.toArray(double[][]::new);
+    streams = streamList.toArray(long[][]::new);
+    build(graph, be, solver, schedule, times, network, model, firstStep, firstState, firstShapes);
+  }
+
+  private void trace(Precision precision, Solver solver, Schedule schedule, double[] times, int dim, Network network,
+      BiFunction<Network, Tensor, Denoiser> model, List<Integer> planList, List<double[]> paramList,
+      List<long[]> streamList, List<Integer> firstStep, List<SolverState> firstState, List<List<long[]>> firstShapes) {
+    try (Graph setup = new Graph()) {
+      traceSteps(new RecordingGraph(setup, true), precision, solver, schedule, times, dim, network, model,
+          planList, paramList, streamList, firstStep, firstState, firstShapes);
+    }
+  }
+
+  private void traceSteps(RecordingGraph rec, Precision precision, Solver solver, Schedule schedule, double[] times,
+      int dim, Network network, BiFunction<Network, Tensor, Denoiser> model, List<Integer> planList,
+      List<double[]> paramList, List<long[]> streamList, List<Integer> firstStep, List<SolverState> firstState,
+      List<List<long[]>> firstShapes) {
+    Backend tb = new Backend(Ops.create(rec), precision);
+    Current<TType> xin = new Current<>();
+    Current<TType> lab = new Current<>();
+    // The network stood in by an identity of x that also reads t and the labels, so that what
+    // the step gives the network is part of its signature (the network's output has x's shape).
+    Network standIn = network == null ? null : (x, t, c) -> {
+      List<Operand<?>> in = new ArrayList<>(List.of(x.op(), t.op()));
+      if (c.isConditional()) {
+        in.add(c.labels().op());
+      }
+      return x.backend().wrap(x.backend().tf().identityN(in).output().get(0));
+    };
+    Denoiser d = model.apply(standIn, labels == null ? null : tb.wrap(lab));
+    SlotNoise noise = new SlotNoise(batch);
+    SamplingProblem problem = new SamplingProblem(d, schedule, times, tb.wrap(xin), noise);
+    Map<String, Integer> ids = new HashMap<>();
+    List<long[]> shapes = List.of();
+    SolverState prev = null;
+    for (int step = -1; prev == null || !prev.done(problem); step++) {
+      if (step > times.length) {
+        throw new IllegalStateException("the solver has not reached the grid's end after " + step + " steps");
+      }
+      try (Graph g = new Graph()) {
+        rec.use(g);
+        rec.begin();
+        Ops raw = Ops.create(g);
+        xin.now = placeholder(raw, tb, "x_init", new long[] {batch, dim});
+        rec.input(xin.now, "x_init");
+        if (labels != null) {
+          lab.now = placeholder(raw, tb, "labels", new long[] {batch});
+          rec.input(lab.now, "labels");
+        }
+        noise.begin((j, shape) -> {
+          Operand<TType> p = placeholder(raw, tb, "noise" + j, shape);
+          rec.input(p, "noise" + j);
+          return tb.wrap(p);
+        });
+        SolverState in = null;
+        SolverState out;
+        try {
+          if (step < 0) {
+            out = solver.init(problem);
+          } else {
+            List<Tensor> state = new ArrayList<>();
+            for (int j = 0; j < shapes.size(); j++) {
+              Operand<TType> p = placeholder(raw, tb, "s" + j, shapes.get(j));
+              rec.input(p, "s" + j);
+              state.add(tb.wrap(p));
+            }
+            in = new SolverState(prev.k(), state.get(0), state.subList(1, state.size()), prev.nfe());
+            out = solver.step(problem, in);
+          }
+          if (problem.model().next() != problem.model()) {
+            throw new Unsupported("the model carries state from one step to the next (Denoiser.next)", null);
+          }
+          rec.note(step < 0 ? "init" : "step");
+          for (Tensor t : stateOf(out)) {
+            rec.note("out " + rec.ref(t.op().asOutput()));
+          }
+        } catch (RecordingGraph.Unrecorded | IllegalArgumentException e) {
+          throw new Unsupported("step " + step + " cannot be traced on its own: " + e.getMessage(), e);
+        }
+        String key = rec.signature();
+        Integer id = ids.get(key);
+        if (id == null) {
+          id = ids.size();
+          ids.put(key, id);
+          firstStep.add(step);
+          firstState.add(in);
+          firstShapes.add(shapes);
+        }
+        planList.add(id);
+        paramList.add(rec.params());
+        streamList.add(noise.streams());
+        List<long[]> next = new ArrayList<>();
+        for (Tensor t : stateOf(out)) {
+          next.add(t.shape().asArray());
+        }
+        shapes = next;
+        prev = out;
+      }
+    }
+  }
+
+  private void build(Graph graph, Backend be, Solver solver, Schedule schedule, double[] times, Network network,
+      BiFunction<Network, Tensor, Denoiser> model, List<Integer> firstStep, List<SolverState> firstState,
+      List<List<long[]>> firstShapes) {
+    RecordingGraph rec = new RecordingGraph(graph, false);
+    Backend rb = new Backend(Ops.create(rec).withSubScope("steps"), be.precision());
+    Network opaque = network == null ? null : (x, t, c) -> rec.opaque(() -> network.apply(x, t, c));
+    Denoiser d = model.apply(opaque, labels == null ? null : rb.wrap(labels.op()));
+    SlotNoise noise = new SlotNoise(batch);
+    SamplingProblem problem = new SamplingProblem(d, schedule, times, rb.wrap(xInit.op()), noise);
+    for (int id = 0; id < firstStep.size(); id++) {
+      int step = firstStep.get(id);
+      String prefix = "step" + id + "_";
+      rec.begin();
+      noise.begin((j, shape) -> rb.wrap(be.placeholder(prefix + "noise" + j, shape).op()));
+      List<Tensor> stateIn = new ArrayList<>();
+      for (long[] shape : firstShapes.get(id)) {
+        stateIn.add(rb.wrap(be.placeholder(prefix + "s" + stateIn.size(), shape).op()));
+      }
+      SolverState out;
+      if (step < 0) {
+        out = solver.init(problem);
+      } else {
+        SolverState t = firstState.get(id);
+        out = solver.step(problem, new SolverState(t.k(), stateIn.get(0), stateIn.subList(1, stateIn.size()), t.nfe()));
+      }
+      double[] baked = rec.params();
+      double[] traced = params[step + 1];
+      if (!java.util.Arrays.equals(baked, traced)) {
+        throw new Unsupported("step " + step + " builds other scalar constants with the network than without it ("
+            + baked.length + " against " + traced.length + ")", null);
+      }
+      List<Output<?>> fetches = new ArrayList<>();
+      List<Tensor> outs = stateOf(out);
+      int[] sources = new int[outs.size()];
+      for (int i = 0; i < outs.size(); i++) {
+        String name = outs.get(i).op().op().name();
+        int source = name.equals(xInit.op().op().name()) ? X_INIT : 0;
+        for (int j = 0; j < stateIn.size() && source == 0; j++) {
+          if (name.equals(stateIn.get(j).op().op().name())) {
+            source = -1 - j;
+          }
+        }
+        if (source == 0) {
+          source = fetches.size();
+          fetches.add(outs.get(i).op().asOutput());
+        }
+        sources[i] = source;
+      }
+      boolean[] varying = new boolean[baked.length];
+      for (int s = 0; s < plan.length; s++) {
+        if (plan[s] == id) {
+          for (int j = 0; j < baked.length; j++) {
+            varying[j] |= params[s][j] != baked[j];
+          }
+        }
+      }
+      structures.add(new Structure(stateIn, List.copyOf(noise.slots), List.copyOf(noise.shapes),
+          rec.paramOps(), baked, varying, fetches, sources));
+    }
+  }
+
+  private static Operand<TType> placeholder(Ops raw, Backend b, String name, long[] shape) {
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Operand<TType> p = raw.withName(name).placeholder((Class) b.floatType(), Placeholder.shape(Shape.of(shape)));
+    return p;
+  }
+
+  private static List<Tensor> stateOf(SolverState s) {
+    List<Tensor> all = new ArrayList<>();
+    all.add(s.x());
+    all.addAll(s.history());
+    return all;
+  }
+
+  /** Number of distinct step graphs (the initial state counts as one). */
+  int structureCount() {
+    return structures.size();
+  }
+
+  /**
+   * One chunk: runs every step with x_init (and the labels, when conditional) fed, the noise of
+   * (seed, first + i, stream) for row i, and returns the final x, row-major.
+   */
+  double[] run(Session session, org.tensorflow.Tensor xInitValue, org.tensorflow.Tensor labelsValue,
+      long seed, long first) {
+    List<org.tensorflow.Tensor> state = new ArrayList<>();
+    List<Result> owners = new ArrayList<>();
+    try {
+      for (int i = 0; i < plan.length; i++) {
+        Structure s = structures.get(plan[i]);
+        Result res = null;
+        if (!s.fetches().isEmpty()) {
+          List<org.tensorflow.Tensor> open = new ArrayList<>();
+          try {
+            Session.Runner r = session.runner();
+            r.feed(xInit.op(), xInitValue);
+            if (labels != null) {
+              r.feed(labels.op(), labelsValue);
+            }
+            for (int j = 0; j < s.stateIn().size(); j++) {
+              r.feed(s.stateIn().get(j).op(), state.get(j));
+            }
+            long[] st = streams[i];
+            for (int j = 0; j < st.length; j++) {
+              Long[] boxed = s.noiseShapes().get(j);
+              long[] shape = new long[boxed.length];
+              int per = 1;
+              for (int d = 0; d < shape.length; d++) {
+                shape[d] = boxed[d];
+                per *= d > 0 ? (int) shape[d] : 1;
+              }
+              org.tensorflow.Tensor t = Feeds.tensor(precision, CounterNoise.gaussian(seed, first, batch, per, st[j]), shape);
+              open.add(t);
+              r.feed(s.noiseIn().get(j).op(), t);
+            }
+            double[] p = params[i];
+            for (int j = 0; j < p.length; j++) {
+              if (s.varying()[j]) {
+                org.tensorflow.Tensor t = Feeds.scalar(precision, p[j]);
+                open.add(t);
+                r.feed(s.paramOps().get(j).output(0), t);
+              }
+            }
+            for (Output<?> o : s.fetches()) {
+              r.fetch(o);
+            }
+            res = r.run();
+          } finally {
+            open.forEach(org.tensorflow.Tensor::close);
+          }
+        }
+        List<org.tensorflow.Tensor> nextState = new ArrayList<>();
+        List<Result> nextOwners = new ArrayList<>();
+        for (int src : s.sources()) {
+          if (src == X_INIT) {
+            nextState.add(xInitValue);
+            nextOwners.add(null);
+          } else if (src < 0) {
+            nextState.add(state.get(-1 - src));
+            nextOwners.add(owners.get(-1 - src));
+          } else {
+            nextState.add(res.get(src));
+            nextOwners.add(res);
+          }
+        }
+        Set<Result> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+        kept.addAll(nextOwners);
+        Set<Result> dropped = Collections.newSetFromMap(new IdentityHashMap<>());
+        dropped.addAll(owners);
+        if (res != null) {
+          dropped.add(res);
+        }
+        dropped.removeAll(kept);
+        dropped.remove(null);
+        dropped.forEach(Result::close);
+        state = nextState;
+        owners = nextOwners;
+      }
+      return Feeds.values(state.get(0));
+    } finally {
+      Set<Result> all = Collections.newSetFromMap(new IdentityHashMap<>());
+      all.addAll(owners);
+      all.remove(null);
+      all.forEach(Result::close);
+    }
+  }
+}
