@@ -4,7 +4,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +45,11 @@ public final class RecordingGraph implements ExecutionEnvironment {
   private Graph graph;
   private boolean signatures;
   private int opaque;
-  private final Map<String, String> refs = new HashMap<>();
+  private final Map<Operation, String> refs = new IdentityHashMap<>();
   private StringBuilder signature = new StringBuilder();
   private double[] params = new double[16];
   private int paramCount;
+  private long size;
   private final List<Operation> paramOps = new ArrayList<>();
 
   /** Records into {@code graph}; {@code signatures} also builds the signature (needs every input declared). */
@@ -75,10 +76,20 @@ public final class RecordingGraph implements ExecutionEnvironment {
     paramOps.clear();
   }
 
+  /** Ops recorded since the last {@link #clearSize}. */
+  public long size() {
+    return size;
+  }
+
+  /** Restarts the count of {@link #size}. */
+  public void clearSize() {
+    size = 0;
+  }
+
   /** Declares {@code operand} (built elsewhere) as a named input of the record. */
   public void input(Operand<?> operand, String name) {
     Operation op = operand.op();
-    refs.put(op.name(), name + Arrays.toString(operand.shape().asArray()));
+    refs.put(op, name + Arrays.toString(operand.shape().asArray()));
   }
 
   /** Runs {@code body} without recording parameters (a network call, whose constants never vary). */
@@ -93,7 +104,7 @@ public final class RecordingGraph implements ExecutionEnvironment {
 
   /** The reference the signature uses for an output: its op's number in the record or its input name. */
   public String ref(Output<?> output) {
-    String r = refs.get(output.op().name());
+    String r = refs.get(output.op());
     if (r == null) {
       if (signatures) {
         throw new Unrecorded("op " + output.op().name() + " (" + output.op().type() + ") was built outside the traced step");
@@ -193,7 +204,8 @@ public final class RecordingGraph implements ExecutionEnvironment {
         params[paramCount++] = value;
         paramOps.add(op);
       }
-      refs.put(op.name(), "#" + refs.size());
+      refs.put(op, "#" + refs.size());
+      size++;
       signature.append(sb).append('\n');
       return op;
     }
@@ -219,7 +231,7 @@ public final class RecordingGraph implements ExecutionEnvironment {
     @Override
     public OperationBuilder addControlInput(Operation control) {
       inner.addControlInput(control);
-      String r = refs.get(control.name());
+      String r = refs.get(control);
       if (r == null && signatures) {
         throw new Unrecorded("control input " + control.name() + " was built outside the traced step");
       }

@@ -54,6 +54,9 @@ final class StepGraphs {
   /** Output source: the x_init feed (the state before any op, as {@link Solver#init} returns it). */
   private static final int X_INIT = Integer.MIN_VALUE;
 
+  /** Ops traced into one throw-away graph before it is replaced by a new one. */
+  private static final int SCRATCH_OPS = 2_000;
+
   /**
    * One step structure in the sampling graph: its state and noise placeholders, its scalar
    * constants (fed for the steps whose value differs), the outputs to fetch, and where each output
@@ -198,22 +201,35 @@ final class StepGraphs {
     Map<String, Integer> ids = new HashMap<>();
     List<long[]> shapes = List.of();
     SolverState prev = null;
+    Graph scratch = null;
+    Ops raw = null;
+    try {
     for (int step = -1; prev == null || !prev.done(problem); step++) {
       if (step > times.length) {
         throw new IllegalStateException("the solver has not reached the grid's end after " + step + " steps");
       }
-      try (Graph g = new Graph()) {
-        rec.use(g);
+      if (scratch == null || rec.size() > SCRATCH_OPS) {
+        // a few thousand steps' ops per throw-away graph: creating and deleting graphs costs too
+        if (scratch != null) {
+          scratch.close();
+        }
+        scratch = new Graph();
+        raw = Ops.create(scratch);
+        rec.use(scratch);
+        rec.clearSize();
+      }
+      {
         rec.begin();
-        Ops raw = Ops.create(g);
-        xin.now = placeholder(raw, tb, "x_init", new long[] {batch, dim});
+        String sfx = "_" + (step + 1);
+        Ops tf = raw;
+        xin.now = placeholder(raw, tb, "x_init" + sfx, new long[] {batch, dim});
         rec.input(xin.now, "x_init");
         if (labels != null) {
-          lab.now = placeholder(raw, tb, "labels", new long[] {batch});
+          lab.now = placeholder(raw, tb, "labels" + sfx, new long[] {batch});
           rec.input(lab.now, "labels");
         }
         noise.begin((j, shape) -> {
-          Operand<TType> p = placeholder(raw, tb, "noise" + j, shape);
+          Operand<TType> p = placeholder(tf, tb, "noise" + j + sfx, shape);
           rec.input(p, "noise" + j);
           return tb.wrap(p);
         });
@@ -225,7 +241,7 @@ final class StepGraphs {
           } else {
             List<Tensor> state = new ArrayList<>();
             for (int j = 0; j < shapes.size(); j++) {
-              Operand<TType> p = placeholder(raw, tb, "s" + j, shapes.get(j));
+              Operand<TType> p = placeholder(raw, tb, "s" + j + sfx, shapes.get(j));
               rec.input(p, "s" + j);
               state.add(tb.wrap(p));
             }
@@ -260,6 +276,11 @@ final class StepGraphs {
         }
         shapes = next;
         prev = out;
+      }
+    }
+    } finally {
+      if (scratch != null) {
+        scratch.close();
       }
     }
   }
