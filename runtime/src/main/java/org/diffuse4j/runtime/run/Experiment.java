@@ -191,7 +191,7 @@ public final class Experiment {
 
   /** What sampling produced and how long it took. */
   private record Sampled(double[] samples, int nfe, int batches, double seconds, double warmUpSeconds, double evalMillis,
-      boolean ema) {}
+      boolean ema, double buildSeconds) {}
 
   /** The sample metrics (sliced Wasserstein against fresh data draws, NFE, timings) into {@code metrics}. */
   private static void measure(Manifest m, Sampled s, Map<String, Object> metrics) {
@@ -208,6 +208,7 @@ public final class Experiment {
     metrics.put("ema_weights", s.ema());
     metrics.put("sample_seconds", s.seconds());
     metrics.put("sample_warmup_seconds", s.warmUpSeconds());
+    metrics.put("sample_build_seconds", s.buildSeconds());
     metrics.put("sample_ms_per_step", s.seconds() * 1000 / (s.batches() * (double) m.sampling().steps()));
     metrics.put("network_eval_ms", s.evalMillis());
     // total sampling time / (NFE × one network evaluation alone), per batch
@@ -266,13 +267,16 @@ public final class Experiment {
   private static Sampled sample(Manifest m, int dim, double[] init, Checkpoint checkpoint, PrintStream console) {
     int n = m.sampling().n();
     int batch = m.sampling().batch_size(); // the chunk size: never derived from n (see SamplingEngine)
+    long b0 = System.nanoTime();
     try (SamplingEngine engine = engine(m, dim, batch, checkpoint)) {
+      double build = (System.nanoTime() - b0) / 1e9;
       double warmUp = engine.warmUp();
       double evalMillis = engine.networkEvalMillis(20); // measured right before, under the same load
       long t0 = System.nanoTime();
       double[] samples = engine.sample(m.samplingSeed(), n, init, console);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      return new Sampled(samples, engine.nfe(), (n + batch - 1) / batch, seconds, warmUp, evalMillis, engine.usesEma());
+      return new Sampled(samples, engine.nfe(), (n + batch - 1) / batch, seconds, warmUp, evalMillis, engine.usesEma(),
+          build);
     }
   }
 
