@@ -9,6 +9,7 @@ d4j="${DIFFUSE4J:-$root/diffuse4j}"   # the launcher; set DIFFUSE4J to run somet
 run="${1:?usage: bench/sampling-steps.sh RUN_DIR [OUT_DIR]}"
 out="${2:-$(mktemp -d)}"
 steps="${STEPS:-50 1000 10000 100000}"
+mkdir -p "$out"
 [ -x /usr/bin/time ] || { echo "needs GNU time (/usr/bin/time; Debian package 'time')" >&2; exit 2; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
