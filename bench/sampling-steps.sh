@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Graph-building time, peak memory and time per step of `sample` against the step count: samples
-# 200 points from a run folder with heun at each step count and prints a Markdown table.
+# 200 points (one chunk of 200) from a run folder with heun at each step count and prints a Markdown table.
 # Usage: bench/sampling-steps.sh RUN_DIR [OUT_DIR]   (RUN_DIR from e.g.
 #        ./diffuse4j run examples/manifests/two-moons.yaml; STEPS="50 1000" to choose the step counts)
 set -euo pipefail
@@ -13,7 +13,7 @@ mkdir -p "$out"
 [ -x /usr/bin/time ] || { echo "needs GNU time (/usr/bin/time; Debian package 'time')" >&2; exit 2; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "command: bench/sampling-steps.sh ($(date -u +%Y-%m-%dT%H:%MZ)), heun, 200 points"
+echo "command: bench/sampling-steps.sh ($(date -u +%Y-%m-%dT%H:%MZ)), heun, 200 points in one chunk"
 echo
 echo "| steps | graph build s | warm-up chunk s | sampling ms per step | peak RSS MB | wall s |"
 echo "|---|---|---|---|---|---|"
@@ -21,7 +21,7 @@ for s in $steps; do
   dir="$out/steps-$s"
   rm -rf "$dir"
   if ! /usr/bin/time -v -o "$out/time-$s.txt" "$d4j" sample "$run" --out "$dir" \
-      --set sampling.solver=heun --set sampling.n=200 --set sampling.steps="$s" >"$out/log-$s.txt" 2>&1; then
+      --set sampling.solver=heun --set sampling.n=200 --set sampling.batch_size=200 --set sampling.steps="$s" >"$out/log-$s.txt" 2>&1; then
     echo "| $s | failed (see $out/log-$s.txt) | | | | |"
     continue
   fi
