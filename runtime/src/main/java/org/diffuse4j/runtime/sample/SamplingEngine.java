@@ -25,9 +25,10 @@ import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 
 /**
- * Samples with one graph per (solver, grid, chunk size), holding one subgraph per distinct step
- * structure ({@link StepGraphs}): each step of a chunk of B rows is one {@code Session.run} with
- * the step's scalars and noise fed, so memory and build time do not grow with the step count. A
+ * Samples with one graph per (solver, grid, chunk size), holding one subgraph per distinct run of
+ * up to 64 consecutive step structures ({@link StepGraphs}): each run of steps of a chunk of B rows
+ * is one {@code Session.run} with the steps' scalars and noise fed, so graph memory does not grow
+ * with the step count (a run of at most 63 steps is one graph, as the whole loop unrolled). A
  * solver that runs its own loop, or a model with state across steps (APG momentum), has its whole
  * loop unrolled into the graph instead, and a chunk is one {@code Session.run}. The weights are the
  * checkpoint's EMA weights when it has them (unless {@code sampling.use_ema: false});
@@ -63,11 +64,14 @@ public final class SamplingEngine implements AutoCloseable {
    * the model is trainable and a checkpoint exists (else the initial weights are used).
    */
   public SamplingEngine(Manifest manifest, int dim, int batch, Checkpoint checkpoint) {
-    this(manifest, dim, batch, checkpoint, false);
+    this(manifest, dim, batch, checkpoint, StepGraphs.STEPS_PER_RUN);
   }
 
-  /** As above; {@code unroll} forces the whole loop into one graph (the reference the step graphs match). */
-  SamplingEngine(Manifest manifest, int dim, int batch, Checkpoint checkpoint, boolean unroll) {
+  /**
+   * As above with {@code stepsPerRun} consecutive steps per graph and {@code Session.run}; 0 unrolls
+   * the whole loop into one graph (the reference the step graphs match).
+   */
+  SamplingEngine(Manifest manifest, int dim, int batch, Checkpoint checkpoint, int stepsPerRun) {
     this.manifest = manifest;
     this.dim = dim;
     this.batch = batch;
@@ -105,11 +109,11 @@ public final class SamplingEngine implements AutoCloseable {
     StepGraphs stepwise = null;
     Tensor unrolled = null;
     try {
-      if (unroll) {
+      if (stepsPerRun == 0) {
         throw new StepGraphs.Unsupported("unrolling was asked for", null);
       }
       stepwise = new StepGraphs(graph, be, manifest.solver(), manifest.schedule(), times, batch, dim, xInit, labels,
-          model.network(), modelOf);
+          model.network(), modelOf, stepsPerRun);
     } catch (StepGraphs.Unsupported e) {
       // A solver with its own loop or a model with state across steps: unroll the whole loop.
       SamplingProblem problem = new SamplingProblem(denoiser, manifest.schedule(), times, xInit, noise);
@@ -139,7 +143,7 @@ public final class SamplingEngine implements AutoCloseable {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  /** Number of distinct step graphs built, or 0 when the whole loop is unrolled into one graph. */
+  /** Number of distinct graphs of consecutive steps built, or 0 when the whole loop is unrolled into one graph. */
   public int stepGraphs() {
     return byStep == null ? 0 : byStep.structureCount();
   }

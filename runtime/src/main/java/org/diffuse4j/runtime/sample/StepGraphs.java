@@ -33,15 +33,19 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.family.TType;
 
 /**
- * A solver run one step per {@code Session.run}, with one graph per distinct step structure. Each
+ * A solver run a few steps per {@code Session.run}, with one graph per distinct sequence of step
+ * structures. Each
  * step's Java code (the unchanged {@link Solver#init}/{@link Solver#step}) is first traced through a
  * {@link RecordingGraph} into a throw-away graph, with the network stood in by an identity: that
  * gives the step's signature (its ops with every floating scalar as a parameter), the scalars and
- * the noise streams it asks for. Steps with one signature (all steady steps of a method, typically)
- * share one graph, built once with the real network; each step runs it with its own scalars and
- * noise fed, and the solver state (x and history) stays in TensorFlow tensors between runs. Graph
- * memory and build time so depend on the number of structures, not on the number of steps; the
- * computation is the unrolled graph's, op for op, so the samples are bitwise the same.
+ * the noise streams it asks for. The steps are then cut into runs of {@code stepsPerRun} (the
+ * initial state counts as step 0); runs with the same sequence of signatures (all runs of steady
+ * steps, typically) share one graph, built once with the real network, and each run feeds its own
+ * scalars and noise; the solver state (x and history) stays in TensorFlow tensors between runs.
+ * Graph memory so depends on {@code stepsPerRun} and the number of distinct runs (first, steady,
+ * last), not on the number of steps; the computation is the unrolled graph's op for op, so the
+ * samples are bitwise the same. Tracing costs a few graph ops per step (about 1 ms of CPU for a
+ * heun step with guidance), which is what still grows with the step count.
  */
 final class StepGraphs {
   /** Why a solver or model cannot run step by step; the engine then unrolls the loop instead. */
@@ -54,6 +58,9 @@ final class StepGraphs {
   /** Output source: the x_init feed (the state before any op, as {@link Solver#init} returns it). */
   private static final int X_INIT = Integer.MIN_VALUE;
 
+  /** Steps per graph and {@code Session.run} by default: a 50-step run is one graph, as before. */
+  static final int STEPS_PER_RUN = 64;
+
   /** Ops traced into one throw-away graph before it is replaced by a new one. */
   private static final int SCRATCH_OPS = 2_000;
 
@@ -62,8 +69,8 @@ final class StepGraphs {
    * constants (fed for the steps whose value differs), the outputs to fetch, and where each output
    * state entry comes from (≥ 0: fetch i; −1−j: input state j passed through; {@link #X_INIT}).
    */
-  private record Structure(List<Tensor> stateIn, List<Tensor> noiseIn, List<Long[]> noiseShapes,
-      List<Operation> paramOps, double[] baked, boolean[] varying, List<Output<?>> fetches, int[] sources) {}
+  private record Structure(List<Tensor> stateIn, List<List<Tensor>> noiseIn, List<List<Long[]>> noiseShapes,
+      List<List<Operation>> paramOps, double[][] baked, boolean[][] varying, List<Output<?>> fetches, int[] sources) {}
 
   /** An operand that stands for whichever op is current (x_init and labels of the step being traced). */
   private static final class Current<T extends TType> implements Operand<T> {
@@ -128,10 +135,12 @@ final class StepGraphs {
 
   private final Precision precision;
   private final int batch;
+  private final int stepsPerRun;
   private final Tensor xInit;
   private final Tensor labels;
   private final List<Structure> structures = new ArrayList<>();
   private final int[] plan;
+  private int[] runPlan;
   private final double[][] params;
   private final long[][] streams;
 
@@ -144,9 +153,10 @@ final class StepGraphs {
    * steps ({@link Denoiser#next()}), or a step reads a tensor from outside itself.
    */
   StepGraphs(Graph graph, Backend be, Solver solver, Schedule schedule, double[] times, int batch, int dim,
-      Tensor xInit, Tensor labels, Network network, BiFunction<Network, Tensor, Denoiser> model) {
+      Tensor xInit, Tensor labels, Network network, BiFunction<Network, Tensor, Denoiser> model, int stepsPerRun) {
     this.precision = be.precision();
     this.batch = batch;
+    this.stepsPerRun = stepsPerRun;
     this.xInit = xInit;
     this.labels = labels;
     try {
@@ -167,7 +177,7 @@ final class StepGraphs {
     plan = planList.stream().mapToInt(Integer::intValue).toArray();
     params = paramList.toArray(double[][]::new);
     streams = streamList.toArray(long[][]::new);
-    build(graph, be, solver, schedule, times, network, model, firstStep, firstState, firstShapes);
+    build(graph, be, solver, schedule, times, network, model, firstShapes, stepsPerRun);
   }
 
   private void trace(Precision precision, Solver solver, Schedule schedule, double[] times, int dim, Network network,
@@ -178,6 +188,9 @@ final class StepGraphs {
           planList, paramList, streamList, firstStep, firstState, firstShapes);
     }
   }
+
+  private final List<Integer> kList = new ArrayList<>();
+  private final List<Integer> nfeList = new ArrayList<>();
 
   private void traceSteps(RecordingGraph rec, Precision precision, Solver solver, Schedule schedule, double[] times,
       int dim, Network network, BiFunction<Network, Tensor, Denoiser> model, List<Integer> planList,
@@ -267,6 +280,8 @@ final class StepGraphs {
           firstState.add(in);
           firstShapes.add(shapes);
         }
+        kList.add(in == null ? 0 : in.k());
+        nfeList.add(in == null ? 0 : in.nfe());
         planList.add(id);
         paramList.add(rec.params());
         streamList.add(noise.streams());
@@ -286,64 +301,90 @@ final class StepGraphs {
   }
 
   private void build(Graph graph, Backend be, Solver solver, Schedule schedule, double[] times, Network network,
-      BiFunction<Network, Tensor, Denoiser> model, List<Integer> firstStep, List<SolverState> firstState,
-      List<List<long[]>> firstShapes) {
+      BiFunction<Network, Tensor, Denoiser> model, List<List<long[]>> firstShapes, int stepsPerRun) {
     RecordingGraph rec = new RecordingGraph(graph, false);
     Backend rb = new Backend(Ops.create(rec).withSubScope("steps"), be.precision());
     Network opaque = network == null ? null : (x, t, c) -> rec.opaque(() -> network.apply(x, t, c));
     Denoiser d = model.apply(opaque, labels == null ? null : rb.wrap(labels.op()));
     SlotNoise noise = new SlotNoise(batch);
     SamplingProblem problem = new SamplingProblem(d, schedule, times, rb.wrap(xInit.op()), noise);
-    for (int id = 0; id < firstStep.size(); id++) {
-      int step = firstStep.get(id);
-      String prefix = "step" + id + "_";
-      rec.begin();
-      noise.begin((j, shape) -> rb.wrap(be.placeholder(prefix + "noise" + j, shape).op()));
-      List<Tensor> stateIn = new ArrayList<>();
-      for (long[] shape : firstShapes.get(id)) {
-        stateIn.add(rb.wrap(be.placeholder(prefix + "s" + stateIn.size(), shape).op()));
+    Map<String, Integer> ids = new HashMap<>();
+    int runs = (plan.length + stepsPerRun - 1) / stepsPerRun;
+    runPlan = new int[runs];
+    for (int r = 0; r < runs; r++) {
+      int start = r * stepsPerRun;
+      int len = Math.min(stepsPerRun, plan.length - start);
+      String key = java.util.Arrays.toString(java.util.Arrays.copyOfRange(plan, start, start + len));
+      Integer id = ids.get(key);
+      if (id == null) {
+        id = ids.size();
+        ids.put(key, id);
+        structures.add(buildRun(be, rb, rec, solver, problem, noise, firstShapes.get(plan[start]), start, len, "run" + id + "_"));
       }
-      SolverState out;
-      if (step < 0) {
-        out = solver.init(problem);
-      } else {
-        SolverState t = firstState.get(id);
-        out = solver.step(problem, new SolverState(t.k(), stateIn.get(0), stateIn.subList(1, stateIn.size()), t.nfe()));
-      }
-      double[] baked = rec.params();
-      double[] traced = params[step + 1];
-      if (!java.util.Arrays.equals(baked, traced)) {
-        throw new Unsupported("step " + step + " builds other scalar constants with the network than without it ("
-            + baked.length + " against " + traced.length + ")", null);
-      }
-      List<Output<?>> fetches = new ArrayList<>();
-      List<Tensor> outs = stateOf(out);
-      int[] sources = new int[outs.size()];
-      for (int i = 0; i < outs.size(); i++) {
-        String name = outs.get(i).op().op().name();
-        int source = name.equals(xInit.op().op().name()) ? X_INIT : 0;
-        for (int j = 0; j < stateIn.size() && source == 0; j++) {
-          if (name.equals(stateIn.get(j).op().op().name())) {
-            source = -1 - j;
-          }
-        }
-        if (source == 0) {
-          source = fetches.size();
-          fetches.add(outs.get(i).op().asOutput());
-        }
-        sources[i] = source;
-      }
-      boolean[] varying = new boolean[baked.length];
-      for (int s = 0; s < plan.length; s++) {
-        if (plan[s] == id) {
-          for (int j = 0; j < baked.length; j++) {
-            varying[j] |= params[s][j] != baked[j];
-          }
-        }
-      }
-      structures.add(new Structure(stateIn, List.copyOf(noise.slots), List.copyOf(noise.shapes),
-          rec.paramOps(), baked, varying, fetches, sources));
+      runPlan[r] = id;
     }
+    for (int r = 0; r < runs; r++) {
+      Structure s = structures.get(runPlan[r]);
+      int start = r * stepsPerRun;
+      for (int j = 0; j < s.baked().length; j++) {
+        for (int i = 0; i < s.baked()[j].length; i++) {
+          s.varying()[j][i] |= params[start + j][i] != s.baked()[j][i];
+        }
+      }
+    }
+  }
+
+  /** Builds steps start … start + len − 1 of the plan (plan index 0 is the initial state) as one graph. */
+  private Structure buildRun(Backend be, Backend rb, RecordingGraph rec, Solver solver, SamplingProblem problem,
+      SlotNoise noise, List<long[]> shapes, int start, int len, String prefix) {
+    List<Tensor> stateIn = new ArrayList<>();
+    for (long[] shape : shapes) {
+      stateIn.add(rb.wrap(be.placeholder(prefix + "s" + stateIn.size(), shape).op()));
+    }
+    List<Tensor> state = stateIn;
+    List<List<Tensor>> noiseIn = new ArrayList<>();
+    List<List<Long[]>> noiseShapes = new ArrayList<>();
+    List<List<Operation>> paramOps = new ArrayList<>();
+    double[][] baked = new double[len][];
+    for (int j = 0; j < len; j++) {
+      int i = start + j;
+      String p = prefix + j + "_";
+      rec.begin();
+      noise.begin((slot, shape) -> rb.wrap(be.placeholder(p + "noise" + slot, shape).op()));
+      SolverState out = i == 0
+          ? solver.init(problem)
+          : solver.step(problem, new SolverState(kList.get(i), state.get(0), state.subList(1, state.size()), nfeList.get(i)));
+      baked[j] = rec.params();
+      if (!java.util.Arrays.equals(baked[j], params[i])) {
+        throw new Unsupported("step " + (i - 1) + " builds other scalar constants with the network than without it ("
+            + baked[j].length + " against " + params[i].length + ")", null);
+      }
+      paramOps.add(rec.paramOps());
+      noiseIn.add(List.copyOf(noise.slots));
+      noiseShapes.add(List.copyOf(noise.shapes));
+      state = stateOf(out);
+    }
+    List<Output<?>> fetches = new ArrayList<>();
+    int[] sources = new int[state.size()];
+    for (int o = 0; o < state.size(); o++) {
+      String name = state.get(o).op().op().name();
+      int source = name.equals(xInit.op().op().name()) ? X_INIT : 0;
+      for (int j = 0; j < stateIn.size() && source == 0; j++) {
+        if (name.equals(stateIn.get(j).op().op().name())) {
+          source = -1 - j;
+        }
+      }
+      if (source == 0) {
+        source = fetches.size();
+        fetches.add(state.get(o).op().asOutput());
+      }
+      sources[o] = source;
+    }
+    boolean[][] varying = new boolean[len][];
+    for (int j = 0; j < len; j++) {
+      varying[j] = new boolean[baked[j].length];
+    }
+    return new Structure(stateIn, noiseIn, noiseShapes, paramOps, baked, varying, fetches, sources);
   }
 
   private static Operand<TType> placeholder(Ops raw, Backend b, String name, long[] shape) {
@@ -359,7 +400,7 @@ final class StepGraphs {
     return all;
   }
 
-  /** Number of distinct step graphs (the initial state counts as one). */
+  /** Number of distinct graphs of {@code stepsPerRun} consecutive steps (the initial state counts as a step). */
   int structureCount() {
     return structures.size();
   }
@@ -373,8 +414,9 @@ final class StepGraphs {
     List<org.tensorflow.Tensor> state = new ArrayList<>();
     List<Result> owners = new ArrayList<>();
     try {
-      for (int i = 0; i < plan.length; i++) {
-        Structure s = structures.get(plan[i]);
+      for (int run = 0; run < runPlan.length; run++) {
+        Structure s = structures.get(runPlan[run]);
+        int start = run * stepsPerRun;
         Result res = null;
         if (!s.fetches().isEmpty()) {
           List<org.tensorflow.Tensor> open = new ArrayList<>();
@@ -387,25 +429,27 @@ final class StepGraphs {
             for (int j = 0; j < s.stateIn().size(); j++) {
               r.feed(s.stateIn().get(j).op(), state.get(j));
             }
-            long[] st = streams[i];
-            for (int j = 0; j < st.length; j++) {
-              Long[] boxed = s.noiseShapes().get(j);
-              long[] shape = new long[boxed.length];
-              int per = 1;
-              for (int d = 0; d < shape.length; d++) {
-                shape[d] = boxed[d];
-                per *= d > 0 ? (int) shape[d] : 1;
-              }
-              org.tensorflow.Tensor t = Feeds.tensor(precision, CounterNoise.gaussian(seed, first, batch, per, st[j]), shape);
-              open.add(t);
-              r.feed(s.noiseIn().get(j).op(), t);
-            }
-            double[] p = params[i];
-            for (int j = 0; j < p.length; j++) {
-              if (s.varying()[j]) {
-                org.tensorflow.Tensor t = Feeds.scalar(precision, p[j]);
+            for (int j = 0; j < s.baked().length; j++) {
+              long[] st = streams[start + j];
+              for (int n = 0; n < st.length; n++) {
+                Long[] boxed = s.noiseShapes().get(j).get(n);
+                long[] shape = new long[boxed.length];
+                int per = 1;
+                for (int d = 0; d < shape.length; d++) {
+                  shape[d] = boxed[d];
+                  per *= d > 0 ? (int) shape[d] : 1;
+                }
+                org.tensorflow.Tensor t = Feeds.tensor(precision, CounterNoise.gaussian(seed, first, batch, per, st[n]), shape);
                 open.add(t);
-                r.feed(s.paramOps().get(j).output(0), t);
+                r.feed(s.noiseIn().get(j).get(n).op(), t);
+              }
+              double[] p = params[start + j];
+              for (int n = 0; n < p.length; n++) {
+                if (s.varying()[j][n]) {
+                  org.tensorflow.Tensor t = Feeds.scalar(precision, p[n]);
+                  open.add(t);
+                  r.feed(s.paramOps().get(j).get(n).output(0), t);
+                }
               }
             }
             for (Output<?> o : s.fetches()) {

@@ -68,13 +68,14 @@ class StepGraphsTest {
         continue; // a solver that needs options of its own (none is left out silently: see the count below)
       }
       double[] reference;
-      try (SamplingEngine unrolled = new SamplingEngine(m, 2, B, null, true)) {
+      try (SamplingEngine unrolled = new SamplingEngine(m, 2, B, null, 0)) {
         assertThat(unrolled.stepGraphs()).isZero();
         reference = unrolled.sample(11, N, null, null);
       } catch (RuntimeException e) {
         continue; // eager-only solvers (rk45) refuse graph mode in both engines
       }
-      try (SamplingEngine e = new SamplingEngine(m, 2, B, null)) {
+      // two steps per graph: 6 steps (plus the initial state) make runs of 2, 2, 2 and 1 steps
+      try (SamplingEngine e = new SamplingEngine(m, 2, B, null, 2)) {
         double[] x = e.sample(11, N, null, null);
         assertThat(x).as(solver).containsExactly(reference);
         if (e.stepGraphs() > 0) {
@@ -90,7 +91,7 @@ class StepGraphsTest {
   @Test
   void apgMomentumCarriesStateAcrossStepsSoTheLoopIsUnrolled() {
     Manifest m = manifest("guidance={name: apg, scale: 3, momentum: -0.5}");
-    try (SamplingEngine e = new SamplingEngine(m, 2, B, null)) {
+    try (SamplingEngine e = new SamplingEngine(m, 2, B, null, 1)) {
       assertThat(e.stepGraphs()).isZero();
       assertThat(java.util.Arrays.stream(e.sample(1, N, null, null)).allMatch(Double::isFinite)).isTrue();
     }
@@ -103,9 +104,10 @@ class StepGraphsTest {
     int i = 0;
     for (int steps : new int[] {50, 2000}) {
       Manifest m = manifest("sampling.steps=" + steps, "guidance=none", "sampling.label=-1");
-      try (SamplingEngine e = new SamplingEngine(m, 2, B, null)) {
-        // heun: the initial state, the steady step and the last step (Euler to the grid's end)
-        assertThat(e.stepGraphs()).as("%d steps", steps).isBetween(2, 3);
+      // runs of 10 steps; the initial state and 50 or 2000 steps make 5 or 200 runs of 10 and one of 1:
+      // the first run (initial state, 9 steps), the steady runs and the last step
+      try (SamplingEngine e = new SamplingEngine(m, 2, B, null, 10)) {
+        assertThat(e.stepGraphs()).as("%d steps", steps).isEqualTo(3);
         ops[i] = e.graphOps();
         x[i++] = e.sample(3, N, null, null);
       }
@@ -125,11 +127,11 @@ class StepGraphsTest {
     // every steady step shares one graph fed its own t, and the bits match the unrolled loop
     Manifest m = manifest("guidance={name: cfg, scale: 3, t_hi: 0.5, schedule: cosine}", "sampling.steps=8");
     double[] reference;
-    try (SamplingEngine unrolled = new SamplingEngine(m, 2, B, null, true)) {
+    try (SamplingEngine unrolled = new SamplingEngine(m, 2, B, null, 0)) {
       reference = unrolled.sample(2, N, null, null);
     }
-    try (SamplingEngine e = new SamplingEngine(m, 2, B, null)) {
-      assertThat(e.stepGraphs()).isBetween(2, 3);
+    try (SamplingEngine e = new SamplingEngine(m, 2, B, null, 1)) {
+      assertThat(e.stepGraphs()).isBetween(2, 3); // initial state, steady step, last step
       assertThat(e.sample(2, N, null, null)).containsExactly(reference);
     }
   }
