@@ -102,9 +102,9 @@ class StepGraphsTest {
     int[] ops = new int[2];
     double[][] x = new double[2][];
     int i = 0;
-    for (int steps : new int[] {50, 2000}) {
+    for (int steps : new int[] {50, 500}) {
       Manifest m = manifest("sampling.steps=" + steps, "guidance=none", "sampling.label=-1");
-      // runs of 10 steps; the initial state and 50 or 2000 steps make 5 or 200 runs of 10 and one of 1:
+      // runs of 10 steps; the initial state and 50 or 500 steps make 5 or 50 runs of 10 and one of 1:
       // the first run (initial state, 9 steps), the steady runs and the last step
       try (SamplingEngine e = new SamplingEngine(m, 2, B, null, 10)) {
         assertThat(e.stepGraphs()).as("%d steps", steps).isEqualTo(3);
@@ -112,8 +112,8 @@ class StepGraphsTest {
         x[i++] = e.sample(3, N, null, null);
       }
     }
-    assertThat(ops[1]).as("graph ops at 2000 steps against 50").isEqualTo(ops[0]);
-    // and each step got its own times: 2000 steps agree with 50 up to the discretisation error (heun's
+    assertThat(ops[1]).as("graph ops at 500 steps against 50").isEqualTo(ops[0]);
+    // and each step got its own times: 500 steps agree with 50 up to the discretisation error (heun's
     // last step to t = 0 is an Euler step, first order: O(h) = O(0.02) at 50 steps; 0.012 was seen),
     // while steps run with another step's scalars would land O(1) away
     for (int j = 0; j < x[0].length; j++) {
