@@ -143,10 +143,13 @@ final class StepGraphs {
   private int[] runPlan;
   private final double[][] params;
   private final long[][] streams;
+  /** Per plan entry: the step's input state's k and nfe (0 for the initial state). */
+  private final List<Integer> kList = new ArrayList<>();
+  private final List<Integer> nfeList = new ArrayList<>();
 
   /**
-   * Traces every step of {@code solver} over {@code times} and builds one subgraph per distinct
-   * structure into {@code be}'s graph. {@code model} makes the sampler's model from a network (null
+   * Traces every step of {@code solver} over {@code times} and builds one subgraph per distinct run
+   * of {@code stepsPerRun} step structures into {@code graph}. {@code model} makes the sampler's model from a network (null
    * for analytic models) and a labels tensor (null when unconditional); {@code xInit} and
    * {@code labels} are the graph's placeholders. Throws {@link Unsupported} when the run cannot be
    * split into steps: the solver overrides {@link Solver#solve}, the model carries state across
@@ -169,11 +172,9 @@ final class StepGraphs {
     List<Integer> planList = new ArrayList<>();
     List<double[]> paramList = new ArrayList<>();
     List<long[]> streamList = new ArrayList<>();
-    List<Integer> firstStep = new ArrayList<>();
-    List<SolverState> firstState = new ArrayList<>();
     List<List<long[]>> firstShapes = new ArrayList<>();
     trace(be.precision(), solver, schedule, times, dim, network, model,
-        planList, paramList, streamList, firstStep, firstState, firstShapes);
+        planList, paramList, streamList, firstShapes);
     plan = planList.stream().mapToInt(Integer::intValue).toArray();
     params = paramList.toArray(double[][]::new);
     streams = streamList.toArray(long[][]::new);
@@ -182,20 +183,16 @@ final class StepGraphs {
 
   private void trace(Precision precision, Solver solver, Schedule schedule, double[] times, int dim, Network network,
       BiFunction<Network, Tensor, Denoiser> model, List<Integer> planList, List<double[]> paramList,
-      List<long[]> streamList, List<Integer> firstStep, List<SolverState> firstState, List<List<long[]>> firstShapes) {
+      List<long[]> streamList, List<List<long[]>> firstShapes) {
     try (Graph setup = new Graph()) {
       traceSteps(new RecordingGraph(setup, true), precision, solver, schedule, times, dim, network, model,
-          planList, paramList, streamList, firstStep, firstState, firstShapes);
+          planList, paramList, streamList, firstShapes);
     }
   }
 
-  private final List<Integer> kList = new ArrayList<>();
-  private final List<Integer> nfeList = new ArrayList<>();
-
   private void traceSteps(RecordingGraph rec, Precision precision, Solver solver, Schedule schedule, double[] times,
       int dim, Network network, BiFunction<Network, Tensor, Denoiser> model, List<Integer> planList,
-      List<double[]> paramList, List<long[]> streamList, List<Integer> firstStep, List<SolverState> firstState,
-      List<List<long[]>> firstShapes) {
+      List<double[]> paramList, List<long[]> streamList, List<List<long[]>> firstShapes) {
     Backend tb = new Backend(Ops.create(rec), precision);
     Current<TType> xin = new Current<>();
     Current<TType> lab = new Current<>();
@@ -276,8 +273,6 @@ final class StepGraphs {
         if (id == null) {
           id = ids.size();
           ids.put(key, id);
-          firstStep.add(step);
-          firstState.add(in);
           firstShapes.add(shapes);
         }
         kList.add(in == null ? 0 : in.k());
