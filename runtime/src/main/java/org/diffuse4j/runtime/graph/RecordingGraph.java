@@ -27,7 +27,7 @@ import org.tensorflow.types.TFloat64;
 
 /**
  * A graph environment that records every op built through it: its structure (type, attributes and
- * inputs, with each floating scalar constant replaced by a numbered parameter) as a signature
+ * inputs, with each floating scalar {@code Const} replaced by a numbered parameter) as a signature
  * string, and the parameters' values and ops. Two pieces of code that build the same signature
  * build the same computation up to those scalars, so one graph serves both with the scalars fed.
  * The graph it builds into can be switched ({@link #use}), so code can be traced step after step
@@ -181,11 +181,13 @@ public final class RecordingGraph implements ExecutionEnvironment {
   private final class Recorder implements OperationBuilder {
     private final OperationBuilder inner;
     private final StringBuilder sb = new StringBuilder();
+    private final boolean constant;
     private boolean param;
     private double value;
 
     Recorder(OperationBuilder inner, String type) {
       this.inner = inner;
+      this.constant = type.equals("Const");
       sb.append(type);
     }
 
@@ -313,7 +315,7 @@ public final class RecordingGraph implements ExecutionEnvironment {
 
     @Override
     public OperationBuilder setAttr(String name, Tensor v) {
-      boolean scalar = v.shape().numDimensions() == 0;
+      boolean scalar = constant && v.shape().numDimensions() == 0;
       if (scalar && v instanceof TFloat32 f) {
         param = true;
         value = f.getFloat();
