@@ -225,7 +225,7 @@ public final class Experiment {
 
   /** What sampling produced and how long it took. */
   private record Sampled(double[] samples, int nfe, int batches, double seconds, double warmUpSeconds, double evalMillis,
-      boolean ema) {}
+      boolean ema, double buildSeconds) {}
 
   /** The sample metrics (sliced Wasserstein against fresh data draws, NFE, timings) into {@code metrics}. */
   private static void measure(Manifest m, Sampled s, Map<String, Object> metrics) {
@@ -244,6 +244,7 @@ public final class Experiment {
     metrics.put("ema_weights", s.ema());
     metrics.put("sample_seconds", s.seconds());
     metrics.put("sample_warmup_seconds", s.warmUpSeconds());
+    metrics.put("sample_build_seconds", s.buildSeconds());
     metrics.put("sample_ms_per_step", s.seconds() * 1000 / (s.batches() * (double) m.sampling().steps()));
     metrics.put("network_eval_ms", s.evalMillis());
     // total sampling time / (NFE × one network evaluation alone), per batch
@@ -319,9 +320,12 @@ public final class Experiment {
     double evalMillis;
     int nfe;
     boolean ema;
+    double build;
     double[] samples = null;
     long t0;
+    long b0 = System.nanoTime();
     try (SamplingEngine engine = engine(m, dim, batch, checkpoint)) {
+      build = (System.nanoTime() - b0) / 1e9;
       warmUp = engine.warmUp();
       evalMillis = engine.networkEvalMillis(20); // measured right before, under the same load
       nfe = engine.nfe();
@@ -336,7 +340,7 @@ public final class Experiment {
       samples = elsewhere.get();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    return new Sampled(samples, nfe, (n + batch - 1) / batch, seconds, warmUp, evalMillis, ema);
+    return new Sampled(samples, nfe, (n + batch - 1) / batch, seconds, warmUp, evalMillis, ema, build);
   }
 
   /**

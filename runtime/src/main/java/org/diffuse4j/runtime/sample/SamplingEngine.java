@@ -7,6 +7,7 @@ import org.diffuse4j.api.Condition;
 import org.diffuse4j.api.ConditionalDenoiser;
 import org.diffuse4j.api.CounterNoise;
 import org.diffuse4j.api.Denoiser;
+import org.diffuse4j.api.Network;
 import org.diffuse4j.api.SamplingProblem;
 import org.diffuse4j.api.tensor.Backend;
 import org.diffuse4j.api.tensor.Precision;
@@ -24,8 +25,12 @@ import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 
 /**
- * Samples with one graph per (solver, grid, chunk size): the solver's whole loop is unrolled into
- * the graph once, and each chunk of B rows is one {@code Session.run}. The weights are the
+ * Samples with one graph per (solver, grid, chunk size), holding one subgraph per distinct run of
+ * up to 64 consecutive step structures ({@link StepGraphs}): each run of steps of a chunk of B rows
+ * is one {@code Session.run} with the steps' scalars and noise fed, so graph memory does not grow
+ * with the step count (a run of at most 63 steps is one graph, as the whole loop unrolled). A
+ * solver that runs its own loop, or a model with state across steps (APG momentum), has its whole
+ * loop unrolled into the graph instead, and a chunk is one {@code Session.run}. The weights are the
  * checkpoint's EMA weights when it has them (unless {@code sampling.use_ema: false});
  * {@code sampling.label} is the condition given to guidance (sample i's label depends only on i).
  * Row i depends only on (seed, i) and the chunk size B: the initial state is σ(t₀)·{@link CounterNoise}
@@ -45,6 +50,7 @@ public final class SamplingEngine implements AutoCloseable {
   private final Graph graph = new Graph();
   private final Session session;
   private final Tensor xInit;
+  private final StepGraphs byStep; // null when the loop is unrolled into {@link #out}
   private final Tensor out;
   private final FedNoise noise;
   private final int nfe;
@@ -58,6 +64,14 @@ public final class SamplingEngine implements AutoCloseable {
    * the model is trainable and a checkpoint exists (else the initial weights are used).
    */
   public SamplingEngine(Manifest manifest, int dim, int batch, Checkpoint checkpoint) {
+    this(manifest, dim, batch, checkpoint, StepGraphs.STEPS_PER_RUN);
+  }
+
+  /**
+   * As above with {@code stepsPerRun} consecutive steps per graph and {@code Session.run}; 0 unrolls
+   * the whole loop into one graph (the reference the step graphs match).
+   */
+  SamplingEngine(Manifest manifest, int dim, int batch, Checkpoint checkpoint, int stepsPerRun) {
     this.manifest = manifest;
     this.dim = dim;
     this.batch = batch;
@@ -69,9 +83,6 @@ public final class SamplingEngine implements AutoCloseable {
     model = manifest.network().build(be, dim, manifest.seed());
     // Before the unrolled loop: naming each EMA copy scans the whole graph, so the graph is small here.
     EmaWeights ema = EmaWeights.forSampling(manifest, be, model, checkpoint);
-    ConditionalDenoiser cd = model.network() != null
-        ? new BatchedDenoiser(model.network(), manifest.parameterisation())
-        : model.denoiser(manifest.parameterisation(), manifest.schedule());
     boolean all = manifest.sampling().label().equals("all");
     if (all && manifest.data().classes() == 0) {
       throw new org.diffuse4j.api.plugin.OptionException("sampling.label: 'all' cycles through the data's classes, "
@@ -83,14 +94,33 @@ public final class SamplingEngine implements AutoCloseable {
           + "(network.num_classes: " + model.classes() + "; classes are 0 … " + (model.classes() - 1) + ")");
     }
     labels = manifest.sampling().unconditional() ? null : be.placeholder("labels", batch);
-    Condition condition = labels == null ? Condition.none() : new Condition(labels);
-    Denoiser denoiser = manifest.guidance() == null
-        ? (x, p) -> cd.predict(x, p, condition)
-        : manifest.guidance().guide(cd, condition);
     xInit = be.placeholder("x_init", batch, dim);
     noise = new FedNoise(be, batch, "solver_noise_");
-    SamplingProblem problem = new SamplingProblem(denoiser, manifest.schedule(), times, xInit, noise);
-    out = manifest.solver().solve(problem).x();
+    java.util.function.BiFunction<Network, Tensor, Denoiser> modelOf = (network, lab) -> {
+      ConditionalDenoiser cd = model.network() != null
+          ? new BatchedDenoiser(network, manifest.parameterisation())
+          : model.denoiser(manifest.parameterisation(), manifest.schedule());
+      Condition condition = lab == null ? Condition.none() : new Condition(lab);
+      return manifest.guidance() == null
+          ? (x, p) -> cd.predict(x, p, condition)
+          : manifest.guidance().guide(cd, condition);
+    };
+    Denoiser denoiser = modelOf.apply(model.network(), labels);
+    StepGraphs stepwise = null;
+    Tensor unrolled = null;
+    try {
+      if (stepsPerRun == 0) {
+        throw new StepGraphs.Unsupported("unrolling was asked for", null);
+      }
+      stepwise = new StepGraphs(graph, be, manifest.solver(), manifest.schedule(), times, batch, dim, xInit, labels,
+          model.network(), modelOf, stepsPerRun);
+    } catch (StepGraphs.Unsupported e) {
+      // A solver with its own loop or a model with state across steps: unroll the whole loop.
+      SamplingProblem problem = new SamplingProblem(denoiser, manifest.schedule(), times, xInit, noise);
+      unrolled = manifest.solver().solve(problem).x();
+    }
+    byStep = stepwise;
+    out = unrolled;
     nfe = manifest.solver().evaluations(times, manifest.schedule()) * denoiser.evaluationsPerCall();
     boolean restore = model.trainable() && checkpoint != null && checkpoint.exists();
     session = new Session(graph, org.diffuse4j.runtime.graph.SessionConfig.unoptimised());
@@ -111,6 +141,20 @@ public final class SamplingEngine implements AutoCloseable {
     long t0 = System.nanoTime();
     runChunk(0, 0, new double[batch * dim]);
     return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** Number of distinct graphs of consecutive steps built, or 0 when the whole loop is unrolled into one graph. */
+  public int stepGraphs() {
+    return byStep == null ? 0 : byStep.structureCount();
+  }
+
+  /** Number of ops in the sampling graph (network, weights and every step graph). */
+  public int graphOps() {
+    int n = 0;
+    for (java.util.Iterator<?> it = graph.operations(); it.hasNext(); it.next()) {
+      n++;
+    }
+    return n;
   }
 
   /** Whether the weights are the checkpoint's EMA weights. */
@@ -191,17 +235,21 @@ public final class SamplingEngine implements AutoCloseable {
       org.tensorflow.Tensor xt = Feeds.tensor(precision, x, batch, dim);
       open.add(xt);
       r.feed(xInit.op(), xt);
-      open.addAll(noise.feed(r, seed, first));
+      org.tensorflow.Tensor lt = null;
       if (labels != null) {
         int classes = manifest.data().classes();
         double[] l = new double[batch];
         for (int i = 0; i < batch; i++) {
           l[i] = manifest.sampling().labelOf(first + i, classes);
         }
-        org.tensorflow.Tensor lt = Feeds.tensor(precision, l, batch);
+        lt = Feeds.tensor(precision, l, batch);
         open.add(lt);
         r.feed(labels.op(), lt);
       }
+      if (byStep != null) {
+        return byStep.run(session, xt, lt, seed, first);
+      }
+      open.addAll(noise.feed(r, seed, first));
       try (Result res = r.fetch(out.op()).run()) {
         return Feeds.values(res.get(0));
       }
