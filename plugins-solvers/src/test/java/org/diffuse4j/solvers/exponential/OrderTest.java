@@ -26,6 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Not checked here: {@code unipc order=3} (UniP-3 + UniC-3, declared 4 by theory). Its error
  * passes through a sign change between 32 and 128 steps (local slopes 5.4 then 2.5 under rectified
  * flow) and is still rising towards 4 at 512 steps (3.2–3.8); docs/solvers.md lists it as open.
+ * Nor {@code dpm-adaptive}: its steps follow its tolerance, not the grid, so its error is checked
+ * against the tolerance ({@code DpmAdaptiveTest}, {@code KitConformanceTest}).
  */
 @Execution(ExecutionMode.CONCURRENT) // independent graphs; the shared reference cache is synchronised
 class OrderTest {
@@ -36,6 +38,7 @@ class OrderTest {
     return Catalogue.deterministic().entrySet().stream()
         .filter(e -> !e.getKey().contains(" ") || e.getKey().equals("dpm-solver order=2")
             || e.getKey().equals("dpm-solver-multistep order=3"))
+        .filter(e -> !e.getKey().equals("dpm-adaptive"))
         .map(e -> Arguments.of(e.getKey(), e.getValue()));
   }
 
