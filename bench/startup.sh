@@ -18,12 +18,14 @@ shipped() { ./diffuse4j "$@"; }
 
 # median WALL CPU over $repeat runs of "$@" (output discarded)
 measure() {
-  local i
-  for i in $(seq "$repeat"); do
-    /usr/bin/time -f "%e %U %S" -o /tmp/startup.$$ "$@" >/dev/null 2>&1 || true
-    tail -1 /tmp/startup.$$
-  done | awk '{w[NR]=$1; c[NR]=$2+$3} END {n=asort(w); asort(c); m=int((n+1)/2); printf "%.2f s (CPU %.2f s)", w[m], c[m]}'
-  rm -f /tmp/startup.$$
+  local i runs wall cpu
+  local TIMEFORMAT="%R %U %S"   # bash's time keyword: it also times the shell functions below
+  runs="$(for i in $(seq "$repeat"); do
+    { time "$@" >/dev/null 2>&1; } 2>&1 || true
+  done)"
+  wall="$(echo "$runs" | awk '{print $1}' | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')"
+  cpu="$(echo "$runs" | awk '{printf "%.2f\n", $2+$3}' | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')"
+  printf "%.2f s (CPU %.2f s)" "$wall" "$cpu"
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
