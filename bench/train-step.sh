@@ -50,39 +50,28 @@ if ! "$py" -c 'import torch' >/dev/null 2>&1; then
   }
 fi
 
-# OpenBLAS for the second PyTorch run, without installing it system-wide.
-openblas="${OPENBLAS_DIR:-}"
-if [ -z "$openblas" ]; then
-  if [ -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ]; then
-    openblas=/usr/lib/x86_64-linux-gnu/openblas-pthread
-  else
-    mkdir -p "$out/openblas"
-    cached="$(find "$out/openblas" -name libblas.so.3 -path '*openblas-pthread*' | head -1)"
-    if [ -z "$cached" ] && command -v apt-get >/dev/null; then
-      (cd "$out/openblas" && apt-get download -qq libopenblas0-pthread >/dev/null 2>&1 && dpkg -x libopenblas0-pthread_*.deb root) || true
-      cached="$(find "$out/openblas" -name libblas.so.3 -path '*openblas-pthread*' | head -1)"
-    fi
-    openblas="$(dirname "${cached:-/none/none}")"
+# openblas_dir THREADING: a folder holding Debian's OpenBLAS libblas.so.3 built for THREADING
+# (pthread or openmp): the system's, else libopenblas0-THREADING unpacked into $out/openblas with
+# apt-get download (no system change); prints nothing when neither is there.
+openblas_dir() {
+  local sys="/usr/lib/x86_64-linux-gnu/openblas-$1" cached
+  if [ -e "$sys/libblas.so.3" ]; then echo "$sys"; return; fi
+  mkdir -p "$out/openblas"
+  cached="$(find "$out/openblas" -name libblas.so.3 -path "*openblas-$1*" | head -1)"
+  if [ -z "$cached" ] && command -v apt-get >/dev/null; then
+    (cd "$out/openblas" && apt-get download -qq "libopenblas0-$1" >/dev/null 2>&1 && dpkg -x "libopenblas0-$1"_*.deb root) || true
+    cached="$(find "$out/openblas" -name libblas.so.3 -path "*openblas-$1*" | head -1)"
   fi
-fi
-[ -e "$openblas/libblas.so.3" ] || { echo "no OpenBLAS found (set OPENBLAS_DIR); skipping the PyTorch + OpenBLAS column" >&2; openblas=""; }
+  [ -n "$cached" ] && dirname "$cached"
+  return 0
+}
 
+# OpenBLAS for the second PyTorch run, without installing it system-wide.
+openblas="${OPENBLAS_DIR:-$(openblas_dir pthread)}"
+[ -e "$openblas/libblas.so.3" ] || { echo "no OpenBLAS found (set OPENBLAS_DIR); skipping the PyTorch + OpenBLAS column" >&2; openblas=""; }
 # The separately tuned set-up of issue 17: OpenBLAS built for OpenMP, with glibc's malloc mmap and
-# trim thresholds raised (no memory returned to the system between steps). Same lookup as above.
-openmp="${OPENBLAS_OPENMP_DIR:-}"
-if [ -z "$openmp" ]; then
-  if [ -e /usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3 ]; then
-    openmp=/usr/lib/x86_64-linux-gnu/openblas-openmp
-  else
-    mkdir -p "$out/openblas"
-    cached="$(find "$out/openblas" -name libblas.so.3 -path '*openblas-openmp*' | head -1)"
-    if [ -z "$cached" ] && command -v apt-get >/dev/null; then
-      (cd "$out/openblas" && apt-get download -qq libopenblas0-openmp >/dev/null 2>&1 && dpkg -x libopenblas0-openmp_*.deb root) || true
-      cached="$(find "$out/openblas" -name libblas.so.3 -path '*openblas-openmp*' | head -1)"
-    fi
-    openmp="$(dirname "${cached:-/none/none}")"
-  fi
-fi
+# trim thresholds raised (no memory returned to the system between steps).
+openmp="${OPENBLAS_OPENMP_DIR:-$(openblas_dir openmp)}"
 [ -e "$openmp/libblas.so.3" ] || { echo "no OpenMP OpenBLAS found (set OPENBLAS_OPENMP_DIR); skipping the tuned PyTorch column" >&2; openmp=""; }
 
 launch() {
