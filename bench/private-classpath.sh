@@ -3,10 +3,12 @@
 # classes and the project's own jars into RUNS_DIR, so that a concurrent rebuild or `mvn install`
 # cannot change the code under a running study. Defines $cp (the class path) and d4j (the CLI).
 private_runs="$1"
+# shellcheck disable=SC2206
+maven_args=(${DIFFUSE4J_MAVEN_ARGS:-})   # e.g. -Pgpu (docs/benchmarks.md, "On a GPU machine")
 if [[ ! -d "$private_runs/classes" ]]; then
-  flock /tmp/runtime.lock mvn -B -q -pl runtime -am install -DskipTests
+  flock /tmp/runtime.lock mvn -B -q "${maven_args[@]}" -pl runtime -am install -DskipTests
   mkdir -p "$private_runs/jars"
-  mvn -B -q -pl runtime dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$private_runs/classpath.txt"
+  mvn -B -q "${maven_args[@]}" -pl runtime dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$private_runs/classpath.txt"
   tr ':' '\n' <"$private_runs/classpath.txt" | while read -r jar; do
     case "$jar" in
       */org/diffuse4j/*) cp "$jar" "$private_runs/jars/" && echo "$private_runs/jars/$(basename "$jar")" ;;
