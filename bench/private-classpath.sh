@@ -8,7 +8,7 @@ maven_args=(${DIFFUSE4J_MAVEN_ARGS:-})   # e.g. -Pgpu (docs/benchmarks.md, "On a
 if [[ ! -d "$private_runs/classes" ]]; then
   flock /tmp/runtime.lock mvn -B -q "${maven_args[@]}" -pl runtime -am install -DskipTests
   mkdir -p "$private_runs/jars"
-  mvn -B -q "${maven_args[@]}" -pl runtime dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$private_runs/classpath.txt"
+  mvn -B -q "${maven_args[@]}" -pl runtime dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$private_runs/classpath.txt"
   tr ':' '\n' <"$private_runs/classpath.txt" | while read -r jar; do
     case "$jar" in
       */org/diffuse4j/*) cp "$jar" "$private_runs/jars/" && echo "$private_runs/jars/$(basename "$jar")" ;;

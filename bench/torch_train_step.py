@@ -321,7 +321,7 @@ class Step:
         return loss.item()
 
 
-def mlp_batch(batch, gen):
+def mlp_batch(batch, gen, device):
     def fn(model):
         x0 = two_moons(batch, gen)
         eps = torch.randn(batch, 2, generator=gen)
@@ -329,12 +329,13 @@ def mlp_batch(batch, gen):
         weight = torch.ones(batch)
         xt = (1 - t) * x0 + t * eps          # rectified flow: alpha = 1 - t, sigma = t
         target = eps - x0                    # alpha' x0 + sigma' eps
+        xt, t, target, weight = (v.to(device) for v in (xt, t, target, weight))
         out = model(xt, t)
         return (((out - target) ** 2).mean(dim=1) * weight).mean()
     return fn
 
 
-def unet_batch(batch, gen, data, p_uncond, null_class, channels_last=False):
+def unet_batch(batch, gen, data, p_uncond, null_class, device, channels_last=False):
     images, labels = data
     layout = torch.channels_last if channels_last else torch.contiguous_format
 
@@ -348,6 +349,7 @@ def unet_batch(batch, gen, data, p_uncond, null_class, channels_last=False):
         alpha, sigma = vp_cosine(t)
         weight = torch.ones(batch)
         xt = alpha.view(-1, 1, 1, 1) * x0 + sigma.view(-1, 1, 1, 1) * eps
+        xt, t, y, eps, weight = (v.to(device) for v in (xt, t, y, eps, weight))
         out = model(xt, t, y)
         return (((out - eps) ** 2).mean(dim=(1, 2, 3)) * weight).mean()
     return fn
@@ -392,7 +394,10 @@ def main():
                     help="U-Net in NHWC memory layout (torch.channels_last), TensorFlow's layout; default NCHW")
     ap.add_argument("--data", default=FASHION_DIR, help="Fashion-MNIST IDX folder")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--device", default="cpu",
+                    help="cpu (default) or cuda: the batch is made on the CPU and copied, as Diffuse4J feeds it")
     a = ap.parse_args()
+    device = torch.device(a.device)
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -408,11 +413,12 @@ def main():
         "blas_note": "LD_LIBRARY_PATH=" + blas if blas else "system libblas.so.3",
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "unset"),
         "adam_foreach": a.adam_foreach,
+        "device": str(device),
         "models": {},
     }
     if a.model in ("mlp", "all"):
-        model = Mlp()
-        step = Step(model, mlp_batch(a.mlp_batch, gen), lr=2e-3, warmup=100, cosine=False,
+        model = Mlp().to(device)
+        step = Step(model, mlp_batch(a.mlp_batch, gen, device), lr=2e-3, warmup=100, cosine=False,
                     total_steps=5000, clip_norm=a.clip_norm, ema=0.999, foreach=foreach)
         r = {"network": "mlp 3x256 silu, time embedding 32", "batch": a.mlp_batch, "parameters": count(model)}
         r.update(time_steps(step, a.warmup, a.steps))
@@ -424,10 +430,10 @@ def main():
             print(f"torch_train_step.py: no Fashion-MNIST in {a.data} (sudo apt-get install dataset-fashion-mnist); "
                   "using random images of the same shape", file=sys.stderr)
             data = (torch.rand(60000, 1, 28, 28) * 2 - 1, torch.randint(0, 10, (60000,)))
-        model = UNet()
+        model = UNet().to(device)
         if a.channels_last:
             model = model.to(memory_format=torch.channels_last)
-        step = Step(model, unet_batch(a.unet_batch, gen, data, 0.1, 10, a.channels_last), lr=2e-3,
+        step = Step(model, unet_batch(a.unet_batch, gen, data, 0.1, 10, device, a.channels_last), lr=2e-3,
                     warmup=200, cosine=True, total_steps=5000, clip_norm=a.clip_norm, ema=0.999, foreach=foreach)
         r = {"network": "unet base 16, mult [1,2,2], 1 res block, attention at 7, 10 classes",
              "batch": a.unet_batch, "parameters": count(model), "synthetic_data": synthetic,

@@ -25,7 +25,8 @@
 # with OpenBLAS's libblas.so.3; default: the system's openblas-pthread, else Debian's
 # libopenblas0-pthread unpacked into OUT_DIR/openblas with apt-get download; OPENBLAS_DIR=none skips),
 # MLP_STEPS / UNET_STEPS (Diffuse4J steps, 300 / 40), TORCH_MLP_STEPS / TORCH_UNET_STEPS (PyTorch's
-# timed steps, 100 / 20), WARMUP (5).
+# timed steps, 100 / 20), WARMUP (5), TORCH_DEVICE (cpu; cuda on a GPU machine, with
+# DIFFUSE4J_MAVEN_ARGS=-Pgpu for Diffuse4J: docs/benchmarks.md, "On a GPU machine").
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 d4j="${DIFFUSE4J:-$root/diffuse4j}"   # the launcher; set DIFFUSE4J to run something else
@@ -35,6 +36,7 @@ lock="${DIFFUSE4J_LOCK:-}"
 mlp_steps="${MLP_STEPS:-300}"; unet_steps="${UNET_STEPS:-40}"
 torch_mlp_steps="${TORCH_MLP_STEPS:-100}"; torch_unet_steps="${TORCH_UNET_STEPS:-20}"
 warmup="${WARMUP:-5}"
+torch_device="${TORCH_DEVICE:-cpu}"
 mkdir -p "$out"
 
 # PyTorch: Debian's build (the python3 on PATH may be another interpreter without torch).
@@ -101,13 +103,13 @@ torch_run() { # torch_run MODEL STEPS: the PyTorch set-ups, into $out/torch-MODE
     for policy in default passive; do
       if [ "$policy" = default ]; then wait=(-u OMP_WAIT_POLICY); else wait=(OMP_WAIT_POLICY=PASSIVE); fi
       env "${wait[@]}" LD_LIBRARY_PATH="$lib" "$py" "$root/bench/torch_train_step.py" --model "$1" \
-        --steps "$2" --warmup "$warmup" --threads 2 >"$out/torch-$1-$blas-$policy.json"
+        --steps "$2" --warmup "$warmup" --threads 2 --device "$torch_device" >"$out/torch-$1-$blas-$policy.json"
     done
   done
   if [ -n "$openmp" ]; then
     env -u OMP_WAIT_POLICY LD_LIBRARY_PATH="$openmp" MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296 \
       "$py" "$root/bench/torch_train_step.py" --model "$1" --steps "$2" --warmup "$warmup" --threads 2 \
-      >"$out/torch-$1-openmp-tuned.json"
+      --device "$torch_device" >"$out/torch-$1-openmp-tuned.json"
   fi
 }
 
