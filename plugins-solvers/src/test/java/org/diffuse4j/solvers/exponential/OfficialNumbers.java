@@ -34,6 +34,29 @@ final class OfficialNumbers {
   static final int[] DPMPP3M_STEPS = {10, 20, 50, 100, 400, 800};
   static final double[] DPMPP3M_TIME_ERROR = {1.565574e+00, 6.289560e-01, 3.915234e-02, 7.502136e-03, 1.368915e-04, 6.071651e-06};
 
+  /**
+   * RMS distance to the exact ODE end point (as {@link #DPMPP3M_TIME_ERROR}) of the official
+   * DPM-Solver++(3M) ({@code algorithm_type='dpmsolver++', order=3, solver_type='dpmsolver',
+   * method='multistep'}) at {@link #GRID_STEPS} on the grids it builds from t = 1 to 10⁻³
+   * ({@code skip_type} time_uniform, logSNR, time_quadratic) and on a Karras grid (ρ = σ/α,
+   * ρ^{1/7} uniform from ρ(1) to ρ(10⁻³), t = t(λ = −log ρ); {@code get_time_steps} replaced by
+   * it, as diffusers does with {@code use_karras_sigmas}). {@code lower_order_final} True and False
+   * give the same numbers at these N (the official rule lowers only below 10 steps).
+   */
+  static final int[] GRID_STEPS = {10, 12, 15, 20, 25, 30, 40, 50, 100, 200};
+  static final double[] DPMPP3M_TIME_UNIFORM_ERROR = {
+      1.565574e+00, 1.445976e+00, 1.116134e+00, 6.289560e-01, 3.325554e-01,
+      1.854137e-01, 7.407170e-02, 3.915234e-02, 7.502136e-03, 1.223182e-03};
+  static final double[] DPMPP3M_LOGSNR_ERROR = {
+      4.414828e-02, 2.627497e-02, 1.700678e-02, 9.534376e-03, 5.946050e-03,
+      3.941183e-03, 2.024589e-03, 1.212709e-03, 2.681150e-04, 6.414330e-05};
+  static final double[] DPMPP3M_TIME_QUADRATIC_ERROR = {
+      2.122715e-01, 9.375079e-02, 2.848460e-02, 6.960388e-03, 2.650827e-03,
+      1.205889e-03, 3.280191e-04, 1.372250e-04, 5.472532e-05, 1.814309e-05};
+  static final double[] DPMPP3M_KARRAS_ERROR = {
+      1.575501e-01, 9.144275e-02, 8.823599e-02, 3.227871e-02, 1.297523e-02,
+      6.813063e-03, 2.821856e-03, 1.528137e-03, 3.433017e-04, 9.173347e-05};
+
   /*
    * End points. DPMPP2M: algorithm_type='dpmsolver++', order=2, solver_type='dpmsolver';
    * DPM2TAYLOR: algorithm_type='dpmsolver', order=2, solver_type='taylor'; UNIPC2/3: UniPC
