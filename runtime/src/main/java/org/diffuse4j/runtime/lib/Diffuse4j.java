@@ -19,22 +19,41 @@ import org.diffuse4j.runtime.io.Npy;
 public final class Diffuse4j {
   private Diffuse4j() {}
 
-  /** A new experiment builder ({@link Experiment#builder()}). */
+  /**
+   * A new experiment builder ({@link Experiment#builder()}).
+   *
+   * @return a builder
+   */
   public static Experiment.Builder experiment() {
     return Experiment.builder();
   }
 
-  /** A builder holding a manifest file's settings ({@link Experiment#load}). */
+  /**
+   * A builder holding a manifest file's settings ({@link Experiment#load}).
+   *
+   * @param manifest the manifest file
+   * @return a builder
+   */
   public static Experiment.Builder load(Path manifest) {
     return Experiment.load(manifest);
   }
 
-  /** The finished run in {@code dir} ({@link Run#open(Path)}). */
+  /**
+   * The finished run in {@code dir} ({@link Run#open(Path)}).
+   *
+   * @param dir the run folder
+   * @return the run
+   * @throws IOException when a file cannot be read or written
+   */
   public static Run open(Path dir) throws IOException {
     return Run.open(dir);
   }
 
-  /** The names of the plugins on the classpath and in {@code $DIFFUSE4J_PLUGINS}, by kind (as {@code diffuse4j plugins}). */
+  /**
+   * The names of the plugins on the classpath and in {@code $DIFFUSE4J_PLUGINS}, by kind (as {@code diffuse4j plugins}).
+   *
+   * @return the plugin names by kind
+   */
   public static Map<Kind, List<String>> plugins() {
     Map<Kind, List<String>> out = new LinkedHashMap<>();
     var registry = Engine.registry(null, List.of());
@@ -47,6 +66,11 @@ public final class Diffuse4j {
   /**
    * Writes rows (n × dim) to a new float64 {@code .npy} file, which the {@code npy} data plugin reads
    * back exactly: the manifest form of data held in memory. An existing file is never overwritten.
+   *
+   * @param file the file to write
+   * @param rows the rows, each of the same length
+   * @return {@code file}
+   * @throws IOException when a file cannot be read or written
    */
   public static Path saveNpy(Path file, double[][] rows) throws IOException {
     if (Files.exists(file)) {

@@ -51,22 +51,40 @@ public final class Experiment {
     this.manifest = ManifestLoader.resolve(copy(tree), registry());
   }
 
-  /** A builder with nothing set (every section at its default; the data must be given). */
+  /**
+   * A builder with nothing set (every section at its default; the data must be given).
+   *
+   * @return this builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding the manifest file's settings; fails naming the file and the problem. */
+  /**
+   * A builder holding the manifest file's settings; fails naming the file and the problem.
+   *
+   * @param manifest the manifest file
+   * @return this builder
+   */
   public static Builder load(Path manifest) {
     return new Builder().manifest(ManifestLoader.read(manifest));
   }
 
-  /** A builder holding the settings of manifest text (YAML). */
+  /**
+   * A builder holding the settings of manifest text (YAML).
+   *
+   * @param yaml the manifest text
+   * @return this builder
+   */
   public static Builder parse(String yaml) {
     return new Builder().manifest(ManifestLoader.parse(yaml, "(text)"));
   }
 
-  /** A builder with this experiment's settings, plugin instances, step callbacks and log. */
+  /**
+   * A builder with this experiment's settings, plugin instances, step callbacks and log.
+   *
+   * @return this builder
+   */
   public Builder toBuilder() {
     Builder b = new Builder().manifest(copy(tree));
     b.instances.addAll(instances.stream().filter(i -> i.kind() != Kind.SOLVER && i.kind() != Kind.GRID).toList());
@@ -81,6 +99,8 @@ public final class Experiment {
    * The manifest with every default filled in, as the run folder's {@code manifest.yaml}: running it
    * with {@code diffuse4j run} gives the same samples. Data given from memory cannot be written into a
    * manifest, so that fails naming the fix.
+   *
+   * @return the manifest as YAML text
    */
   public String toYaml() {
     if (instances.stream().anyMatch(i -> i.kind() == Kind.DATA && i.plugin().name().equals(IN_MEMORY))) {
@@ -90,7 +110,12 @@ public final class Experiment {
     return ManifestLoader.toYaml(manifest.resolved());
   }
 
-  /** Writes {@link #toYaml} to a new file; an existing file is never overwritten. */
+  /**
+   * Writes {@link #toYaml} to a new file; an existing file is never overwritten.
+   *
+   * @param file the file to write
+   * @return {@code file}
+   */
   public Path writeYaml(Path file) {
     if (Files.exists(file)) {
       throw new OptionException(file + " exists; a manifest is written to a new file only (choose another name or move it away)");
@@ -103,7 +128,12 @@ public final class Experiment {
     return file;
   }
 
-  /** Trains and samples into the folder of {@code output.dir} (see {@link #run(Path)}). */
+  /**
+   * Trains and samples into the folder of {@code output.dir} (see {@link #run(Path)}).
+   *
+   * @return the run
+   * @throws IOException when a file cannot be read or written
+   */
   public Run run() throws IOException {
     return run(Path.of(manifest.output().dir()));
   }
@@ -113,12 +143,22 @@ public final class Experiment {
    * the resolved manifest, checkpoint, {@code samples.npy}, plots, {@code metrics.json} and
    * {@code run.log}. Step callbacks are told of every training step. A folder holding anything
    * is refused and left as it was ({@link #runReplacing} moves an old run aside).
+   *
+   * @param dir the run folder
+   * @return the run
+   * @throws IOException when a file cannot be read or written
    */
   public Run run(Path dir) throws IOException {
     return start(dir, false);
   }
 
-  /** As {@link #run(Path)}, but a run already in {@code dir} is first moved aside (to DIR.replaced-DATE-TIME), as {@code run --force} does. */
+  /**
+   * As {@link #run(Path)}, but a run already in {@code dir} is first moved aside (to DIR.replaced-DATE-TIME), as {@code run --force} does.
+   *
+   * @param dir the run folder
+   * @return the run
+   * @throws IOException when a file cannot be read or written
+   */
   public Run runReplacing(Path dir) throws IOException {
     return start(dir, true);
   }
@@ -147,17 +187,29 @@ public final class Experiment {
     return new Run(dir, tree, instances, pluginsFolder, log, Metrics.of(metrics));
   }
 
-  /** The master seed. */
+  /**
+   * The master seed.
+   *
+   * @return the master seed
+   */
   public long seed() {
     return manifest.seed();
   }
 
-  /** The training section as set (unset keys are at their defaults). */
+  /**
+   * The training section as set (unset keys are at their defaults).
+   *
+   * @return these settings with the change
+   */
   public Training training() {
     return Training.of(tree.get("training"));
   }
 
-  /** The sampling section as set. */
+  /**
+   * The sampling section as set.
+   *
+   * @return these settings with the change
+   */
   public Sampling sampling() {
     return Sampling.of(tree.get("sampling"));
   }
@@ -217,33 +269,65 @@ public final class Experiment {
       return this;
     }
 
-    /** The data plugin by name (e.g. {@code two-moons}). */
+    /**
+     * The data plugin by name (e.g. {@code two-moons}).
+     *
+     * @param name the plugin's name, as {@code diffuse4j plugins} lists it
+     * @return this builder
+     */
     public Builder data(String name) {
       return data(Plugin.named(name));
     }
 
-    /** The data plugin by name with options (e.g. {@code npy} with {@code path}). */
+    /**
+     * The data plugin by name with options (e.g. {@code npy} with {@code path}).
+     *
+     * @param name the plugin's name, as {@code diffuse4j plugins} lists it
+     * @param options its options, keyed as in the manifest
+     * @return this builder
+     */
     public Builder data(String name, Map<String, ?> options) {
       return data(Plugin.named(name, options));
     }
 
-    /** The data plugin, by name or as an instance (a {@code DataSet}). */
+    /**
+     * The data plugin, by name or as an instance (a {@code DataSet}).
+     *
+     * @param data the data plugin
+     * @return this builder
+     */
     public Builder data(Plugin data) {
       return plugin("data", Kind.DATA, data);
     }
 
-    /** Training data from memory: N rows of D values (rows drawn with replacement by (seed, row index)). */
+    /**
+     * Training data from memory: N rows of D values (rows drawn with replacement by (seed, row index)).
+     *
+     * @param rows the rows, each of the same length
+     * @return this builder
+     */
     public Builder data(double[][] rows) {
       return data(rows, null);
     }
 
-    /** Labelled training data from memory: N rows and N class labels 0 … K−1 (the condition of class-conditional networks). */
+    /**
+     * Labelled training data from memory: N rows and N class labels 0 … K−1 (the condition of class-conditional networks).
+     *
+     * @param rows the rows, each of the same length
+     * @param labels one class label per row, 0 … K−1 (null: unlabelled)
+     * @return this builder
+     */
     public Builder data(double[][] rows, int[] labels) {
       double[] flat = Engine.flatten(rows, "the in-memory data");
       return data(Plugin.instance(IN_MEMORY, new ArrayData(flat, rows[0].length, labels, "the in-memory data")));
     }
 
-    /** Training data from memory as float rows. */
+    /**
+     * Training data from memory as float rows.
+     *
+     * @param rows the rows, each of the same length
+     * @return this builder
+     */
     public Builder data(float[][] rows) {
       if (rows == null) {
         return data((double[][]) null);
@@ -258,98 +342,189 @@ public final class Experiment {
       return data(wide);
     }
 
-    /** Training data from an iterator of rows, read once to its end and held in memory. */
+    /**
+     * Training data from an iterator of rows, read once to its end and held in memory.
+     *
+     * @param rows the rows, each of the same length
+     * @return this builder
+     */
     public Builder data(Iterator<double[]> rows) {
       List<double[]> all = new ArrayList<>();
       rows.forEachRemaining(r -> all.add(r == null ? null : r.clone()));
       return data(all.toArray(new double[0][]));
     }
 
-    /** The network plugin by name (e.g. {@code mlp}). */
+    /**
+     * The network plugin by name (e.g. {@code mlp}).
+     *
+     * @param name the plugin's name, as {@code diffuse4j plugins} lists it
+     * @return this builder
+     */
     public Builder network(String name) {
       return network(Plugin.named(name));
     }
 
-    /** The network plugin by name with options (e.g. {@code width}, {@code depth}). */
+    /**
+     * The network plugin by name with options (e.g. {@code width}, {@code depth}).
+     *
+     * @param name the plugin's name, as {@code diffuse4j plugins} lists it
+     * @param options its options, keyed as in the manifest
+     * @return this builder
+     */
     public Builder network(String name, Map<String, ?> options) {
       return network(Plugin.named(name, options));
     }
 
-    /** The network plugin, by name or as an instance (a {@code NetworkFactory}). */
+    /**
+     * The network plugin, by name or as an instance (a {@code NetworkFactory}).
+     *
+     * @param network the network plugin
+     * @return this builder
+     */
     public Builder network(Plugin network) {
       return plugin("network", Kind.NETWORK, network);
     }
 
-    /** The noise schedule by name (e.g. {@code rectified-flow}, {@code vp}). */
+    /**
+     * The noise schedule by name (e.g. {@code rectified-flow}, {@code vp}).
+     *
+     * @param name the plugin's name, as {@code diffuse4j plugins} lists it
+     * @return this builder
+     */
     public Builder schedule(String name) {
       return schedule(Plugin.named(name));
     }
 
-    /** The noise schedule, by name with options or as an instance (a {@code Schedule}). */
+    /**
+     * The noise schedule, by name with options or as an instance (a {@code Schedule}).
+     *
+     * @param schedule the schedule plugin
+     * @return this builder
+     */
     public Builder schedule(Plugin schedule) {
       return plugin("schedule", Kind.SCHEDULE, schedule);
     }
 
-    /** What the network predicts, by name (e.g. {@code velocity}, {@code epsilon}). */
+    /**
+     * What the network predicts, by name (e.g. {@code velocity}, {@code epsilon}).
+     *
+     * @param name the plugin's name, as {@code diffuse4j plugins} lists it
+     * @return this builder
+     */
     public Builder parameterisation(String name) {
       return parameterisation(Plugin.named(name));
     }
 
-    /** What the network predicts, by name with options or as an instance (a {@code Parameterisation}). */
+    /**
+     * What the network predicts, by name with options or as an instance (a {@code Parameterisation}).
+     *
+     * @param parameterisation the parameterisation plugin
+     * @return this builder
+     */
     public Builder parameterisation(Plugin parameterisation) {
       return plugin("parameterisation", Kind.PARAMETERISATION, parameterisation);
     }
 
-    /** The training objective by name (e.g. {@code flow-matching}). */
+    /**
+     * The training objective by name (e.g. {@code flow-matching}).
+     *
+     * @param name the plugin's name, as {@code diffuse4j plugins} lists it
+     * @return this builder
+     */
     public Builder objective(String name) {
       return objective(Plugin.named(name));
     }
 
-    /** The training objective, by name with options or as an instance (an {@code Objective}). */
+    /**
+     * The training objective, by name with options or as an instance (an {@code Objective}).
+     *
+     * @param objective the objective plugin
+     * @return this builder
+     */
     public Builder objective(Plugin objective) {
       return plugin("objective", Kind.OBJECTIVE, objective);
     }
 
-    /** The guidance by name ({@code none}: the model as is). */
+    /**
+     * The guidance by name ({@code none}: the model as is).
+     *
+     * @param name the plugin's name, as {@code diffuse4j plugins} lists it
+     * @return this builder
+     */
     public Builder guidance(String name) {
       return guidance(Plugin.named(name));
     }
 
-    /** The guidance, by name with options or as an instance (a {@code Guidance}). */
+    /**
+     * The guidance, by name with options or as an instance (a {@code Guidance}).
+     *
+     * @param guidance the guidance plugin
+     * @return this builder
+     */
     public Builder guidance(Plugin guidance) {
       return plugin("guidance", Kind.GUIDANCE, guidance);
     }
 
-    /** The training section. */
+    /**
+     * The training section.
+     *
+     * @param training the training section
+     * @return this builder
+     */
     public Builder training(Training training) {
       this.training = Objects.requireNonNull(training, "training");
       return this;
     }
 
-    /** The sampling section (what {@link Experiment#run} samples; a {@link Run} samples again with others). */
+    /**
+     * The sampling section (what {@link Experiment#run} samples; a {@link Run} samples again with others).
+     *
+     * @param sampling the sampling settings
+     * @return this builder
+     */
     public Builder sampling(Sampling sampling) {
       this.sampling = Objects.requireNonNull(sampling, "sampling");
       return this;
     }
 
-    /** The master seed: initial weights, training batches, sampling noise. */
+    /**
+     * The master seed: initial weights, training batches, sampling noise.
+     *
+     * @param seed the seed
+     * @return this builder
+     */
     public Builder seed(long seed) {
       top.put("seed", seed);
       return this;
     }
 
-    /** Floating precision of the graphs (float32 by default). */
+    /**
+     * Floating precision of the graphs (float32 by default).
+     *
+     * @param precision the precision
+     * @return this builder
+     */
     public Builder precision(Precision precision) {
       top.put("precision", org.diffuse4j.api.plugin.Options.enumName(precision));
       return this;
     }
 
-    /** The run folder {@link Experiment#run()} writes ({@code output.dir}). */
+    /**
+     * The run folder {@link Experiment#run()} writes ({@code output.dir}).
+     *
+     * @param dir the run folder
+     * @return this builder
+     */
     public Builder output(Path dir) {
       return outputKey("dir", dir.toString());
     }
 
-    /** Random projections of the sliced Wasserstein metric ({@code output.projections}). */
+    /**
+     * Random projections of the sliced Wasserstein metric ({@code output.projections}).
+     *
+     * @param projections the number of projections
+     * @return this builder
+     */
     public Builder projections(int projections) {
       return outputKey("projections", projections);
     }
@@ -361,30 +536,53 @@ public final class Experiment {
       return this;
     }
 
-    /** Also look for plugin jars in {@code folder} (as {@code --plugins DIR}). */
+    /**
+     * Also look for plugin jars in {@code folder} (as {@code --plugins DIR}).
+     *
+     * @param folder a folder of plugin jars
+     * @return this builder
+     */
     public Builder plugins(Path folder) {
       this.pluginsFolder = folder;
       return this;
     }
 
-    /** Calls {@code callback} after every training step (an exception from it stops training). */
+    /**
+     * Calls {@code callback} after every training step (an exception from it stops training).
+     *
+     * @param callback the callback
+     * @return this builder
+     */
     public Builder onStep(Consumer<TrainingStep> callback) {
       listeners.add(Objects.requireNonNull(callback, "callback"));
       return this;
     }
 
-    /** Where the run's log lines go besides run.log (none by default; e.g. {@code System.out}). */
+    /**
+     * Where the run's log lines go besides run.log (none by default; e.g. {@code System.out}).
+     *
+     * @param log the stream of the log lines
+     * @return this builder
+     */
     public Builder log(PrintStream log) {
       this.log = Objects.requireNonNull(log, "log");
       return this;
     }
 
-    /** The training section as set so far. */
+    /**
+     * The training section as set so far.
+     *
+     * @return these settings with the change
+     */
     public Training training() {
       return training;
     }
 
-    /** The sampling section as set so far. */
+    /**
+     * The sampling section as set so far.
+     *
+     * @return these settings with the change
+     */
     public Sampling sampling() {
       return sampling;
     }
@@ -407,7 +605,11 @@ public final class Experiment {
       return List.copyOf(all);
     }
 
-    /** Validates everything and builds every plugin, as {@code diffuse4j validate}; fails on the first problem, naming its key. */
+    /**
+     * Validates everything and builds every plugin, as {@code diffuse4j validate}; fails on the first problem, naming its key.
+     *
+     * @return the experiment
+     */
     public Experiment build() {
       if (!top.containsKey("data")) {
         throw new OptionException("no data: give data(\"two-moons\"), another data plugin, or rows with data(double[][])");

@@ -25,12 +25,23 @@ public final class Plugin {
     this.instance = instance;
   }
 
-  /** The installed plugin {@code name} with its default options. */
+  /**
+   * The installed plugin {@code name} with its default options.
+   *
+   * @param name the plugin's name, as {@code diffuse4j plugins} lists it
+   * @return the plugin
+   */
   public static Plugin named(String name) {
     return new Plugin(name, Map.of(), null);
   }
 
-  /** The installed plugin {@code name} with {@code options} (the keys and values its manifest section takes). */
+  /**
+   * The installed plugin {@code name} with {@code options} (the keys and values its manifest section takes).
+   *
+   * @param name the plugin's name, as {@code diffuse4j plugins} lists it
+   * @param options its options, keyed as in the manifest
+   * @return the plugin
+   */
   public static Plugin named(String name, Map<String, ?> options) {
     Map<String, Object> copy = new LinkedHashMap<>();
     options.forEach((k, v) -> {
@@ -47,12 +58,22 @@ public final class Plugin {
    * NetworkFactory or DataSet, as the section needs) under {@code name}, which must differ from every
    * installed plugin's. A manifest written from the experiment names it; whoever runs that manifest
    * needs a plugin jar providing that name.
+   *
+   * @param name the plugin's name, as {@code diffuse4j plugins} lists it
+   * @param plugin the plugin object
+   * @return the plugin
    */
   public static Plugin instance(String name, Object plugin) {
     return new Plugin(name, Map.of(), Objects.requireNonNull(plugin, "plugin instance"));
   }
 
-  /** This plugin with one more option (installed plugins only). */
+  /**
+   * This plugin with one more option (installed plugins only).
+   *
+   * @param key the option's key
+   * @param value its value
+   * @return the plugin
+   */
   public Plugin with(String key, Object value) {
     if (instance != null) {
       throw new OptionException("plugin '" + name + "' is an instance; its options are those it was built with");
@@ -62,17 +83,29 @@ public final class Plugin {
     return named(name, copy);
   }
 
-  /** The plugin's name. */
+  /**
+   * The plugin's name.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
 
-  /** The options given (empty for defaults and for instances). */
+  /**
+   * The options given (empty for defaults and for instances).
+   *
+   * @return the keys set, in manifest spelling
+   */
   public Map<String, Object> options() {
     return options;
   }
 
-  /** The object given with {@link #instance}, or null for an installed plugin. */
+  /**
+   * The object given with {@link #instance}, or null for an installed plugin.
+   *
+   * @return the object, or null
+   */
   public Object instance() {
     return instance;
   }

@@ -43,12 +43,25 @@ public final class Run {
     this.metrics = metrics;
   }
 
-  /** The finished run in {@code dir} (written by {@code diffuse4j run} or {@link Experiment#run}), with its plugins on the classpath. */
+  /**
+   * The finished run in {@code dir} (written by {@code diffuse4j run} or {@link Experiment#run}), with its plugins on the classpath.
+   *
+   * @param dir the run folder
+   * @return the run
+   * @throws IOException when a file cannot be read or written
+   */
   public static Run open(Path dir) throws IOException {
     return open(dir, null);
   }
 
-  /** As {@link #open(Path)}, also looking for plugin jars in {@code pluginsFolder}. */
+  /**
+   * As {@link #open(Path)}, also looking for plugin jars in {@code pluginsFolder}.
+   *
+   * @param dir the run folder
+   * @param pluginsFolder a folder of plugin jars (null: none)
+   * @return the run
+   * @throws IOException when a file cannot be read or written
+   */
   public static Run open(Path dir, Path pluginsFolder) throws IOException {
     if (!OutputPaths.isRunFolder(dir)) {
       throw new OptionException("'" + dir + "' is not a run folder (it needs manifest.yaml with run.log or checkpoint/); "
@@ -58,17 +71,30 @@ public final class Run {
     return new Run(dir, tree, List.of(), pluginsFolder, Engine.SILENT, readMetrics(dir));
   }
 
-  /** The run folder. */
+  /**
+   * The run folder.
+   *
+   * @return the run folder
+   */
   public Path dir() {
     return dir;
   }
 
-  /** What the run measured on its own samples ({@code metrics.json}). */
+  /**
+   * What the run measured on its own samples ({@code metrics.json}).
+   *
+   * @return the metrics
+   */
   public Metrics metrics() {
     return metrics;
   }
 
-  /** The run's own samples ({@code samples.npy}), drawn with the experiment's sampling settings. */
+  /**
+   * The run's own samples ({@code samples.npy}), drawn with the experiment's sampling settings.
+   *
+   * @return the samples
+   * @throws IOException when a file cannot be read or written
+   */
   public Samples samples() throws IOException {
     return new Samples(Engine.readRows(dir.resolve("samples.npy")), metrics, dir);
   }
@@ -77,6 +103,10 @@ public final class Run {
    * Samples the trained network again with {@code sampling} over the run's own sampling settings
    * (keys not set keep the run's), into the new folder {@code RUN/samples/SOLVER-GRID-STEPS}
    * ({@code -2}, {@code -3}, … when taken), as {@code diffuse4j sample RUN --set …} does.
+   *
+   * @param sampling the sampling settings
+   * @return the samples
+   * @throws IOException when a file cannot be read or written
    */
   public Samples sample(Sampling sampling) throws IOException {
     Map<String, Object> t = Experiment.copy(tree);
@@ -97,6 +127,9 @@ public final class Run {
    * The sliced Wasserstein distance of {@code samples} (n × dim) to the data draw the run's own
    * metrics use for n samples, and the distance between two data draws of n (the baseline): the
    * measure of {@code metrics.json}, for samples from anywhere (e.g. after your own post-processing).
+   *
+   * @param samples the samples, n rows of the data's width
+   * @return the metrics
    */
   public Metrics evaluate(double[][] samples) {
     Manifest m = ManifestLoader.resolve(Experiment.copy(tree), Engine.registry(pluginsFolder, instances));

@@ -8,12 +8,20 @@ import java.nio.file.Path;
  */
 public record Samples(double[][] rows, Metrics metrics, Path folder) {
 
-  /** Number of samples. */
+  /**
+   * Number of samples.
+   *
+   * @return the number of samples
+   */
   public int n() {
     return rows.length;
   }
 
-  /** Values per sample. */
+  /**
+   * Values per sample.
+   *
+   * @return the values per sample
+   */
   public int dim() {
     return rows.length == 0 ? 0 : rows[0].length;
   }

@@ -18,7 +18,11 @@ public final class Sampling {
     this.instances = instances;
   }
 
-  /** Every key at its default (euler on the uniform grid, 50 steps, 2000 samples). */
+  /**
+   * Every key at its default (euler on the uniform grid, 50 steps, 2000 samples).
+   *
+   * @return these settings with the change
+   */
   public static Sampling defaults() {
     return new Sampling(Map.of(), List.of());
   }
@@ -32,67 +36,130 @@ public final class Sampling {
     return new Sampling(Section.with(values, key, value), instances);
   }
 
-  /** The solver, by name (e.g. {@code heun}, {@code dpmpp-2m}). */
+  /**
+   * The solver, by name (e.g. {@code heun}, {@code dpmpp-2m}).
+   *
+   * @param name the plugin's name, as {@code diffuse4j plugins} lists it
+   * @return these settings with the change
+   */
   public Sampling solver(String name) {
     return solver(Plugin.named(name));
   }
 
-  /** The solver, by name with options or as an instance. */
+  /**
+   * The solver, by name with options or as an instance.
+   *
+   * @param solver the solver
+   * @return these settings with the change
+   */
   public Sampling solver(Plugin solver) {
     return new Sampling(Section.with(values, "solver", solver.spec()), Section.instances(instances, Kind.SOLVER, solver));
   }
 
-  /** The time grid, by name (e.g. {@code uniform}, {@code karras}). */
+  /**
+   * The time grid, by name (e.g. {@code uniform}, {@code karras}).
+   *
+   * @param name the plugin's name, as {@code diffuse4j plugins} lists it
+   * @return these settings with the change
+   */
   public Sampling grid(String name) {
     return grid(Plugin.named(name));
   }
 
-  /** The time grid, by name with options or as an instance. */
+  /**
+   * The time grid, by name with options or as an instance.
+   *
+   * @param grid the time grid
+   * @return these settings with the change
+   */
   public Sampling grid(Plugin grid) {
     return new Sampling(Section.with(values, "grid", grid.spec()), Section.instances(instances, Kind.GRID, grid));
   }
 
-  /** Solver steps (grid intervals). */
+  /**
+   * Solver steps (grid intervals).
+   *
+   * @param steps the number of steps
+   * @return these settings with the change
+   */
   public Sampling steps(int steps) {
     return set("steps", steps);
   }
 
-  /** Number of samples. */
+  /**
+   * Number of samples.
+   *
+   * @param n the number of samples
+   * @return these settings with the change
+   */
   public Sampling n(int n) {
     return set("n", n);
   }
 
-  /** Samples per graph call; with one chunk size the samples are bitwise the same whatever {@code n} is. */
+  /**
+   * Samples per graph call; with one chunk size the samples are bitwise the same whatever {@code n} is.
+   *
+   * @param batchSize the batch size
+   * @return these settings with the change
+   */
   public Sampling batchSize(int batchSize) {
     return set("batch_size", batchSize);
   }
 
-  /** Seed of the initial and solver noise (-1: the experiment's seed). */
+  /**
+   * Seed of the initial and solver noise (-1: the experiment's seed).
+   *
+   * @param seed the seed
+   * @return these settings with the change
+   */
   public Sampling seed(long seed) {
     return set("seed", seed);
   }
 
-  /** A .npy file of standard-normal initial noise (n × dim) instead of drawn noise. */
+  /**
+   * A .npy file of standard-normal initial noise (n × dim) instead of drawn noise.
+   *
+   * @param npy the .npy file
+   * @return these settings with the change
+   */
   public Sampling init(Path npy) {
     return set("init", npy.toString());
   }
 
-  /** Whether to sample with the EMA weights when the checkpoint has them. */
+  /**
+   * Whether to sample with the EMA weights when the checkpoint has them.
+   *
+   * @param useEma whether to use the EMA weights
+   * @return these settings with the change
+   */
   public Sampling useEma(boolean useEma) {
     return set("use_ema", useEma);
   }
 
-  /** The class of every sample (-1: unconditional). */
+  /**
+   * The class of every sample (-1: unconditional).
+   *
+   * @param label the class id
+   * @return these settings with the change
+   */
   public Sampling label(int label) {
     return set("label", String.valueOf(label));
   }
 
-  /** Sample i gets class i mod K (labelled data). */
+  /**
+   * Sample i gets class i mod K (labelled data).
+   *
+   * @return these settings with the change
+   */
   public Sampling everyLabel() {
     return set("label", "all");
   }
 
-  /** The keys set, in manifest spelling. */
+  /**
+   * The keys set, in manifest spelling.
+   *
+   * @return the keys set, in manifest spelling
+   */
   public Map<String, Object> values() {
     return values;
   }
