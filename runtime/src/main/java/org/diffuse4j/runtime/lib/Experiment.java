@@ -184,7 +184,7 @@ public final class Experiment {
       listeners.forEach(l -> l.accept(s));
     };
     Map<String, Object> metrics = org.diffuse4j.runtime.run.Experiment.run(manifest, dir, start, log, Engine.SILENT, listener);
-    return new Run(dir, tree, instances, pluginsFolder, log, Metrics.of(metrics));
+    return new Run(dir, tree, instances, pluginsFolder, log, Metrics.of(metrics), manifest);
   }
 
   /**

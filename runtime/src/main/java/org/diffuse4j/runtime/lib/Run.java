@@ -32,9 +32,12 @@ public final class Run {
   private final Path pluginsFolder;
   private final PrintStream log;
   private final Metrics metrics;
+  /** The run's manifest, validated on first use (null until then). */
+  private Manifest resolved;
 
   Run(Path dir, Map<String, Object> tree, List<Section.Instance> instances, Path pluginsFolder, PrintStream log,
-      Metrics metrics) {
+      Metrics metrics, Manifest resolved) {
+    this.resolved = resolved;
     this.dir = dir;
     this.tree = tree;
     this.instances = instances;
@@ -68,7 +71,7 @@ public final class Run {
           + "train one with Experiment.run or 'diffuse4j run MANIFEST'");
     }
     Map<String, Object> tree = ManifestLoader.read(dir.resolve("manifest.yaml"));
-    return new Run(dir, tree, List.of(), pluginsFolder, Engine.SILENT, readMetrics(dir));
+    return new Run(dir, tree, List.of(), pluginsFolder, Engine.SILENT, readMetrics(dir), null);
   }
 
   /**
@@ -132,7 +135,10 @@ public final class Run {
    * @return the metrics
    */
   public Metrics evaluate(double[][] samples) {
-    Manifest m = ManifestLoader.resolve(Experiment.copy(tree), Engine.registry(pluginsFolder, instances));
+    if (resolved == null) {
+      resolved = ManifestLoader.resolve(Experiment.copy(tree), Engine.registry(pluginsFolder, instances));
+    }
+    Manifest m = resolved;
     DataSet data = m.data();
     double[] flat = Engine.flatten(samples, "the samples to evaluate");
     int n = samples.length;
