@@ -70,6 +70,7 @@ class ExperimentManifestTest {
     assertThat(loaded.training().values()).containsEntry("steps", 40).containsEntry("batch_size", 64);
     assertThat(loaded.sampling().values()).containsEntry("solver", "heun").containsEntry("n", 300);
     assertThat(loaded.build().toYaml()).isEqualTo(yaml);
+    assertThat(small().build().toBuilder().build().toYaml()).isEqualTo(yaml);
   }
 
   @Test
@@ -116,6 +117,9 @@ class ExperimentManifestTest {
     Experiment withInstance = small().schedule(Plugin.instance("my-flow", schedule)).build();
     assertThat(withInstance.manifest().schedule()).isSameAs(schedule);
     assertThat(withInstance.toYaml()).contains("schedule: \"my-flow\"");
+    assertThat(withInstance.toBuilder().build().manifest().schedule()).isSameAs(schedule);
+    assertThat(Diffuse4j.plugins().get(org.diffuse4j.api.plugin.Kind.SOLVER)).contains("heun", "dpmpp-2m")
+        .doesNotContain("my-flow"); // an instance belongs to its experiment only
 
     assertThatThrownBy(() -> small().schedule(Plugin.instance("rectified-flow", schedule)).build())
         .isInstanceOf(OptionException.class).hasMessageContaining("duplicate schedule plugin 'rectified-flow'");
