@@ -88,7 +88,8 @@ public final class Experiment {
   public Builder toBuilder() {
     Builder b = new Builder().manifest(copy(tree));
     b.instances.addAll(instances.stream().filter(i -> i.kind() != Kind.SOLVER && i.kind() != Kind.GRID).toList());
-    b.sampling = b.sampling.withInstances(instances.stream().filter(i -> i.kind() == Kind.SOLVER || i.kind() == Kind.GRID).toList());
+    b.sampling = b.sampling.withInstances(
+        instances.stream().filter(i -> i.kind() == Kind.SOLVER || i.kind() == Kind.GRID).toList());
     b.pluginsFolder = pluginsFolder;
     b.listeners.addAll(listeners);
     b.log = log;
@@ -105,7 +106,8 @@ public final class Experiment {
   public String toYaml() {
     if (instances.stream().anyMatch(i -> i.kind() == Kind.DATA && i.plugin().name().equals(IN_MEMORY))) {
       throw new OptionException("the data is held in memory, which a manifest cannot hold; write the rows to a file "
-          + "with Diffuse4j.saveNpy(path, rows) and give data(\"npy\", Map.of(\"path\", path)) for a manifest that reproduces the run");
+          + "with Diffuse4j.saveNpy(path, rows) and give data(\"npy\", Map.of(\"path\", path)) for a manifest that "
+          + "reproduces the run");
     }
     return ManifestLoader.toYaml(manifest.resolved());
   }
@@ -153,7 +155,8 @@ public final class Experiment {
   }
 
   /**
-   * As {@link #run(Path)}, but a run already in {@code dir} is first moved aside (to DIR.replaced-DATE-TIME), as {@code run --force} does.
+   * As {@link #run(Path)}, but a run already in {@code dir} is first moved aside (to
+   * DIR.replaced-DATE-TIME), as {@code run --force} does.
    *
    * @param dir the run folder
    * @return the run
