@@ -31,9 +31,10 @@ import org.diffuse4j.runtime.train.Trainer;
  */
 public final class Experiment {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  /** Offsets of the seeds of the reference data draws, far from training's. */
-  private static final long REFERENCE_SEED = 1_000_003L;
-  private static final long BASELINE_SEED = 2_000_003L;
+  /** Offsets of the seeds of the reference data draws, far from training's (public for the Java facade's evaluation). */
+  public static final long REFERENCE_SEED = 1_000_003L;
+  /** Offset of the seed of the second data draw, the sliced Wasserstein baseline. */
+  public static final long BASELINE_SEED = 2_000_003L;
 
   private Experiment() {}
 
@@ -48,6 +49,12 @@ public final class Experiment {
    */
   public static Map<String, Object> run(Manifest m, Path dir, Start start, PrintStream out, PrintStream console)
       throws IOException {
+    return run(m, dir, start, out, console, null);
+  }
+
+  /** {@link #run(Manifest, Path, Start, PrintStream, PrintStream)} telling {@code listener} (may be null) of every training step. */
+  public static Map<String, Object> run(Manifest m, Path dir, Start start, PrintStream out, PrintStream console,
+      Trainer.StepListener listener) throws IOException {
     boolean resume = start == Start.RESUME;
     DataSet data = m.data();
     int dim = data.dim();
@@ -71,6 +78,9 @@ public final class Experiment {
       // nothing to run: building it is the check
     }
     Trainer trainer = train && !finished ? new Trainer(m, dim) : null;
+    if (trainer != null && listener != null) {
+      trainer.listener(listener);
+    }
     try {
       Path aside = start == Start.REPLACE ? OutputPaths.moveAside(dir) : null;
       Files.createDirectories(dir);

@@ -71,6 +71,20 @@ public final class Trainer implements AutoCloseable {
   private final List<String> variableNames;
   /** The global gradient norm of the last step (before clipping). */
   private double lastGradNorm = Double.NaN;
+  /** Told of every step {@link #train} runs; none by default. */
+  private StepListener listener = (step, loss, lr, seconds) -> {};
+
+  /** What {@link #train} tells after each step: the step (1-based), its loss, its learning rate, seconds since the call began. */
+  @FunctionalInterface
+  public interface StepListener {
+    void step(int step, double loss, double learningRate, double seconds);
+  }
+
+  /** Sets the listener told of every step of {@link #train} (an exception from it stops training); returns this. */
+  public Trainer listener(StepListener l) {
+    this.listener = java.util.Objects.requireNonNull(l, "listener");
+    return this;
+  }
 
   /** Builds the training graph for data of width {@code dim}. */
   public Trainer(Manifest manifest, int dim) {
@@ -158,6 +172,7 @@ public final class Trainer implements AutoCloseable {
         int done = k + 1;
         progress.update(done, String.format("loss %.4f", l));
         board.step(done, l, lastGradNorm);
+        listener.step(done, l, o.learningRate(k), (System.nanoTime() - t0) / 1e9);
         if (done % o.log_every() == 0 || done == o.steps()) {
           log.printf("step %d/%d loss %.5f%n", done, o.steps(), l);
         }
