@@ -54,6 +54,8 @@ final class Catalogue {
     out.put("dpm-solver taylor", make("dpm-solver", Map.of("solver_type", "taylor")));
     out.put("dpm-solver budget", make("dpm-solver", Map.of("budget", true)));
     out.put("dpm-solver order=2 budget", make("dpm-solver", Map.of("order", 2, "budget", true)));
+    out.put("dpm-solver budget=fixed", make("dpm-solver", Map.of("budget", "fixed")));
+    out.put("dpmpp-2m taylor", make("dpmpp-2m", Map.of("solver_type", "taylor")));
     out.put("dpm-solver-multistep order=3 compat=dpm-solver",
         make("dpm-solver-multistep", Map.of("order", 3, "compat", "dpm-solver", "solver_type", "dpmsolver")));
     out.put("dpmpp-3m compat=dpm-solver", make("dpmpp-3m", Map.of("compat", "dpm-solver")));
