@@ -156,7 +156,11 @@ public final class ExponentialSolversBundle implements PluginBundle {
           double tau_t_min,
       @Option(doc = "upper end, in t, of the interval where τ > 0 (ComfyUI: σ at 20% of the way)", def = "0.8", min = 0, max = 1)
           double tau_t_max,
-      @Option(doc = "noise inflation", def = "1", min = 0) double s_noise) {}
+      @Option(doc = "noise inflation", def = "1", min = 0) double s_noise,
+      @Option(doc = "PECE: evaluate the corrected point again (2 calls per step; ComfyUI's sa_solver_pece)", def = "false")
+          boolean use_pece,
+      @Option(doc = "the paper's simple coefficients (App. D) where predictor or corrector uses two outputs", def = "false")
+          boolean simple_order_2) {}
 
   /** Options of {@code dpm-adaptive} (k-diffusion's dpm_solver_adaptive defaults, its I-controller). */
   public record DpmAdaptiveOptions(
@@ -254,7 +258,7 @@ public final class ExponentialSolversBundle implements PluginBundle {
                 + " (weak order 1; with tau 0 order min(p + 1, c); 1 call)",
                 "Xue et al. 2023, SA-Solver (NeurIPS), eq. 15 and 18; ComfyUI sample_sa_solver"),
             SaSolverOptions.class, o -> new SaSolver(o.predictor_order(), o.corrector_order(), o.tau(), o.tau_t_min(), o.tau_t_max(),
-                o.s_noise())),
+                o.s_noise(), o.use_pece(), o.simple_order_2())),
         PluginProvider.of(info("unipc", "UniPC predictor-corrector, data or noise prediction, B(h) = bh1 | bh2 | vary-coeff",
                 "Zhao et al. 2023, UniPC (NeurIPS), Alg. 2-3"),
             UniPcOptions.class, o -> new UniPc(o.order(), o.variant(), o.corrector(), uniPcLof(o.lower_order_final()),
