@@ -44,8 +44,6 @@ final class Catalogue {
     out.put("dpm-adaptive", make("dpm-adaptive", Map.of("max_trials", 4)));
     out.put("sa-solver tau=0", make("sa-solver", Map.of("tau", 0.0, "predictor_order", 2, "corrector_order", 3)));
     out.put("sa-solver tau=0 pece", make("sa-solver", Map.of("tau", 0.0, "predictor_order", 2, "corrector_order", 3, "use_pece", true)));
-    out.put("sa-solver pece simple_order_2",
-        make("sa-solver", Map.of("predictor_order", 2, "corrector_order", 2, "use_pece", true, "simple_order_2", true)));
     out.putAll(upstreamForms());
     return out;
   }
