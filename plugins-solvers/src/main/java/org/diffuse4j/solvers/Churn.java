@@ -25,8 +25,8 @@ record Churn(String name, double sChurn, double sTmin, double sTmax, double sNoi
     }
   }
 
-  /** The point after the churn of a step: y at noise level σ̂ (time t). */
-  record Raised(Tensor y, double sigma, double t) {}
+  /** The point after the churn of a step: y at noise level σ̂ (time t); {@code churned} false when γ = 0. */
+  record Raised(Tensor y, double sigma, double t, boolean churned) {}
 
   /** Step k's churn applied to y = x/α at grid time t_k where σ̂ = sig; unchanged (sig, t_k) when γ = 0. */
   Raised raise(SamplingProblem problem, int k, Tensor y, double sig) {
@@ -35,9 +35,9 @@ record Churn(String name, double sChurn, double sTmin, double sTmax, double sNoi
     double gamma = sig >= sTmin && sig <= sTmax ? Math.min(sChurn / problem.steps(), Math.sqrt(2) - 1) : 0;
     double sigHat = Math.min(sig * (1 + gamma), sch.sigmaOverAlpha(sch.tMax()));
     if (!(sigHat > sig)) {
-      return new Raised(y, sig, t);
+      return new Raised(y, sig, t, false);
     }
     Tensor raised = y.plus(NoiseStreams.gaussian(problem, k, 0, y).times(Math.sqrt(sigHat * sigHat - sig * sig) * sNoise));
-    return new Raised(raised, sigHat, sch.timeOfLambda(-Math.log(sigHat)));
+    return new Raised(raised, sigHat, sch.timeOfLambda(-Math.log(sigHat)), true);
   }
 }

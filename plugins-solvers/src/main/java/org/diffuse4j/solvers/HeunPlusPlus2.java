@@ -59,7 +59,7 @@ public record HeunPlusPlus2(double sChurn, double sTmin, double sTmax, double sN
     Churn.Raised r = new Churn("heunpp2", sChurn, sTmin, sTmax, sNoise).raise(problem, k, state.x().div(sch.alpha(t)), s);
     Tensor y = r.y();
     double dt = s1 - r.sigma();
-    Tensor d = r.t() == t ? problem.predict(state.x(), k).eps() : problem.predictAt(y.times(sch.alpha(r.t())), r.t()).eps();
+    Tensor d = r.churned() ? problem.predictAt(y.times(sch.alpha(r.t())), r.t()).eps() : problem.predict(state.x(), k).eps();
     Tensor slope;
     int calls;
     if (k + 1 == last) {

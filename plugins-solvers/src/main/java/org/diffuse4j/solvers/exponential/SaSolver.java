@@ -123,7 +123,7 @@ public record SaSolver(int predictorOrder, int correctorOrder, double tau, doubl
     int available = Math.min(k + 1, kept());
     Tensor x = state.x();
     int calls = 1;
-    // corrector (no extra call): replace the previous predictor's sum by the corrector's
+    // corrector (no extra call but PECE's): replace the previous predictor's sum by the corrector's
     int c = k == 0 || (Clock.endsAtData(problem, k) && !pece) ? 0 : Math.min(correctorOrder, available);
     if (lowerToEnd) {
       c = Math.min(c, steps - k);
