@@ -32,6 +32,14 @@ class SaSolverTest {
     System.out.printf("order sa-solver tau=0 p2 c3 pece: declared %.0f, VP %.2f%n", solver.traits().order(), vp);
   }
 
+  /** The paper's simple coefficients (App. D) with two outputs in predictor and corrector: second order. */
+  @Test
+  void simpleOrder2IsSecondOrder() {
+    Solver solver = Catalogue.make("sa-solver", Map.of("tau", 0.0, "predictor_order", 2, "corrector_order", 2, "simple_order_2", true));
+    double vp = SolverConformance.assertOrder(solver, ConvergenceStudy.of(SolverConformance.vp()), 32, 64, 128).order();
+    System.out.printf("order sa-solver tau=0 p2 c2 simple_order_2: declared %.0f, VP %.2f%n", solver.traits().order(), vp);
+  }
+
   @Test
   void badSettingsNameTheCause() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SaSolver(3, 4, 1, 0.8, 0.2, 1))
