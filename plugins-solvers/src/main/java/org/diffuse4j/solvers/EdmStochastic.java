@@ -23,11 +23,7 @@ import org.diffuse4j.api.tensor.Tensor;
 public record EdmStochastic(double sChurn, double sTmin, double sTmax, double sNoise) implements Solver {
 
   public EdmStochastic {
-    if (!(sChurn >= 0) || !(sTmin >= 0) || !(sTmax >= sTmin) || !(sNoise >= 0)) {
-      throw new IllegalArgumentException(
-          "edm-stochastic needs s_churn >= 0, 0 <= s_tmin <= s_tmax and s_noise >= 0, got "
-              + sChurn + ", " + sTmin + ", " + sTmax + ", " + sNoise);
-    }
+    new Churn("edm-stochastic", sChurn, sTmin, sTmax, sNoise);
   }
 
   @Override
@@ -50,14 +46,10 @@ public record EdmStochastic(double sChurn, double sTmin, double sTmax, double sN
     double s = problem.t(k + 1);
     double sigT = sch.sigma(t) / sch.alpha(t);
     double sigS = sch.sigma(s) / sch.alpha(s);
-    double gamma = sigT >= sTmin && sigT <= sTmax ? Math.min(sChurn / problem.steps(), Math.sqrt(2) - 1) : 0;
-    double sigHat = Math.min(sigT * (1 + gamma), sch.sigmaOverAlpha(sch.tMax()));
-    Tensor y = state.x().div(sch.alpha(t));
-    double tHat = t;
-    if (sigHat > sigT) {
-      tHat = sch.timeOfLambda(-Math.log(sigHat));
-      y = y.plus(NoiseStreams.gaussian(problem, k, 0, y).times(Math.sqrt(sigHat * sigHat - sigT * sigT) * sNoise));
-    }
+    Churn.Raised r = new Churn("edm-stochastic", sChurn, sTmin, sTmax, sNoise).raise(problem, k, state.x().div(sch.alpha(t)), sigT);
+    Tensor y = r.y();
+    double tHat = r.t();
+    double sigHat = r.sigma();
     Tensor d = problem.predictAt(y.times(sch.alpha(tHat)), tHat).eps();
     Tensor yNext = y.plus(d.times(sigS - sigHat));
     int calls = 1;

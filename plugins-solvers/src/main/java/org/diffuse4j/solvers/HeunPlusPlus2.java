@@ -15,13 +15,29 @@ import org.diffuse4j.api.tensor.Tensor;
  * w₃ = σ̂_{k+2}/(3σ̂₀), w₁ = 1 − w₂ − w₃ (σ̂₀ the grid's first). The step before the last is Heun
  * with w₂ = σ̂_{k+1}/(2σ̂₀), the last step Euler. The weights sum to 1 but do not satisfy the
  * second-order condition, so the method is order 1 (3 calls per step; 3N − 3 over N ≥ 2 steps).
- * ComfyUI's churn options (s_churn, default 0) are not implemented.
+ * ComfyUI's churn ({@link Churn}: s_churn, s_tmin, s_tmax, s_noise; default none) first raises σ̂_k
+ * to σ̂_hat; the first slope is then taken there and Δ = σ̂_{k+1} − σ̂_hat (the weights keep σ̂₀, the
+ * grid's first). With churn the sampler is stochastic (weak order 1).
+ *
+ * @param sChurn total churn S_churn ≥ 0 (0 = deterministic)
+ * @param sTmin lowest σ̂ that is churned
+ * @param sTmax highest σ̂ that is churned
+ * @param sNoise noise inflation S_noise
  */
-public record HeunPlusPlus2() implements Solver {
+public record HeunPlusPlus2(double sChurn, double sTmin, double sTmax, double sNoise) implements Solver {
+
+  /** Without churn (ComfyUI's defaults). */
+  public HeunPlusPlus2() {
+    this(0, 0, Double.POSITIVE_INFINITY, 1);
+  }
+
+  public HeunPlusPlus2 {
+    new Churn("heunpp2", sChurn, sTmin, sTmax, sNoise);
+  }
 
   @Override
   public SolverTraits traits() {
-    return new SolverTraits(1, 3, false, 0);
+    return new SolverTraits(1, 3, sChurn > 0, 0);
   }
 
   /** 3 calls per step, 2 on the step before the last, 1 on the last. */
@@ -40,9 +56,10 @@ public record HeunPlusPlus2() implements Solver {
     double s0 = sch.sigmaOverAlpha(problem.t(0));
     double s = sch.sigmaOverAlpha(t);
     double s1 = sch.sigmaOverAlpha(t1);
-    double dt = s1 - s;
-    Tensor y = state.x().div(sch.alpha(t));
-    Tensor d = problem.predict(state.x(), k).eps();
+    Churn.Raised r = new Churn("heunpp2", sChurn, sTmin, sTmax, sNoise).raise(problem, k, state.x().div(sch.alpha(t)), s);
+    Tensor y = r.y();
+    double dt = s1 - r.sigma();
+    Tensor d = r.churned() ? problem.predictAt(y.times(sch.alpha(r.t())), r.t()).eps() : problem.predict(state.x(), k).eps();
     Tensor slope;
     int calls;
     if (k + 1 == last) {

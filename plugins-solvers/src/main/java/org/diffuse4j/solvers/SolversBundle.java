@@ -24,6 +24,13 @@ public final class SolversBundle implements PluginBundle {
       @Option(doc = "highest noise level σ/α that is churned", def = "50", min = 0) double s_tmax,
       @Option(doc = "noise inflation S_noise", def = "1.003", min = 0) double s_noise) {}
 
+  /** Options of {@code heunpp2} (ComfyUI's sample_heunpp2 defaults: no churn). */
+  public record HeunPlusPlus2Options(
+      @Option(doc = "total churn S_churn (γ = min(S_churn/steps, √2−1)); 0 = deterministic", def = "0", min = 0) double s_churn,
+      @Option(doc = "lowest noise level σ/α that is churned", def = "0", min = 0) double s_tmin,
+      @Option(doc = "highest noise level σ/α that is churned", def = "Infinity", min = 0) double s_tmax,
+      @Option(doc = "noise inflation S_noise", def = "1", min = 0) double s_noise) {}
+
   /** Options of {@code pc}. */
   public record PcOptions(
       @Option(doc = "signal-to-noise ratio r of the Langevin corrector: ε = 2(r‖z‖/‖s‖)²", def = "0.16", min = 1e-6) double snr,
@@ -82,9 +89,10 @@ public final class SolversBundle implements PluginBundle {
                 "k-diffusion sample_dpm_2_ancestral; Karras et al. 2022"),
             EulerAncestralOptions.class, o -> new Dpm2(o.eta(), o.s_noise())),
         PluginProvider.of(new PluginInfo(SOLVER, "heunpp2",
-                "Heun++ 2: Euler in σ/α plus two look-ahead slopes at the next grid points, weights σ̂/(3σ̂₀) (order 1, 3 calls)",
+                "Heun++ 2: Euler in σ/α plus two look-ahead slopes at the next grid points, weights σ̂/(3σ̂₀) (order 1, 3 calls);"
+                + " optional EDM churn",
                 "ComfyUI sample_heunpp2 (sd-webui-samplers-scheduler); Karras et al. 2022 §3 for the σ/α chart"),
-            NoOptions.class, o -> new HeunPlusPlus2()),
+            HeunPlusPlus2Options.class, o -> new HeunPlusPlus2(o.s_churn(), o.s_tmin(), o.s_tmax(), o.s_noise())),
         PluginProvider.of(new PluginInfo(SOLVER, "edm-stochastic",
                 "EDM churn (raise noise by γ) then a Heun step (weak order 1, 2 calls)",
                 "Karras et al. 2022 (EDM), Algorithm 2"),

@@ -81,6 +81,8 @@ public final class KnownNames {
     solver("comfyui", "heunpp2", "heunpp2", Map.of(), null, "");
     solver("comfyui", "er_sde", "er-sde", Map.of(), null, "S₁, S₂ integrated exactly, where ComfyUI sums 200 points");
     solver("comfyui", "sa_solver", "sa-solver", Map.of(), null, "τ's interval in t, where ComfyUI reads it in σ (the same points)");
+    solver("comfyui", "sa_solver_pece", "sa-solver", Map.of("use_pece", true), null,
+        "τ's interval in t, where ComfyUI reads it in σ (the same points); 2 calls per step after the first");
     String unipc = "UniPC's lower_order_final rule (every N); the plugin's default lowers below 10 steps only";
     solver("comfyui", "uni_pc", "unipc", Map.of("variant", "bh1", "lower_order_final", "always"), null, unipc);
     solver("comfyui", "uni_pc_bh2", "unipc", Map.of("lower_order_final", "always"), null, unipc);

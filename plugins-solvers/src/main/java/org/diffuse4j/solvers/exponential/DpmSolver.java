@@ -1,6 +1,7 @@
 package org.diffuse4j.solvers.exponential;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.diffuse4j.api.SamplingProblem;
 import org.diffuse4j.api.Schedule;
@@ -25,25 +26,41 @@ import org.diffuse4j.api.tensor.Tensor;
  * stage is an exact DDIM move). With {@code budget}, the grid's N steps are N model calls
  * (DPM-Solver-fast, the official {@code method='singlestep'}): they are grouped into updates of the
  * orders {@link #orders(int, int)} gives, each stage falling on a grid point inside its group (r from
- * λ there); each grid step then costs one call and its state is that stage's value. A last step to
- * σ = 0 is x = α·x̂0 (1 evaluation).
+ * λ there); each grid step then costs one call and its state is that stage's value. With
+ * {@link Grouping#FIXED} the groups are exactly {@code order} grid steps (the official
+ * {@code method='singlestep_fixed'} with N steps is this on the same kind of grid with ⌊N/order⌋·order
+ * steps); a remainder of N mod order steps forms a last, lower-order group. A last step to σ = 0 is
+ * x = α·x̂0 (1 evaluation).
  *
  * @param order 1, 2 or 3
  * @param dataPrediction DPM-Solver++ (x̂0) instead of DPM-Solver (ε̂)
  * @param taylor the Taylor form of the high-order terms instead of DPM-Solver's
  * @param r1 first intermediate point (0 = ½ at order 2, ⅓ at order 3)
  * @param r2 second intermediate point at order 3 (0 = ⅔)
- * @param budget the grid's steps are the model-call budget, split as the official code splits it
+ * @param grouping one update per grid step, or the grid's steps as the model-call budget grouped into updates
  */
-public record DpmSolver(int order, boolean dataPrediction, boolean taylor, double r1, double r2, boolean budget)
+public record DpmSolver(int order, boolean dataPrediction, boolean taylor, double r1, double r2, Grouping grouping)
     implements Solver {
+
+  /** How grid steps make updates. */
+  public enum Grouping {
+    /** Each grid step is one update of order p with p calls. */
+    PER_STEP,
+    /** One call per grid step, grouped as DPM-Solver-fast splits a budget ({@link #orders(int, int)}). */
+    SPLIT,
+    /** One call per grid step, grouped into updates of exactly {@code order} steps ({@link #fixedOrders(int, int)}). */
+    FIXED
+  }
 
   /** DPM-Solver-p with noise prediction, DPM-Solver's form and its intermediate points, one update per step. */
   public DpmSolver(int order) {
-    this(order, false, false, 0, 0, false);
+    this(order, false, false, 0, 0, Grouping.PER_STEP);
   }
 
   public DpmSolver {
+    if (grouping == null) {
+      throw new IllegalArgumentException("dpm-solver needs a grouping (budget: false, true or fixed)");
+    }
     if (order < 1 || order > 3) {
       throw new IllegalArgumentException("dpm-solver order must be 1, 2 or 3, got " + order);
     }
@@ -58,7 +75,11 @@ public record DpmSolver(int order, boolean dataPrediction, boolean taylor, doubl
   @Override
   public SolverTraits traits() {
     // with a budget, the official split ends in an order-1 update unless N ≡ 2 (mod 3) (order 3) or N is even (order 2)
-    return budget ? new SolverTraits(Math.min(order, 2), 1, false, 3) : new SolverTraits(order, order, false, 0);
+    return switch (grouping) {
+      case PER_STEP -> new SolverTraits(order, order, false, 0);
+      case SPLIT -> new SolverTraits(Math.min(order, 2), 1, false, 3);
+      case FIXED -> new SolverTraits(order, 1, false, 3);
+    };
   }
 
   /** One call on a last step to σ = 0. */
@@ -108,6 +129,20 @@ public record DpmSolver(int order, boolean dataPrediction, boolean taylor, doubl
     return out.stream().mapToInt(Integer::intValue).toArray();
   }
 
+  /**
+   * The official {@code method='singlestep_fixed'} grouping of {@code steps} grid steps:
+   * [order]×⌊N/order⌋, then [N mod order] when the order does not divide N.
+   */
+  public static int[] fixedOrders(int steps, int order) {
+    int full = steps / order;
+    int[] out = new int[full + (steps % order == 0 ? 0 : 1)];
+    Arrays.fill(out, 0, full, order);
+    if (steps % order != 0) {
+      out[full] = steps % order;
+    }
+    return out;
+  }
+
   @Override
   public SolverState step(SamplingProblem problem, SolverState state) {
     int k = state.k();
@@ -115,7 +150,7 @@ public record DpmSolver(int order, boolean dataPrediction, boolean taylor, doubl
     if (Clock.endsAtData(problem, k)) {
       return state.next(problem.predict(x, k).x0().times(Clock.alpha(problem, k + 1)), 1);
     }
-    return budget ? budgetStep(problem, state) : fullStep(problem, state);
+    return grouping == Grouping.PER_STEP ? fullStep(problem, state) : budgetStep(problem, state);
   }
 
   private Tensor target(SamplingProblem problem, Tensor x, double t) {
@@ -157,14 +192,14 @@ public record DpmSolver(int order, boolean dataPrediction, boolean taylor, doubl
 
   /**
    * One call per grid step. History while inside a group: x_s, m_s, then m(u₁) (oldest first).
-   * The group structure is the official split of the steps before a last step to σ = 0.
+   * The group structure is the official split (or the fixed grouping) of the steps before a last step to σ = 0.
    */
   private SolverState budgetStep(SamplingProblem problem, SolverState state) {
     int k = state.k();
     int n = problem.steps() - (Clock.endsAtData(problem, problem.steps() - 1) ? 1 : 0);
     int start = 0;
     int size = 1;
-    for (int o : orders(n, order)) {
+    for (int o : grouping == Grouping.FIXED ? fixedOrders(n, order) : orders(n, order)) {
       if (k < start + o) {
         size = o;
         break;

@@ -14,7 +14,7 @@ import org.diffuse4j.api.tensor.Tensor;
  * x_t = (σ_t/σ_s) e^{−ηh} x_s + α_t(1 − e^{−(1+η)h})[x̂0_s + (x̂0_s − x̂0_prev)/(2r)] + σ_t √(1 − e^{−2ηh}) ξ.
  * η = 0 is {@code dpmpp-2m} (deterministic, order 2, the paper's φ₁-only coefficients 1 + 1/2r,
  * −1/2r, as in diffusers and k-diffusion); η = 1 is {@code dpmpp-2m-sde}, the reverse SDE (weak
- * order 1). {@code solver_type: heun} replaces the midpoint coefficient gain/(2r) by
+ * order 1). {@code solver_type: heun} (on {@code dpmpp-2m}: {@code taylor}) replaces the midpoint coefficient gain/(2r) by
  * (1 − gain/ĥ)/r, ĥ = (1 + η)h (k-diffusion's Heun form; with η = 0 the exact integral of the linear
  * interpolant, = {@code res-multistep}). The first step has no correction (DDIM), nor, with {@code lower_order_final}, the last
  * step of a run shorter than 10 steps ({@link LowerOrderFinal}). 1 evaluation per step, history 1. Noise:

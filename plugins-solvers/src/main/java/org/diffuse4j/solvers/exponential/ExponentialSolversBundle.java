@@ -37,6 +37,13 @@ public final class ExponentialSolversBundle implements PluginBundle {
     K_DIFFUSION
   }
 
+  /** {@code budget} of {@code dpm-solver}: one update per grid step, DPM-Solver-fast's split, or groups of exactly {@code order} steps. */
+  public enum Budget {
+    FALSE,
+    TRUE,
+    FIXED
+  }
+
   /** {@code lower_order_final} of {@code unipc}: the project's rule (N &lt; 10), never, or UniPC's (every N). */
   public enum UniPcLowerOrderFinal {
     TRUE,
@@ -55,8 +62,9 @@ public final class ExponentialSolversBundle implements PluginBundle {
       @Option(doc = "first intermediate point in λ, fraction of the step (0 = 1/2 at order 2, 1/3 at order 3)",
           def = "0", min = 0, max = 1) double r1,
       @Option(doc = "second intermediate point at order 3 (0 = 2/3)", def = "0", min = 0, max = 1) double r2,
-      @Option(doc = "the grid's steps are the model-call budget, split into orders [3,...,3,2,1] as the official"
-          + " DPM-Solver-fast; stages on the grid's points", def = "false") boolean budget) {}
+      @Option(doc = "the grid's steps are the model-call budget, stages on the grid's points: true = split into orders"
+          + " [3,...,3,2,1] as the official DPM-Solver-fast (method='singlestep'); fixed = groups of exactly `order` steps"
+          + " (method='singlestep_fixed')", def = "false") Budget budget) {}
 
   /** The one-line doc of every {@code lower_order_final} option. */
   static final String LOF = "lower the order on the final steps of a short run: step k of N uses order <= N - k"
@@ -78,8 +86,15 @@ public final class ExponentialSolversBundle implements PluginBundle {
       @Option(doc = SOLVER_TYPE + " of the second-order step under compat: dpm-solver (k-diffusion's is taylor)",
           def = "dpmsolver") DpmSolverType solver_type) {}
 
-  /** Options of {@code dpmpp-2m}, {@code dpmpp-3m} and the PNDM family. */
+  /** Options of {@code res-multistep} and the PNDM family. */
   public record LowerOrderFinalOptions(@Option(doc = LOF, def = "true") boolean lower_order_final) {}
+
+  /** Options of {@code dpmpp-2m}. */
+  public record TwoMOptions(
+      @Option(doc = LOF, def = "true") boolean lower_order_final,
+      @Option(doc = "second-order coefficient: dpmsolver (the paper's φ₁-only 1 + 1/2r, −1/2r; diffusers' midpoint,"
+          + " k-diffusion's sample_dpmpp_2m) or taylor (the exact integral of the linear interpolant; diffusers' heun,"
+          + " = res-multistep)", def = "dpmsolver") DpmSolverType solver_type) {}
 
   /** Options of {@code dpmpp-3m-sde} and {@code dpmpp-2s-ancestral}. */
   public record EtaNoiseOptions(
@@ -111,7 +126,10 @@ public final class ExponentialSolversBundle implements PluginBundle {
       @Option(doc = "apply the UniC corrector (no extra evaluation)", def = "true") boolean corrector,
       @Option(doc = "true: " + LOF + "; always: at every N (UniPC's rule, caps the order at 2); false: never",
           def = "true") UniPcLowerOrderFinal lower_order_final,
-      @Option(doc = "data: x̂0 (UniPC's default); noise: ε̂", def = "data") Target prediction) {}
+      @Option(doc = "data: x̂0 (UniPC's default); noise: ε̂", def = "data") Target prediction,
+      @Option(doc = "the reference's denoise_to_zero: on a grid ending at σ = 0, the steps before the last are UniPC's run"
+          + " (no corrector into the last positive time, lower_order_final counting those steps) and the last step is"
+          + " x̂0 there (1 call)", def = "false") boolean denoise_to_zero) {}
 
   /** Options of {@code deis}. */
   public record DeisOptions(
@@ -138,7 +156,11 @@ public final class ExponentialSolversBundle implements PluginBundle {
           double tau_t_min,
       @Option(doc = "upper end, in t, of the interval where τ > 0 (ComfyUI: σ at 20% of the way)", def = "0.8", min = 0, max = 1)
           double tau_t_max,
-      @Option(doc = "noise inflation", def = "1", min = 0) double s_noise) {}
+      @Option(doc = "noise inflation", def = "1", min = 0) double s_noise,
+      @Option(doc = "PECE: evaluate the corrected point again (2 calls per step; ComfyUI's sa_solver_pece)", def = "false")
+          boolean use_pece,
+      @Option(doc = "the paper's simple coefficients (App. D) where predictor or corrector uses two outputs", def = "false")
+          boolean simple_order_2) {}
 
   /** Options of {@code dpm-adaptive} (k-diffusion's dpm_solver_adaptive defaults, its I-controller). */
   public record DpmAdaptiveOptions(
@@ -151,6 +173,14 @@ public final class ExponentialSolversBundle implements PluginBundle {
 
   private static LowerOrderFinal lof(boolean on) {
     return LowerOrderFinal.of(on);
+  }
+
+  private static DpmSolver.Grouping grouping(Budget budget) {
+    return switch (budget) {
+      case FALSE -> DpmSolver.Grouping.PER_STEP;
+      case TRUE -> DpmSolver.Grouping.SPLIT;
+      case FIXED -> DpmSolver.Grouping.FIXED;
+    };
   }
 
   private static LowerOrderFinal uniPcLof(UniPcLowerOrderFinal rule) {
@@ -188,16 +218,16 @@ public final class ExponentialSolversBundle implements PluginBundle {
                 "Song, Meng & Ermon 2021, eq. 12"),
             DdimOptions.class, o -> new Ddim(o.eta())),
         PluginProvider.of(info("dpm-solver", "singlestep DPM-Solver-1/2/3 (noise prediction) or DPM-Solver++(1/2/3S) (data);"
-                + " budget: DPM-Solver-fast's order split", dpm + ", Alg. 1-2; " + dpmpp + ", Alg. 1"),
+                + " budget: DPM-Solver-fast's order split or fixed groups of `order` steps", dpm + ", Alg. 1-2; " + dpmpp + ", Alg. 1"),
             DpmSolverOptions.class, o -> new DpmSolver(o.order(), o.prediction() == Target.DATA,
-                o.solver_type() == DpmSolverType.TAYLOR, o.r1(), o.r2(), o.budget())),
+                o.solver_type() == DpmSolverType.TAYLOR, o.r1(), o.r2(), grouping(o.budget()))),
         PluginProvider.of(info("dpm-solver-multistep", "multistep DPM-Solver, noise prediction, exact Lagrange weights in λ",
                 dpmpp + ", §4"),
             MultistepOptions.class, ExponentialSolversBundle::multistep),
         PluginProvider.of(info("dpmpp-2s", "DPM-Solver++(2S), data prediction, 2 evaluations per step", dpmpp + ", Alg. 1"),
             NoOptions.class, o -> new DpmppTwoS()),
         PluginProvider.of(info("dpmpp-2m", "DPM-Solver++(2M), data prediction, multistep", dpmpp + ", Alg. 2"),
-            LowerOrderFinalOptions.class, o -> new DpmppTwoM(0, lof(o.lower_order_final()))),
+            TwoMOptions.class, o -> new DpmppTwoM(0, lof(o.lower_order_final()), o.solver_type() == DpmSolverType.TAYLOR)),
         PluginProvider.of(info("dpmpp-3m", "DPM-Solver++(3M), data prediction, quadratic in λ", dpmpp + ", App."),
             ThreeMOptions.class, o -> o.compat() == Compat.DIFFUSE4J
                 ? new ExponentialAdams("dpmpp-3m", 3, true, lof(o.lower_order_final()), true)
@@ -228,11 +258,11 @@ public final class ExponentialSolversBundle implements PluginBundle {
                 + " (weak order 1; with tau 0 order min(p + 1, c); 1 call)",
                 "Xue et al. 2023, SA-Solver (NeurIPS), eq. 15 and 18; ComfyUI sample_sa_solver"),
             SaSolverOptions.class, o -> new SaSolver(o.predictor_order(), o.corrector_order(), o.tau(), o.tau_t_min(), o.tau_t_max(),
-                o.s_noise())),
+                o.s_noise(), o.use_pece(), o.simple_order_2())),
         PluginProvider.of(info("unipc", "UniPC predictor-corrector, data or noise prediction, B(h) = bh1 | bh2 | vary-coeff",
                 "Zhao et al. 2023, UniPC (NeurIPS), Alg. 2-3"),
             UniPcOptions.class, o -> new UniPc(o.order(), o.variant(), o.corrector(), uniPcLof(o.lower_order_final()),
-                o.prediction() == Target.DATA)),
+                o.prediction() == Target.DATA, o.denoise_to_zero())),
         PluginProvider.of(info("deis", "ρAB-DEIS: Adams-Bashforth in ρ = σ/α on ε̂", "Zhang & Chen 2023, DEIS (ICLR), §4"),
             DeisOptions.class, o -> new RhoAdams("deis", o.order(), lof(o.lower_order_final()))),
         PluginProvider.of(info("lms", "linear multistep in σ/α (k-diffusion sample_lms)", "Karras et al. 2022 / k-diffusion"),

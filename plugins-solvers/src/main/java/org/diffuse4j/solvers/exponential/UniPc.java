@@ -19,8 +19,12 @@ import org.diffuse4j.api.tensor.Tensor;
  * first, none on the last, where no corrector runs). With {@code lower_order_final} the last steps of
  * a short run use order N − k ({@link LowerOrderFinal}; UniPC's reference applies it at every N,
  * {@link LowerOrderFinal#ALWAYS}, which caps the order at 2). History: p model outputs. A last step to σ = 0 is α·x̂0.
+ * With {@code denoiseToZero} (the reference's {@code denoise_to_zero}) the grid must end at σ = 0 and the run
+ * before that read-out is the reference's N-step run: {@code lower_order_final} counts N = steps − 1, the
+ * step into t_N has no corrector, and the read-out is x̂0 of the model at that uncorrected point (1 call).
  */
-public record UniPc(int order, Variant variant, boolean corrector, LowerOrderFinal lowerOrderFinal, boolean dataPrediction)
+public record UniPc(
+    int order, Variant variant, boolean corrector, LowerOrderFinal lowerOrderFinal, boolean dataPrediction, boolean denoiseToZero)
     implements Solver {
 
   /** The coefficients: B(h) = h or e^h − 1 (eq. 8), or the reference code's {@code vary_coeff}. */
@@ -39,12 +43,12 @@ public record UniPc(int order, Variant variant, boolean corrector, LowerOrderFin
 
   /** Data prediction, with the default {@code lower_order_final} rule. */
   public UniPc(int order, boolean bh1, boolean corrector) {
-    this(order, bh1 ? Variant.BH1 : Variant.BH2, corrector, LowerOrderFinal.BELOW_10, true);
+    this(order, bh1 ? Variant.BH1 : Variant.BH2, corrector, LowerOrderFinal.BELOW_10, true, false);
   }
 
   /** Data prediction. */
   public UniPc(int order, boolean bh1, boolean corrector, LowerOrderFinal lowerOrderFinal) {
-    this(order, bh1 ? Variant.BH1 : Variant.BH2, corrector, lowerOrderFinal, true);
+    this(order, bh1 ? Variant.BH1 : Variant.BH2, corrector, lowerOrderFinal, true, false);
   }
 
   public UniPc {
@@ -78,6 +82,12 @@ public record UniPc(int order, Variant variant, boolean corrector, LowerOrderFin
   @Override
   public SolverState init(SamplingProblem problem) {
     Clock.requireFiniteStart(problem, "unipc");
+    if (denoiseToZero && (problem.steps() < 2 || !Clock.endsAtData(problem, problem.steps() - 1))) {
+      throw new IllegalArgumentException("unipc denoise_to_zero: the grid must end at σ = 0 (the read-out x̂0 is that last"
+          + " step) after at least one step, but it ends at t = " + problem.t(problem.steps()) + " with " + problem.steps()
+          + " step(s); end the grid at t = 0 (e.g. an explicit list ending in 0, or a grid with to_zero: true)"
+          + " or set denoise_to_zero: false");
+    }
     return Solver.super.init(problem);
   }
 
@@ -97,7 +107,9 @@ public record UniPc(int order, Variant variant, boolean corrector, LowerOrderFin
       Tensor x0 = dataPrediction ? m0 : state.x().minus(m0.times(Clock.sigma(problem, k))).div(Clock.alpha(problem, k));
       return state.next(x0.times(alphaT), history, nfe, order);
     }
-    int p = lowerOrderFinal.cap(Math.min(order, history.size()), k, problem.steps());
+    // with denoise_to_zero the reference's run has N = steps − 1 steps; the read-out is the last grid step
+    int n = denoiseToZero ? problem.steps() - 1 : problem.steps();
+    int p = lowerOrderFinal.cap(Math.min(order, history.size()), k, n);
     double lambdaS = Clock.lambda(problem, k);
     double h = Clock.lambda(problem, k + 1) - lambdaS;
     double hh = dataPrediction ? -h : h;
@@ -113,15 +125,15 @@ public record UniPc(int order, Variant variant, boolean corrector, LowerOrderFin
     }
     r[p - 1] = 1.0;
     Tensor base = state.x().times(c).minus(m0.times(kappa * Math.expm1(hh)));
-    boolean last = k + 1 == problem.steps();
+    boolean last = k + 1 == n;
     Tensor predicted = variant == Variant.VARY_COEFF ? varyPredictor(base, d, r, p, hh, kappa) : bhPredictor(base, d, r, p, hh, kappa);
-    if (last) {
+    if (last && !denoiseToZero) {
       return state.next(predicted, history, nfe, order);
     }
     Tensor mT = target(problem.predict(predicted, k + 1));
     nfe++;
     Tensor xT = predicted;
-    if (corrector) {
+    if (corrector && !last) {
       d[p - 1] = mT.minus(m0);
       xT = variant == Variant.VARY_COEFF ? varyCorrector(base, d, r, p, hh, kappa) : bhCorrector(base, d, r, p, hh, kappa);
     }

@@ -43,6 +43,7 @@ final class Catalogue {
     // every trial is in the graph: a small budget keeps the kit's checks quick (DpmAdaptiveTest has the rest)
     out.put("dpm-adaptive", make("dpm-adaptive", Map.of("max_trials", 4)));
     out.put("sa-solver tau=0", make("sa-solver", Map.of("tau", 0.0, "predictor_order", 2, "corrector_order", 3)));
+    out.put("sa-solver tau=0 pece", make("sa-solver", Map.of("tau", 0.0, "predictor_order", 2, "corrector_order", 3, "use_pece", true)));
     out.putAll(upstreamForms());
     return out;
   }
@@ -54,6 +55,10 @@ final class Catalogue {
     out.put("dpm-solver taylor", make("dpm-solver", Map.of("solver_type", "taylor")));
     out.put("dpm-solver budget", make("dpm-solver", Map.of("budget", true)));
     out.put("dpm-solver order=2 budget", make("dpm-solver", Map.of("order", 2, "budget", true)));
+    // data prediction: with noise prediction one order-3 update over the kit's 3-step t-uniform point-mass grid
+    // amplifies rounding past the kit's tolerance (docs/solvers.md); UpstreamParityTest has the noise form
+    out.put("dpm-solver budget=fixed", make("dpm-solver", Map.of("budget", "fixed", "prediction", "data")));
+    out.put("dpmpp-2m taylor", make("dpmpp-2m", Map.of("solver_type", "taylor")));
     out.put("dpm-solver-multistep order=3 compat=dpm-solver",
         make("dpm-solver-multistep", Map.of("order", 3, "compat", "dpm-solver", "solver_type", "dpmsolver")));
     out.put("dpmpp-3m compat=dpm-solver", make("dpmpp-3m", Map.of("compat", "dpm-solver")));

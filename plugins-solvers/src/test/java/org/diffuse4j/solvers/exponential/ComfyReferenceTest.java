@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.Map;
 import org.diffuse4j.api.NoiseSource;
+import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.analytic.GaussianMixture;
 import org.diffuse4j.solvers.HeunPlusPlus2;
 import org.diffuse4j.testkit.SolverConformance;
@@ -51,5 +52,45 @@ class ComfyReferenceTest {
         .containsExactly(new double[] {0.29369047319794206, 0.31578161687814216, 0.3437637322063956}, within(1e-10));
     assertThat(run(Catalogue.make("sa-solver", Map.of("tau", 0.0))))
         .containsExactly(new double[] {-0.6043319660222902, 0.6531233690531364, 2.2459001268153433}, within(1e-10));
+  }
+
+  /*
+   * ComfyUI's own sample_heunpp2 and sample_sa_solver (comfy/k_diffusion/sampling.py at 02159d8,
+   * sa_solver.py at 4328fa8), run outside the project on the problem above in k-diffusion's chart
+   * (y = x/α, σ = σ/α; the tau interval from σ(0.8) to σ(0.2); step k's noise sin(k + 1)), torch
+   * 1.13 float64. The same harness reproduces the numbers of the tests above to 10⁻¹⁵.
+   */
+
+  @Test
+  void heunpp2WithChurnMatchesComfyUi() {
+    // σ/α on the grid: 58.8, 11.8, 3.41, 1.58, 0.720, 0.340, 0.174: steps 1-4 are churned (γ = 1.5/6 = 0.25)
+    Solver solver = new HeunPlusPlus2(1.5, 0.5, 20, 1.1);
+    assertThat(solver.traits().stochastic()).isTrue();
+    Harness.Run r = Harness.run(solver, SolverConformance.vp(), TIMES, GAUSSIAN, X, SINE);
+    assertThat(r.x()).containsExactly(new double[] {-0.23889098439042927, 0.20744169430253295, 0.7727964206469519}, within(1e-10));
+    assertThat(r.nfe()).isEqualTo(15);
+  }
+
+  @Test
+  void saSolverPeceMatchesComfyUi() {
+    Harness.Run pece = Harness.run(Catalogue.make("sa-solver", Map.of("use_pece", true)), SolverConformance.vp(), TIMES, GAUSSIAN, X, SINE);
+    assertThat(pece.x()).containsExactly(new double[] {0.3475721468489569, 0.370161899124214, 0.39877558533954}, within(1e-10));
+    assertThat(pece.nfe()).isEqualTo(11);
+    assertThat(run(Catalogue.make("sa-solver", Map.of("use_pece", true, "tau", 0.0))))
+        .containsExactly(new double[] {-0.5791254617484969, 0.6494343383566099, 2.2056100851564104}, within(1e-10));
+    // a grid ending at σ = 0: the orders drop on the last steps and the corrector runs before the read-out
+    double[] toZero = java.util.Arrays.copyOf(TIMES, TIMES.length + 1);
+    Harness.Run zero = Harness.run(Catalogue.make("sa-solver", Map.of("use_pece", true)), SolverConformance.vp(), toZero, GAUSSIAN, X, SINE);
+    assertThat(zero.x()).containsExactly(new double[] {0.3587787804338566, 0.3798439307195884, 0.4065264544148488}, within(1e-10));
+    assertThat(zero.nfe()).isEqualTo(13);
+  }
+
+  @Test
+  void saSolverSimpleOrder2MatchesComfyUi() {
+    assertThat(run(Catalogue.make("sa-solver", Map.of("predictor_order", 2, "corrector_order", 2, "simple_order_2", true))))
+        .containsExactly(new double[] {0.27900233688310666, 0.3009230055842504, 0.3286891859390325}, within(1e-10));
+    assertThat(run(Catalogue.make("sa-solver",
+            Map.of("predictor_order", 2, "corrector_order", 3, "simple_order_2", true, "use_pece", true, "tau", 0.0))))
+        .containsExactly(new double[] {-0.6070546317441202, 0.6535218375323469, 2.2502520319492056}, within(1e-10));
   }
 }

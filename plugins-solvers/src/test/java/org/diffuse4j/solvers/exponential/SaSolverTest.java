@@ -23,6 +23,23 @@ class SaSolverTest {
     SolverConformance.assertConforms(solver, ConvergenceStudy.logSnr(ConvergenceStudy.DEFAULT_T_END), 32, 64, 128);
   }
 
+  /** PECE (ComfyUI's sa_solver_pece) keeps the order of the pair (measured 3.09 under VP at 32–128 steps), at 2N − 1 calls. */
+  @Test
+  void peceWithoutNoiseHasThePairsOrder() {
+    Solver solver = Catalogue.make("sa-solver", Map.of("tau", 0.0, "predictor_order", 2, "corrector_order", 3, "use_pece", true));
+    assertThat(solver.evaluations(10)).isEqualTo(19);
+    double vp = SolverConformance.assertOrder(solver, ConvergenceStudy.of(SolverConformance.vp()), 32, 64, 128).order();
+    System.out.printf("order sa-solver tau=0 p2 c3 pece: declared %.0f, VP %.2f%n", solver.traits().order(), vp);
+  }
+
+  /** The paper's simple coefficients (App. D) with two outputs in predictor and corrector: second order. */
+  @Test
+  void simpleOrder2IsSecondOrder() {
+    Solver solver = Catalogue.make("sa-solver", Map.of("tau", 0.0, "predictor_order", 2, "corrector_order", 2, "simple_order_2", true));
+    double vp = SolverConformance.assertOrder(solver, ConvergenceStudy.of(SolverConformance.vp()), 32, 64, 128).order();
+    System.out.printf("order sa-solver tau=0 p2 c2 simple_order_2: declared %.0f, VP %.2f%n", solver.traits().order(), vp);
+  }
+
   @Test
   void badSettingsNameTheCause() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SaSolver(3, 4, 1, 0.8, 0.2, 1))

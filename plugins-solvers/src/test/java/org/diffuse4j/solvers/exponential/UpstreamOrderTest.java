@@ -19,7 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * of the coefficients). The order-2 budget split ([2, …, 2] at even N) is checked at 32–256. The
  * order-3 split ends in a first-order update unless N ≡ 2 (mod 3), so it declares 2; at 48–384
  * steps (N ≡ 0 mod 3, split [3, …, 3, 2, 1]) it measured 2.08 under VP but 3.47 under rectified
- * flow, so only the lower bound is asserted.
+ * flow, so only the lower bound is asserted. {@code budget: fixed} (groups of exactly 3; the catalogue
+ * has its data-prediction form) is order 3, checked at 48–384 steps (multiples of 3, so no lower-order
+ * remainder group).
  */
 @Execution(ExecutionMode.CONCURRENT)
 class UpstreamOrderTest {
@@ -38,7 +40,8 @@ class UpstreamOrderTest {
       measured = study.run(solver, BUDGET).order();
       assertThat(measured).as("order of %s", name).isGreaterThanOrEqualTo(solver.traits().order() - SolverConformance.ORDER_TOLERANCE);
     } else {
-      int[] steps = name.contains("budget") || solver.traits().history() == 0 ? OrderTest.SINGLESTEP : OrderTest.MULTISTEP;
+      int[] steps = name.contains("fixed") ? BUDGET
+          : name.contains("budget") || solver.traits().history() == 0 ? OrderTest.SINGLESTEP : OrderTest.MULTISTEP;
       measured = SolverConformance.assertOrder(solver, study, steps).order();
     }
     System.out.printf("order %-30s declared %.0f, VP %.2f%n", name, solver.traits().order(), measured);

@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The options that reproduce the reference codes ({@code solver_type}, {@code prediction}, r₁/r₂,
- * {@code budget}, {@code compat}, UniPC's {@code variant: vary-coeff}, noise prediction and
- * {@code lower_order_final: always}) against the official end points ({@link UpstreamNumbers}; for
+ * {@code budget} (true and fixed), {@code compat}, UniPC's {@code variant: vary-coeff}, noise prediction,
+ * {@code lower_order_final: always} and {@code denoise_to_zero}) against the official end points ({@link UpstreamNumbers}; for
  * {@code compat: k-diffusion} and DPM-Solver-fast also k-diffusion's) to 10⁻⁹, on the grids the
  * official code builds (time_uniform, time_quadratic, logSNR, t = 1 → 10⁻³).
  */
@@ -40,6 +40,13 @@ class UpstreamParityTest {
       double u = a + (b - a) * i / steps;
       t[i] = u * u;
     }
+    return t;
+  }
+
+  /** The grid followed by t = 0 (σ = 0): the read-out of UniPC's {@code denoise_to_zero}. */
+  static double[] toZero(double[] times) {
+    double[] t = java.util.Arrays.copyOf(times, times.length + 1);
+    t[times.length] = 0;
     return t;
   }
 
@@ -86,6 +93,11 @@ class UpstreamParityTest {
             UpstreamNumbers.FIXED3PP_TAYLOR_LOGSNR_9),
         Arguments.of("dpm-solver", Map.of("order", 2, "prediction", "data", "solver_type", "taylor", "budget", true), uniform(8),
             UpstreamNumbers.FIXED2PP_TAYLOR_TIME_8),
+        // singlestep_fixed with N steps: groups of exactly `order` on the same kind of grid with ⌊N/order⌋·order steps
+        Arguments.of("dpm-solver", Map.of("budget", "fixed"), uniform(9), UpstreamNumbers.FIXED3_TIME_10),
+        Arguments.of("dpm-solver", Map.of("budget", "fixed", "prediction", "data", "solver_type", "taylor"), quadratic(12),
+            UpstreamNumbers.FIXED3PP_TAYLOR_QUADRATIC_12),
+        Arguments.of("dpm-solver", Map.of("budget", "fixed", "order", 2), uniform(8), UpstreamNumbers.FIXED2_TIME_9),
         Arguments.of("dpm-solver", Map.of("r1", 0.4, "r2", 0.7), logSnr(1, T_END, 4), UpstreamNumbers.R_3_LOGSNR_4),
         Arguments.of("dpm-solver", Map.of("order", 2, "prediction", "data", "solver_type", "taylor", "r1", 0.4), logSnr(1, T_END, 4),
             UpstreamNumbers.R_2PP_TAYLOR_LOGSNR_4),
@@ -104,6 +116,8 @@ class UpstreamParityTest {
         Arguments.of("dpmpp-3m-sde", Map.of("eta", 0.0), uniform(20), UpstreamNumbers.KD_DPMPP3M_TIME_20),
         Arguments.of("dpm-solver", Map.of("budget", true), fastLogSnr(8, 3), UpstreamNumbers.KD_DPM_FAST_8),
         Arguments.of("dpmpp-2m", Map.of(), uniform(20), UpstreamNumbers.MULTIPP2_DPMSOLVER_TIME_20),
+        Arguments.of("dpmpp-2m", Map.of("solver_type", "taylor"), uniform(20), UpstreamNumbers.MULTIPP2_TAYLOR_TIME_20),
+        Arguments.of("dpmpp-2m", Map.of("solver_type", "taylor"), uniform(5), UpstreamNumbers.MULTIPP2_TAYLOR_TIME_5),
         // UniPC
         Arguments.of("unipc", Map.of("variant", "vary-coeff"), uniform(5), UpstreamNumbers.UNIPC2_X0_VARY_COEFF_LOF_TIME_5),
         Arguments.of("unipc", Map.of("order", 3, "variant", "vary-coeff", "lower_order_final", "always"), uniform(20),
@@ -116,7 +130,15 @@ class UpstreamParityTest {
         Arguments.of("unipc", Map.of("order", 3, "prediction", "noise", "variant", "bh1", "lower_order_final", false), uniform(20),
             UpstreamNumbers.UNIPC3_EPS_BH1_NOLOF_TIME_20),
         Arguments.of("unipc", Map.of("order", 3, "prediction", "noise", "variant", "vary-coeff", "lower_order_final", "always"),
-            uniform(20), UpstreamNumbers.UNIPC3_EPS_VARY_COEFF_LOF_TIME_20));
+            uniform(20), UpstreamNumbers.UNIPC3_EPS_VARY_COEFF_LOF_TIME_20),
+        // denoise_to_zero: the official N steps to 10⁻³, then x̂0 there = our grid of N + 1 steps ending at t = 0
+        Arguments.of("unipc", Map.of("denoise_to_zero", true), toZero(uniform(5)), UpstreamNumbers.UNIPC2_X0_BH2_LOF_DTZ_TIME_5),
+        Arguments.of("unipc", Map.of("order", 3, "denoise_to_zero", true, "lower_order_final", "always"), toZero(uniform(20)),
+            UpstreamNumbers.UNIPC3_X0_BH2_LOF_DTZ_TIME_20),
+        Arguments.of("unipc", Map.of("variant", "bh1", "denoise_to_zero", true, "lower_order_final", false), toZero(uniform(20)),
+            UpstreamNumbers.UNIPC2_X0_BH1_NOLOF_DTZ_TIME_20),
+        Arguments.of("unipc", Map.of("order", 3, "prediction", "noise", "denoise_to_zero", true, "lower_order_final", "always"),
+            toZero(uniform(20)), UpstreamNumbers.UNIPC3_EPS_BH2_LOF_DTZ_TIME_20));
   }
 
   @ParameterizedTest(name = "[{index}] {0} {1}")
@@ -140,6 +162,10 @@ class UpstreamParityTest {
     assertThat(DpmSolver.orders(1, 3)).containsExactly(1);
     assertThat(DpmSolver.orders(7, 2)).containsExactly(2, 2, 2, 1);
     assertThat(DpmSolver.orders(3, 1)).containsExactly(1, 1, 1);
+    assertThat(DpmSolver.fixedOrders(9, 3)).containsExactly(3, 3, 3);
+    assertThat(DpmSolver.fixedOrders(10, 3)).containsExactly(3, 3, 3, 1);
+    assertThat(DpmSolver.fixedOrders(8, 3)).containsExactly(3, 3, 2);
+    assertThat(DpmSolver.fixedOrders(7, 2)).containsExactly(2, 2, 2, 1);
   }
 
   @Test
@@ -150,5 +176,12 @@ class UpstreamParityTest {
         .hasMessageContaining("compat");
     assertThatThrownBy(() -> Catalogue.make("unipc", Map.of("lower_order_final", "sometimes")))
         .hasMessageContaining("lower_order_final").hasMessageContaining("always");
+    assertThatThrownBy(() -> Catalogue.make("dpm-solver", Map.of("budget", "sometimes")))
+        .hasMessageContaining("budget").hasMessageContaining("fixed");
+    assertThatThrownBy(() -> Catalogue.make("dpmpp-2m", Map.of("solver_type", "heun")))
+        .hasMessageContaining("solver_type").hasMessageContaining("taylor");
+    Solver dtz = Catalogue.make("unipc", Map.of("denoise_to_zero", true));
+    assertThatThrownBy(() -> Harness.run(dtz, VP, uniform(5), GaussianMixture.standard2d(), OfficialNumbers.X, 0))
+        .hasMessageContaining("denoise_to_zero").hasMessageContaining("t = 0");
   }
 }

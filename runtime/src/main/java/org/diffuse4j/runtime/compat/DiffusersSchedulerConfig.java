@@ -27,8 +27,9 @@ import org.diffuse4j.api.plugin.OptionException;
  *       else {@code timestep_spacing} (leading with {@code steps_offset}, trailing, linspace; the
  *       class's default when absent) → discrete-leading / -trailing / -linspace;</li>
  *   <li>solver: the class through {@link KnownNames} ({@code diffusers:ClassName}), refined by
- *       {@code algorithm_type}, {@code solver_order}, {@code lower_order_final},
- *       {@code skip_prk_steps}.</li>
+ *       {@code algorithm_type}, {@code solver_order}, {@code solver_type} (midpoint → dpmsolver,
+ *       heun → taylor), {@code lower_order_final}, {@code skip_prk_steps}; DPMSolverMultistepScheduler's
+ *       order-3 step is the official halved one, so order 3 sets {@code compat: dpm-solver}.</li>
  * </ul>
  * What cannot be carried over is listed in {@link Result#notes()}.
  */
@@ -148,24 +149,37 @@ public final class DiffusersSchedulerConfig {
       }
       case "DPMSolverMultistepScheduler" -> {
         String alg = text(c, "algorithm_type", "dpmsolver++");
+        // diffusers' midpoint is DPM-Solver's φ₁-only form, its heun the Taylor form; its order-3 step is
+        // the official halved one (compat: dpm-solver); other solver_type values it maps to midpoint
+        boolean heun = "heun".equals(text(c, "solver_type", "midpoint"));
+        String form = heun ? "taylor" : "dpmsolver";
         s.clear();
         switch (alg) {
-          case "dpmsolver++" -> s.put("name", order >= 3 ? "dpmpp-3m" : order == 2 ? "dpmpp-2m" : "ddim");
+          case "dpmsolver++" -> {
+            s.put("name", order >= 3 ? "dpmpp-3m" : order == 2 ? "dpmpp-2m" : "ddim");
+            if (order >= 2) {
+              s.put("solver_type", form);
+            }
+            if (order >= 3) {
+              s.put("compat", "dpm-solver");
+            }
+          }
           case "dpmsolver" -> {
             s.put("name", "dpm-solver-multistep");
             s.put("order", Math.min(order, 3));
+            s.put("solver_type", form);
+            if (order >= 3) {
+              s.put("compat", "dpm-solver");
+            }
           }
           case "sde-dpmsolver++" -> {
             s.put("name", order >= 3 ? "dpmpp-3m-sde" : "dpmpp-2m-sde");
-            if (order < 3 && "heun".equals(text(c, "solver_type", "midpoint"))) {
+            if (order < 3 && heun) {
               s.put("solver_type", "heun");
             }
           }
           default -> throw new OptionException("'" + where + "': algorithm_type '" + alg
               + "' is not supported; supported: dpmsolver++, dpmsolver, sde-dpmsolver++");
-        }
-        if (!"heun".equals(text(c, "solver_type", "midpoint")) && order == 2 && alg.equals("dpmsolver")) {
-          notes.add("solver_type midpoint: ours integrates the linear interpolant exactly (the taylor form)");
         }
       }
       case "UniPCMultistepScheduler", "DEISMultistepScheduler" -> s.put("order", Math.min(order, 3));

@@ -83,7 +83,7 @@ class DiffusersSchedulerConfigTest {
     var r = read(DPMPP_KARRAS_V);
     assertThat(r.manifest().get("parameterisation")).isEqualTo("v");
     Map<String, Object> sampling = (Map<String, Object>) r.manifest().get("sampling");
-    assertThat(sampling.get("solver")).isEqualTo(Map.of("name", "dpmpp-2m", "lower_order_final", true));
+    assertThat(sampling.get("solver")).isEqualTo(Map.of("name", "dpmpp-2m", "solver_type", "dpmsolver", "lower_order_final", true));
     assertThat(sampling.get("grid")).isEqualTo(Map.of("name", "karras", "to_zero", true));
   }
 
@@ -95,6 +95,31 @@ class DiffusersSchedulerConfigTest {
     assertThat(sampling.get("solver")).isEqualTo(Map.of("name", "dpmpp-2m-sde", "solver_type", "heun", "lower_order_final", true));
     PluginRegistry reg = PluginRegistry.discover(getClass().getClassLoader());
     assertThat((Object) reg.create(Kind.SOLVER, sampling.get("solver"), "solver")).isNotNull();
+  }
+
+  /**
+   * diffusers' solver_type midpoint (the default) is DPM-Solver's form, heun the Taylor form; its
+   * order-3 multistep step is the official halved one (scheduling_dpmsolver_multistep.py,
+   * multistep_dpm_solver_third_order_update: φ̃₃ = (e^{−h} − 1 + h)/h² − ½ against D2), i.e. compat dpm-solver.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void dpmSolverMultistepFormsAndOrders() throws Exception {
+    PluginRegistry reg = PluginRegistry.discover(getClass().getClassLoader());
+    String[][] cases = {
+        {"\"dpmsolver++\", \"solver_type\": \"heun\"", "2", "{name=dpmpp-2m, solver_type=taylor, lower_order_final=true}"},
+        {"\"dpmsolver++\"", "3", "{name=dpmpp-3m, solver_type=dpmsolver, compat=dpm-solver, lower_order_final=true}"},
+        {"\"dpmsolver++\", \"solver_type\": \"heun\"", "3", "{name=dpmpp-3m, solver_type=taylor, compat=dpm-solver, lower_order_final=true}"},
+        {"\"dpmsolver\"", "2", "{name=dpm-solver-multistep, order=2, solver_type=dpmsolver, lower_order_final=true}"},
+        {"\"dpmsolver\", \"solver_type\": \"heun\"", "3",
+            "{name=dpm-solver-multistep, order=3, solver_type=taylor, compat=dpm-solver, lower_order_final=true}"},
+        {"\"dpmsolver++\", \"solver_type\": \"logrho\"", "2", "{name=dpmpp-2m, solver_type=dpmsolver, lower_order_final=true}"}};
+    for (String[] c : cases) {
+      var r = read(DPMPP_KARRAS_V.replace("\"dpmsolver++\"", c[0]).replace("\"solver_order\": 2", "\"solver_order\": " + c[1]));
+      Object solver = ((Map<String, Object>) r.manifest().get("sampling")).get("solver");
+      assertThat(solver).as("%s order %s", c[0], c[1]).hasToString(c[2]);
+      assertThat((Object) reg.create(Kind.SOLVER, solver, "solver")).isNotNull();
+    }
   }
 
   @Test
