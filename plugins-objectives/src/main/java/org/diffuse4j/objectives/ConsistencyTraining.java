@@ -55,6 +55,11 @@ public final class ConsistencyTraining implements Objective {
 
   /** r_1 … r_N for N levels. */
   public double[] karras(int n) {
+    return karras(rMin, rMax, rho, n);
+  }
+
+  /** Karras levels r_1 … r_n from rMin to rMax with exponent ρ (Karras et al. 2022, eq. 5). */
+  static double[] karras(double rMin, double rMax, double rho, int n) {
     double a = Math.pow(rMin, 1 / rho);
     double b = Math.pow(rMax, 1 / rho);
     double[] r = new double[n];

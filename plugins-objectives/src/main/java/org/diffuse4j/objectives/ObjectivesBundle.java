@@ -30,6 +30,15 @@ public final class ObjectivesBundle implements PluginBundle {
       @Option(doc = "levels − 1 at the end of the curriculum", def = "1280", min = 1) int s1,
       @Option(doc = "K of the curriculum: set it to training.steps", def = "10000", min = 1) int total_steps) {}
 
+  /** Options of {@code consistency-distillation}. */
+  public record ConsistencyDistillationOptions(
+      @Option(doc = "number N of Karras levels of σ/α (the teacher steps from r_{n+1} to r_n)", def = "18", min = 2) int levels,
+      @Option(doc = "smallest level r_1 of σ/α", def = "0.002", min = 1e-9) double sigma_min,
+      @Option(doc = "largest level r_N of σ/α (within the schedules' range)", def = "80", min = 1e-9) double sigma_max,
+      @Option(doc = "ρ of the Karras levels", def = "7", min = 1e-9) double rho,
+      @Option(doc = "distance d: l2 (squared) or pseudo-huber", def = "pseudo-huber") ConsistencyDistillation.Distance distance,
+      @Option(doc = "c of the pseudo-Huber distance (-1 = 0.00054·√dim)", def = "-1") double huber_c) {}
+
   /** Options of {@code ddpm-elbo}. */
   public record ElboOptions(
       @Option(doc = "number of discrete levels N (t = k/N)", def = "1000", min = 1) int steps,
@@ -100,6 +109,12 @@ public final class ObjectivesBundle implements PluginBundle {
             ConsistencyTrainingOptions.class,
             o -> new ConsistencyTraining(o.sigma_min(), o.sigma_max(), o.rho(), o.p_mean(), o.p_std(), o.s0(), o.s1(),
                 o.total_steps())),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "consistency-distillation",
+                "consistency distillation: the EMA target at the teacher's ODE step matches the student one level up",
+                "Song et al. 2023, Consistency models, Alg. 2"),
+            ConsistencyDistillationOptions.class,
+            o -> new ConsistencyDistillation(o.levels(), o.sigma_min(), o.sigma_max(), o.rho(), o.distance(), o.huber_c())),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "ddpm-elbo",
                 "ε-MSE with the discrete ELBO weights (N/2)(SNR(t−1/N)/SNR(t) − 1) at t = k/N",
