@@ -165,16 +165,16 @@ class ConsistencyDistillationTest {
   @Test
   void exactConsistencyFunctionOfGaussianDataHasNearlyZeroLoss() {
     // data N(m, c²I): on VE the PF-ODE's end point at σ = 0 is f(x, r) = m + c/√(c² + r²)·(x − m) (seed 001 T10
-    // with α = 1); with f as student and target, the loss is the teacher's RK4 error only. On Song's 18 levels
-    // (0.002 … 80, ρ = 7) an independent numpy RK4 on the closed-form velocity gives at most 2.5e-9 over 3400
-    // draws, and a wrong f (its c 20% too large) a mean of 4.7e-4 (median 1e-6)
+    // with α = 1); with f as student and target, the loss is the teacher's RK4 error only. On 10 levels
+    // (0.002 … 80, ρ = 7) an independent numpy RK4 on the closed-form velocity gives at most 2.1e-6 over 1800
+    // draws, and a wrong f (its c 20% too large) a mean of 1.8e-3
     double m = 1.5;
     double cData = 0.7;
     GaussianMixture gauss = new GaussianMixture(new double[][] {{m, m}}, new double[] {cData}, new double[] {1});
-    int levels = 18;
+    int levels = 10;
     ConsistencyDistillation cd = new ConsistencyDistillation(levels, 0.002, 80, 7, Distance.L2, -1);
     double[] r = cd.levels();
-    int n = 12;
+    int n = 9;
     double[] rUp = new double[n];
     double[] rDown = new double[n];
     double[] x0 = new double[2 * n];
@@ -196,8 +196,8 @@ class ConsistencyDistillationTest {
           new X0Parameterisation())));
       double wrong = mean(fetch(s, cd.loss(batch,
           new TrainingNetworks(consistency(m, 1.2 * cData), consistency(m, 1.2 * cData), teacher), new X0Parameterisation())));
-      assertThat(exact).isLessThan(1e-8);
-      assertThat(wrong).isGreaterThan(1e-5);
+      assertThat(exact).isLessThan(1e-5);
+      assertThat(wrong).isGreaterThan(1e-4);
     }
   }
 
