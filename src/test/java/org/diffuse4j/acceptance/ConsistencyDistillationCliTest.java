@@ -69,6 +69,8 @@ class ConsistencyDistillationCliTest {
     expect(ok.replace(teacher.toString(), tmp.resolve("nowhere").toString()), "is not a run folder", "./diffuse4j run");
     expect(ok.replace("ema: 0.9", "ema: 0"), "training.ema");
     expect(ok.replace("{name: consistency-distillation, levels: 6}", "flow-matching"), "uses no teacher");
+    expect(ok.replace("{name: consistency-distillation, levels: 6}", "ect").replaceAll("teacher: \\{[^\\n]*\\n", ""),
+        "tunes a trained run", "teacher: {run: DIR}");
     // a teacher folder on 3-d data (an analytic teacher needs only its manifest.yaml)
     Path wide = Files.createDirectories(tmp.resolve("wide"));
     String gmm3 = "{name: gmm, preset: custom, dim: 3, means: [0, 0, 0], stds: [1], weights: [1]}";

@@ -64,7 +64,12 @@ public interface Objective {
     /** A frozen teacher: a trained run ({@code teacher: {run: DIR}}), its parameterisation, guidance and ODE solver. */
     TEACHER,
     /** The EMA target θ⁻: the run's own EMA weights ({@code training.ema}), read with stopped gradients. */
-    TARGET
+    TARGET,
+    /**
+     * The weights start from a trained run's ({@code teacher: {run: DIR}}, same network and
+     * parameterisation) instead of the network's initialisation: tuning, as easy consistency tuning.
+     */
+    INIT
   }
 
   /** The extra networks this objective needs (none by default); the trainer builds them into the training graph. */

@@ -133,6 +133,14 @@ public final class ConsistencyTraining implements Objective {
 
   @Override
   public Tensor loss(TrainingBatch b, Network network, Parameterisation param) {
+    return pseudoHuberPair(b, network, param);
+  }
+
+  /**
+   * λ·(√(‖f_θ(x) − sg f_θ(x')‖² + c²) − c) with x at the batch's time and x' at its paired time (same x0
+   * and ε), λ = 1/(r − r'), c = 0.00054·√dim; f is the parameterisation's x̂0.
+   */
+  static Tensor pseudoHuberPair(TrainingBatch b, Network network, Parameterisation param) {
     PathPoint p = b.point();
     PathPoint q = b.paired();
     Tensor x = b.xt();

@@ -39,6 +39,17 @@ public final class ObjectivesBundle implements PluginBundle {
       @Option(doc = "distance d: l2 (squared) or pseudo-huber", def = "pseudo-huber") ConsistencyDistillation.Distance distance,
       @Option(doc = "c of the pseudo-Huber distance (-1 = 0.00054·√dim)", def = "-1") double huber_c) {}
 
+  /** Options of {@code ect}. */
+  public record EctOptions(
+      @Option(doc = "smallest level r_min of σ/α (the boundary)", def = "0.002", min = 1e-9) double sigma_min,
+      @Option(doc = "largest level of σ/α", def = "80", min = 1e-9) double sigma_max,
+      @Option(doc = "mean of ln(σ/α)", def = "-1.1") double p_mean,
+      @Option(doc = "standard deviation of ln(σ/α)", def = "2", min = 1e-9) double p_std,
+      @Option(doc = "Δr shrinks by q every stage", def = "2", min = 1.000001) double q,
+      @Option(doc = "k of n(r) = 1 + k·sigmoid(−b r)", def = "8", min = 0) double k,
+      @Option(doc = "b of n(r) = 1 + k·sigmoid(−b r)", def = "1") double b,
+      @Option(doc = "optimiser steps per stage d", def = "1000", min = 1) int stage_steps) {}
+
   /** Options of {@code ddpm-elbo}. */
   public record ElboOptions(
       @Option(doc = "number of discrete levels N (t = k/N)", def = "1000", min = 1) int steps,
@@ -109,6 +120,13 @@ public final class ObjectivesBundle implements PluginBundle {
             ConsistencyTrainingOptions.class,
             o -> new ConsistencyTraining(o.sigma_min(), o.sigma_max(), o.rho(), o.p_mean(), o.p_std(), o.s0(), o.s1(),
                 o.total_steps())),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "ect",
+                "easy consistency tuning: from a trained run's weights, pairs (r, r') with Δr shrinking by q per stage",
+                "Geng et al. 2024, Consistency models made easy, §3–4"),
+            EctOptions.class,
+            o -> new EasyConsistencyTuning(o.sigma_min(), o.sigma_max(), o.p_mean(), o.p_std(), o.q(), o.k(), o.b(),
+                o.stage_steps())),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "consistency-distillation",
                 "consistency distillation: the EMA target at the teacher's ODE step matches the student one level up",

@@ -149,7 +149,12 @@ public final class Preflight {
           + "'teacher: {run: DIR}' with a trained run folder (make one with './diffuse4j run "
           + "examples/manifests/two-moons.yaml', then teacher: {run: runs/two-moons})");
     }
-    if (!objective.needs().contains(Objective.Need.TEACHER) && teacherGiven) {
+    if (objective.needs().contains(Objective.Need.INIT) && !teacherGiven) {
+      throw new OptionException("objective " + name + " tunes a trained run, but the manifest names none; add "
+          + "'teacher: {run: DIR}' with a run trained with the same network and parameterisation");
+    }
+    boolean usesRun = objective.needs().contains(Objective.Need.TEACHER) || objective.needs().contains(Objective.Need.INIT);
+    if (!usesRun && teacherGiven) {
       throw new OptionException("'teacher' is set, but objective " + name + " uses no teacher; remove 'teacher' or "
           + "use an objective that distils (consistency-distillation)");
     }

@@ -27,9 +27,9 @@ final class EmaTarget {
   /** The EMA copy of each weight, by weight name. */
   final Map<String, Operand<?>> slots;
 
-  EmaTarget(NetworkFactory factory, Backend be, int dim, long seed) {
+  EmaTarget(NetworkFactory factory, Backend be, int dim, long seed, java.util.function.UnaryOperator<Weights> start) {
     Shadowed weights = new Shadowed(be);
-    this.model = factory.build(be, dim, seed, weights);
+    this.model = factory.build(be, dim, seed, start.apply(weights));
     this.slots = weights.slots;
     List<Tensor> copies = new ArrayList<>(weights.copies);
     this.target = factory.build(be, dim, seed, new Weights() {

@@ -9,6 +9,7 @@ import static org.diffuse4j.api.plugin.Kind.SOLVER;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.diffuse4j.api.ConditionalDenoiser;
 import org.diffuse4j.api.Guidance;
@@ -89,8 +90,27 @@ public final class TeacherRun {
         analytic = model.denoiser(param, schedule);
       }
     }
-    ConditionalDenoiser model = trainable
-        ? ConditionalDenoiser.of(TrainedNetwork.load(run, o.use_ema(), registry, "teacher"), param) : analytic;
+    ConditionalDenoiser model = trainable ? new Trained(TrainedNetwork.load(run, o.use_ema(), registry, "teacher"), param)
+        : analytic;
     return new Teacher(model, guidance, schedule, solver);
+  }
+
+  /** A trained teacher's network and parameterisation; its weights can also start a tuning run ({@code INIT}). */
+  public record Trained(TrainedNetwork network, Parameterisation param) implements ConditionalDenoiser {
+    @Override
+    public org.diffuse4j.api.Prediction predict(org.diffuse4j.api.tensor.Tensor x, org.diffuse4j.api.PathPoint p,
+        org.diffuse4j.api.Condition c) {
+      return param.interpret(network.apply(param.networkInput(x, p), param.networkTime(p), c), x, p);
+    }
+  }
+
+  /** The teacher run's weights to start from (objectives that need {@code INIT}). */
+  public static List<double[]> initialWeights(Teacher teacher) {
+    if (teacher == null || !(teacher.model() instanceof Trained t)) {
+      throw new OptionException("the objective tunes a trained run's weights, but 'teacher.run' names "
+          + (teacher == null ? "no run" : "an analytic model with no weights") + "; give 'teacher: {run: DIR}' with a run "
+          + "trained with the same network and parameterisation");
+    }
+    return t.network().values();
   }
 }

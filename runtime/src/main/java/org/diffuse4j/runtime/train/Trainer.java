@@ -83,8 +83,12 @@ public final class Trainer implements AutoCloseable {
     Ops tf = Ops.create(graph);
     Backend be = new Backend(tf, precision);
     java.util.Set<Objective.Need> needs = manifest.objective().needs();
-    EmaTarget emaTarget = needs.contains(Objective.Need.TARGET) ? emaTarget(manifest, be, dim) : null;
-    Model model = emaTarget != null ? emaTarget.model : manifest.network().build(be, dim, manifest.seed());
+    java.util.function.UnaryOperator<org.diffuse4j.runtime.model.Weights> start = needs.contains(Objective.Need.INIT)
+        ? w -> org.diffuse4j.runtime.model.Weights.startingAt(TeacherRun.initialWeights(manifest.teacher()), w, "teacher.run")
+        : w -> w;
+    EmaTarget emaTarget = needs.contains(Objective.Need.TARGET) ? emaTarget(manifest, be, dim, start) : null;
+    Model model = emaTarget != null ? emaTarget.model
+        : manifest.network().build(be, dim, manifest.seed(), start.apply(org.diffuse4j.runtime.model.Weights.trainable()));
     if (!model.trainable()) {
       throw new IllegalArgumentException("the network has nothing to train");
     }
@@ -126,12 +130,13 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** The model with its EMA target θ⁻ (objectives that need {@link Objective.Need#TARGET}). */
-  private static EmaTarget emaTarget(Manifest manifest, Backend be, int dim) {
+  private static EmaTarget emaTarget(Manifest manifest, Backend be, int dim,
+      java.util.function.UnaryOperator<org.diffuse4j.runtime.model.Weights> start) {
     if (manifest.training().ema() <= 0) {
       throw new org.diffuse4j.api.plugin.OptionException("the objective compares with the EMA target θ⁻ (the run's EMA "
           + "weights), but training.ema is 0; set training.ema > 0 (e.g. 0.999)");
     }
-    return new EmaTarget(manifest.network(), be, dim, manifest.seed());
+    return new EmaTarget(manifest.network(), be, dim, manifest.seed(), start);
   }
 
   /** The manifest's teacher (objectives that need {@link Objective.Need#TEACHER}). */
