@@ -58,4 +58,30 @@ public interface Objective {
 
   /** Per-example loss, shape [B]. */
   org.diffuse4j.api.tensor.Tensor loss(TrainingBatch batch, Network network, Parameterisation param);
+
+  /** A network beyond the one being trained that an objective can ask the trainer for. */
+  enum Need {
+    /** A frozen teacher: a trained run ({@code teacher: {run: DIR}}), its parameterisation, guidance and ODE solver. */
+    TEACHER,
+    /** The EMA target θ⁻: the run's own EMA weights ({@code training.ema}), read with stopped gradients. */
+    TARGET,
+    /**
+     * The weights start from a trained run's ({@code teacher: {run: DIR}}, same network and
+     * parameterisation) instead of the network's initialisation: tuning, as easy consistency tuning.
+     */
+    INIT
+  }
+
+  /** The extra networks this objective needs (none by default); the trainer builds them into the training graph. */
+  default java.util.Set<Need> needs() {
+    return java.util.Set.of();
+  }
+
+  /**
+   * Per-example loss, shape [B], with the networks of {@link #needs()}. The default ignores the
+   * extra ones and calls {@link #loss(TrainingBatch, Network, Parameterisation)}.
+   */
+  default org.diffuse4j.api.tensor.Tensor loss(TrainingBatch batch, TrainingNetworks networks, Parameterisation param) {
+    return loss(batch, networks.network(), param);
+  }
 }

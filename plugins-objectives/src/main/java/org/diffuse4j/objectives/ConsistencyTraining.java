@@ -55,6 +55,11 @@ public final class ConsistencyTraining implements Objective {
 
   /** r_1 … r_N for N levels. */
   public double[] karras(int n) {
+    return karras(rMin, rMax, rho, n);
+  }
+
+  /** Karras levels r_1 … r_n from rMin to rMax with exponent ρ (Karras et al. 2022, eq. 5). */
+  static double[] karras(double rMin, double rMax, double rho, int n) {
     double a = Math.pow(rMin, 1 / rho);
     double b = Math.pow(rMax, 1 / rho);
     double[] r = new double[n];
@@ -128,6 +133,14 @@ public final class ConsistencyTraining implements Objective {
 
   @Override
   public Tensor loss(TrainingBatch b, Network network, Parameterisation param) {
+    return pseudoHuberPair(b, network, param);
+  }
+
+  /**
+   * λ·(√(‖f_θ(x) − sg f_θ(x')‖² + c²) − c) with x at the batch's time and x' at its paired time (same x0
+   * and ε), λ = 1/(r − r'), c = 0.00054·√dim; f is the parameterisation's x̂0.
+   */
+  static Tensor pseudoHuberPair(TrainingBatch b, Network network, Parameterisation param) {
     PathPoint p = b.point();
     PathPoint q = b.paired();
     Tensor x = b.xt();

@@ -30,6 +30,26 @@ public final class ObjectivesBundle implements PluginBundle {
       @Option(doc = "levels − 1 at the end of the curriculum", def = "1280", min = 1) int s1,
       @Option(doc = "K of the curriculum: set it to training.steps", def = "10000", min = 1) int total_steps) {}
 
+  /** Options of {@code consistency-distillation}. */
+  public record ConsistencyDistillationOptions(
+      @Option(doc = "number N of Karras levels of σ/α (the teacher steps from r_{n+1} to r_n)", def = "18", min = 2) int levels,
+      @Option(doc = "smallest level r_1 of σ/α", def = "0.002", min = 1e-9) double sigma_min,
+      @Option(doc = "largest level r_N of σ/α (within the schedules' range)", def = "80", min = 1e-9) double sigma_max,
+      @Option(doc = "ρ of the Karras levels", def = "7", min = 1e-9) double rho,
+      @Option(doc = "distance d: l2 (squared) or pseudo-huber", def = "pseudo-huber") ConsistencyDistillation.Distance distance,
+      @Option(doc = "c of the pseudo-Huber distance (-1 = 0.00054·√dim)", def = "-1") double huber_c) {}
+
+  /** Options of {@code ect}. */
+  public record EctOptions(
+      @Option(doc = "smallest level r_min of σ/α (the boundary)", def = "0.002", min = 1e-9) double sigma_min,
+      @Option(doc = "largest level of σ/α", def = "80", min = 1e-9) double sigma_max,
+      @Option(doc = "mean of ln(σ/α)", def = "-1.1") double p_mean,
+      @Option(doc = "standard deviation of ln(σ/α)", def = "2", min = 1e-9) double p_std,
+      @Option(doc = "Δr shrinks by q every stage", def = "2", min = 1.000001) double q,
+      @Option(doc = "k of n(r) = 1 + k·sigmoid(−b r)", def = "8", min = 0) double k,
+      @Option(doc = "b of n(r) = 1 + k·sigmoid(−b r)", def = "1") double b,
+      @Option(doc = "optimiser steps per stage d", def = "1000", min = 1) int stage_steps) {}
+
   /** Options of {@code ddpm-elbo}. */
   public record ElboOptions(
       @Option(doc = "number of discrete levels N (t = k/N)", def = "1000", min = 1) int steps,
@@ -100,6 +120,19 @@ public final class ObjectivesBundle implements PluginBundle {
             ConsistencyTrainingOptions.class,
             o -> new ConsistencyTraining(o.sigma_min(), o.sigma_max(), o.rho(), o.p_mean(), o.p_std(), o.s0(), o.s1(),
                 o.total_steps())),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "ect",
+                "easy consistency tuning: from a trained run's weights, pairs (r, r') with Δr shrinking by q per stage",
+                "Geng et al. 2024, Consistency models made easy, §3–4"),
+            EctOptions.class,
+            o -> new EasyConsistencyTuning(o.sigma_min(), o.sigma_max(), o.p_mean(), o.p_std(), o.q(), o.k(), o.b(),
+                o.stage_steps())),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "consistency-distillation",
+                "consistency distillation: the EMA target at the teacher's ODE step matches the student one level up",
+                "Song et al. 2023, Consistency models, Alg. 2"),
+            ConsistencyDistillationOptions.class,
+            o -> new ConsistencyDistillation(o.levels(), o.sigma_min(), o.sigma_max(), o.rho(), o.distance(), o.huber_c())),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "ddpm-elbo",
                 "ε-MSE with the discrete ELBO weights (N/2)(SNR(t−1/N)/SNR(t) − 1) at t = k/N",

@@ -6,6 +6,7 @@ import org.diffuse4j.api.Objective;
 import org.diffuse4j.api.Parameterisation;
 import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.Solver;
+import org.diffuse4j.api.Teacher;
 import org.diffuse4j.api.TimeGrid;
 import org.diffuse4j.api.tensor.Precision;
 import org.diffuse4j.runtime.model.DataSet;
@@ -16,6 +17,7 @@ import org.diffuse4j.runtime.model.NetworkFactory;
  * sections and every plugin already built from its options. Nothing here has run any work yet.
  *
  * @param guidance the guidance plugin, or null for "none" when no such plugin is installed
+ * @param teacher the frozen teacher of {@code teacher: {run: DIR}}, or null when there is none
  */
 public record Manifest(
     Map<String, Object> resolved,
@@ -30,7 +32,16 @@ public record Manifest(
     Objective objective,
     Solver solver,
     TimeGrid grid,
-    Guidance guidance) {
+    Guidance guidance,
+    Teacher teacher) {
+
+  /** A manifest without a teacher. */
+  public Manifest(Map<String, Object> resolved, TopLevel top, TrainingOptions training, SamplingOptions sampling,
+      OutputOptions output, DataSet data, NetworkFactory network, Schedule schedule, Parameterisation parameterisation,
+      Objective objective, Solver solver, TimeGrid grid, Guidance guidance) {
+    this(resolved, top, training, sampling, output, data, network, schedule, parameterisation, objective, solver, grid,
+        guidance, null);
+  }
 
   /** The master seed. */
   public long seed() {

@@ -250,8 +250,11 @@ public final class ManifestLoader {
     resolved.put("training", asMap(training));
     resolved.put("sampling", asMap(sampling));
     resolved.put("output", asMap(output));
+    Preflight.networks(top, objective, training);
+    org.diffuse4j.api.Teacher teacher = "none".equals(top.teacher()) ? null
+        : org.diffuse4j.runtime.train.TeacherRun.load(top.teacher(), registry, data.dim());
     Manifest m = new Manifest(resolved, top, training, sampling, output, data, network, schedule, param, objective,
-        solver, grid, guidance);
+        solver, grid, guidance, teacher);
     Preflight.check(m, sampledInGraph);
     return m;
   }

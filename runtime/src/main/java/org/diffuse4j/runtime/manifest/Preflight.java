@@ -2,6 +2,7 @@ package org.diffuse4j.runtime.manifest;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.diffuse4j.api.Objective;
 import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.api.tensor.Backend;
 import org.diffuse4j.runtime.io.Npy;
@@ -133,6 +134,34 @@ public final class Preflight {
           + "noise of that shape (numpy: np.save('init.npy', np.random.randn(" + n + ", " + dim + ")))");
     }
     return a.data();
+  }
+
+  /**
+   * The extra networks the objective needs ({@link Objective#needs()}) against the manifest: a teacher
+   * needs {@code teacher: {run: DIR}} (and nothing else may set one), an EMA target needs
+   * {@code training.ema} &gt; 0. Runs before the teacher run is read.
+   */
+  static void networks(TopLevel top, Objective objective, TrainingOptions training) {
+    String name = spec(top.objective());
+    boolean teacherGiven = !"none".equals(top.teacher());
+    if (objective.needs().contains(Objective.Need.TEACHER) && !teacherGiven) {
+      throw new OptionException("objective " + name + " distils from a teacher, but the manifest names none; add "
+          + "'teacher: {run: DIR}' with a trained run folder (make one with './diffuse4j run "
+          + "examples/manifests/two-moons.yaml', then teacher: {run: runs/two-moons})");
+    }
+    if (objective.needs().contains(Objective.Need.INIT) && !teacherGiven) {
+      throw new OptionException("objective " + name + " tunes a trained run, but the manifest names none; add "
+          + "'teacher: {run: DIR}' with a run trained with the same network and parameterisation");
+    }
+    boolean usesRun = objective.needs().contains(Objective.Need.TEACHER) || objective.needs().contains(Objective.Need.INIT);
+    if (!usesRun && teacherGiven) {
+      throw new OptionException("'teacher' is set, but objective " + name + " uses no teacher; remove 'teacher' or "
+          + "use an objective that distils (consistency-distillation)");
+    }
+    if (objective.needs().contains(Objective.Need.TARGET) && training.ema() <= 0) {
+      throw new OptionException("objective " + name + " compares with the EMA target θ⁻ (the run's EMA weights), but "
+          + "training.ema is 0; set training.ema > 0 (e.g. 0.999)");
+    }
   }
 
   /** A plugin spec as the user wrote it (a name, or the map), for messages. */

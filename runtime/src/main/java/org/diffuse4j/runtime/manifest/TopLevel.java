@@ -13,6 +13,7 @@ public record TopLevel(
     @Option(doc = "training section (steps, batch_size, lr, ...)", def = "{}") Object training,
     @Option(doc = "sampling section (solver, grid, steps, n, ...)", def = "{}") Object sampling,
     @Option(doc = "guidance plugin ('none' = the model as is)", def = "none") Object guidance,
+    @Option(doc = "frozen teacher of a distilling objective: {run: DIR, solver, guidance, use_ema}", def = "none") Object teacher,
     @Option(doc = "output section (dir)", def = "{}") Object output,
     @Option(doc = "master seed: weights, training batches, sampling noise", def = "0", min = 0) long seed,
     @Option(doc = "floating precision of the graphs", def = "float32") Precision precision) {

@@ -43,6 +43,31 @@ public interface Weights {
   }
 
   /**
+   * The weights of {@code inner} with their initial values replaced by {@code values} (one array per
+   * weight in creation order): a run that starts from another run's trained weights.
+   */
+  static Weights startingAt(List<double[]> values, Weights inner, String source) {
+    return new Weights() {
+      private int next;
+
+      @Override
+      public Tensor create(Ops named, Tensor init) {
+        long[] shape = init.shape().asArray();
+        if (next >= values.size() || values.get(next).length != init.shape().size()) {
+          throw new OptionException("the weights in " + source + " do not fit this run's network (weight " + next + " of "
+              + values.size() + "); tune a run trained with the same network");
+        }
+        return inner.create(named, init.backend().constant(values.get(next++), shape));
+      }
+
+      @Override
+      public List<Variable<?>> variables() {
+        return inner.variables();
+      }
+    };
+  }
+
+  /**
    * Graph constants holding {@code values}, one array per weight in creation order; {@code source}
    * names where they came from in the error when the network does not fit them.
    */

@@ -92,6 +92,11 @@ public final class TrainedNetwork implements Network {
     }
   }
 
+  /** The fixed weights, one array per weight in the network's creation order. */
+  public List<double[]> values() {
+    return values;
+  }
+
   /** Values per row of the run's data. */
   public int dim() {
     return dim;

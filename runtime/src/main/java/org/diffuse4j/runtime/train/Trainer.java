@@ -10,6 +10,7 @@ import org.diffuse4j.api.Objective;
 import org.diffuse4j.api.PathPoint;
 import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.TrainingBatch;
+import org.diffuse4j.api.TrainingNetworks;
 import org.diffuse4j.api.tensor.Backend;
 import org.diffuse4j.api.tensor.Precision;
 import org.diffuse4j.api.tensor.Tensor;
@@ -95,7 +96,13 @@ public final class Trainer implements AutoCloseable {
     BatchNoise.requireAgreement(manifest.objective(), manifest.data(), manifest.resolved().get("objective"));
     Ops tf = Ops.create(graph);
     Backend be = new Backend(tf, precision);
-    Model model = manifest.network().build(be, dim, manifest.seed());
+    java.util.Set<Objective.Need> needs = manifest.objective().needs();
+    java.util.function.UnaryOperator<org.diffuse4j.runtime.model.Weights> start = needs.contains(Objective.Need.INIT)
+        ? w -> org.diffuse4j.runtime.model.Weights.startingAt(TeacherRun.initialWeights(manifest.teacher()), w, "teacher.run")
+        : w -> w;
+    EmaTarget emaTarget = needs.contains(Objective.Need.TARGET) ? emaTarget(manifest, be, dim, start) : null;
+    Model model = emaTarget != null ? emaTarget.model
+        : manifest.network().build(be, dim, manifest.seed(), start.apply(org.diffuse4j.runtime.model.Weights.trainable()));
     if (!model.trainable()) {
       throw new IllegalArgumentException("the network has nothing to train");
     }
@@ -126,11 +133,33 @@ public final class Trainer implements AutoCloseable {
       pairedColumns = null;
     }
     TrainingBatch tb = new TrainingBatch(x0, eps, point, columns[5], condition, extraNoise, paired);
-    loss = manifest.objective().loss(tb, model.network(), manifest.parameterisation()).mean();
+    TrainingNetworks networks = new TrainingNetworks(model.network(), emaTarget == null ? null : emaTarget.target,
+        needs.contains(Objective.Need.TEACHER) ? teacher(manifest) : null);
+    loss = manifest.objective().loss(tb, networks, manifest.parameterisation()).mean();
 
-    updates = new Updates(be, manifest.training(), model.variables(), loss);
+    updates = new Updates(be, manifest.training(), model.variables(), loss,
+        emaTarget == null ? java.util.Map.of() : emaTarget.slots);
     variableNames = model.variables().stream().map(v -> v.op().name()).toList();
     session = new Session(graph);
+  }
+
+  /** The model with its EMA target θ⁻ (objectives that need {@link Objective.Need#TARGET}). */
+  private static EmaTarget emaTarget(Manifest manifest, Backend be, int dim,
+      java.util.function.UnaryOperator<org.diffuse4j.runtime.model.Weights> start) {
+    if (manifest.training().ema() <= 0) {
+      throw new org.diffuse4j.api.plugin.OptionException("the objective compares with the EMA target θ⁻ (the run's EMA "
+          + "weights), but training.ema is 0; set training.ema > 0 (e.g. 0.999)");
+    }
+    return new EmaTarget(manifest.network(), be, dim, manifest.seed(), start);
+  }
+
+  /** The manifest's teacher (objectives that need {@link Objective.Need#TEACHER}). */
+  private static org.diffuse4j.api.Teacher teacher(Manifest manifest) {
+    if (manifest.teacher() == null) {
+      throw new org.diffuse4j.api.plugin.OptionException("the objective distils from a teacher, but the manifest names "
+          + "none; add 'teacher: {run: DIR}' with a trained run folder");
+    }
+    return manifest.teacher();
   }
 
   /**

@@ -44,8 +44,16 @@ final class Updates {
   /** Graph name of each weight's EMA copy, by weight name (scopes get TF's _N suffixes). */
   final java.util.Map<String, String> emaNames = new java.util.HashMap<>();
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   Updates(Backend be, TrainingOptions o, List<Variable<?>> vars, Tensor loss) {
+    this(be, o, vars, loss, java.util.Map.of());
+  }
+
+  /**
+   * As above, with EMA copies created already for some weights ({@code emaSlots}, by weight name:
+   * an {@link EmaTarget} reads them in the loss); the others get new zero-initialised copies.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  Updates(Backend be, TrainingOptions o, List<Variable<?>> vars, Tensor loss, java.util.Map<String, Operand<?>> emaSlots) {
     Ops tf = be.tf();
     lr = be.placeholder("lr");
     beta1Power = be.placeholder("beta1_power");
@@ -86,7 +94,7 @@ final class Updates {
           (Operand) lr.op(), (Operand) be.scalar(BETA1).op(), (Operand) be.scalar(BETA2).op(),
           (Operand) be.scalar(EPSILON).op(), (Operand) g.get(i).op());
       if (o.ema() > 0) {
-        Operand e = slot(be, emaName(name), v);
+        Operand e = emaSlots.containsKey(name) ? emaSlots.get(name) : slot(be, emaName(name), v);
         emaNames.put(name, e.op().name());
         Tensor delta = be.wrap(e).minus(be.wrap(updated)).times(emaDecay.rsub(1));
         done.add(tf.assignSub(e, (Operand) delta.op()));

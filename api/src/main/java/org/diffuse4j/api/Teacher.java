@@ -1,0 +1,78 @@
+package org.diffuse4j.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.diffuse4j.api.tensor.Tensor;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TInt32;
+
+/**
+ * A frozen trained model that an objective distils from: its network and parameterisation
+ * ({@code model}, weights fixed), its optional guidance (null = the model as is), its schedule and
+ * the ODE solver whose step the student learns to match. Steps are given in the coordinates every
+ * schedule shares, y = x/α and r = σ/α (the probability-flow ODE dy/dr = ε̂ is the same on every
+ * schedule), so the student's schedule may differ from the teacher's: the teacher steps on its own
+ * clock, at the times with the same σ/α.
+ */
+public record Teacher(ConditionalDenoiser model, Guidance guidance, Schedule schedule, Solver solver) {
+
+  public Teacher {
+    if (solver.traits().stochastic()) {
+      throw new IllegalArgumentException("the teacher's solver draws noise (an SDE sampler); a teacher step must "
+          + "follow the probability-flow ODE: use an ODE solver such as heun, euler or dpmpp-2m");
+    }
+  }
+
+  /** The teacher as a solver sees it, guided for condition {@code c}. */
+  public Denoiser denoiser(Condition c) {
+    return guidance == null ? (x, p) -> model.predict(x, p, c) : guidance.guide(model, c);
+  }
+
+  /** The teacher's time at σ/α = r. */
+  public double timeAt(double r) {
+    return schedule.timeOfLambda(-Math.log(r));
+  }
+
+  /**
+   * One step of the teacher's solver on its probability-flow ODE from y = x/α at σ/α = rFrom to
+   * σ/α = rTo &lt; rFrom (scalar for the whole batch); returns y at rTo, without gradient.
+   */
+  public Tensor step(Tensor y, double rFrom, double rTo, Condition c, NoiseSource noise) {
+    double ts = timeAt(rFrom);
+    double tt = timeAt(rTo);
+    SamplingProblem problem = new SamplingProblem(denoiser(c), schedule, new double[] {ts, tt},
+        y.times(schedule.alpha(ts)), noise);
+    return solver.step(problem, solver.init(problem)).x().div(schedule.alpha(tt)).stopGradient();
+  }
+
+  /**
+   * One teacher step per row: row i goes from {@code rFrom[k]} to {@code rTo[k]} with k its entry of
+   * {@code level} (a [B] or [B, 1] column of whole numbers 0 … K−1 as floats). The rows are split by
+   * level, each part takes its own scalar-time {@link #step}, and the parts are put back in row
+   * order, so each row costs one step whatever the number of levels.
+   */
+  public Tensor stepRows(Tensor y, Tensor level, double[] rFrom, double[] rTo, Condition c, NoiseSource noise) {
+    if (rFrom.length != rTo.length || rFrom.length == 0) {
+      throw new IllegalArgumentException("stepRows needs as many end levels as start levels, at least one");
+    }
+    Ops tf = y.backend().tf();
+    int k = rFrom.length;
+    Operand<TInt32> index = tf.dtypes.cast(tf.reshape(level.op(), tf.constant(new long[] {-1})), TInt32.class);
+    Operand<TInt32> rows = tf.range(tf.constant(0), tf.gather(tf.shape(y.op(), TInt32.class), tf.constant(0), tf.constant(0)),
+        tf.constant(1));
+    var rowParts = tf.dynamicPartition(rows, index, (long) k).outputs();
+    var yParts = tf.dynamicPartition(y.op(), index, (long) k).outputs();
+    var labelParts = c.isConditional() ? tf.dynamicPartition(c.labels().op(), index, (long) k).outputs() : null;
+    List<Operand<?>> stepped = new ArrayList<>();
+    for (int j = 0; j < k; j++) {
+      Condition cj = labelParts == null ? c : new Condition(y.backend().wrap(labelParts.get(j)));
+      stepped.add(step(y.backend().wrap(yParts.get(j)), rFrom[j], rTo[j], cj, noise).op());
+    }
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Operand<?> joined = tf.dynamicStitch((Iterable) rowParts, (Iterable) stepped);
+    long[] shape = y.shape().asArray();
+    shape[0] = -1;
+    return y.backend().wrap(joined).reshape(shape);
+  }
+}
