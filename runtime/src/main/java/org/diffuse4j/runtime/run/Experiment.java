@@ -48,6 +48,16 @@ public final class Experiment {
    */
   public static Map<String, Object> run(Manifest m, Path dir, Start start, PrintStream out, PrintStream console)
       throws IOException {
+    return run(m, dir, start, out, console, null, null);
+  }
+
+  /**
+   * {@link #run(Manifest, Path, Start, PrintStream, PrintStream)} with the training done data-parallel
+   * by {@code scaleOut} for {@code job} (null: in this process); the training graph is still built
+   * here once as the check, and sampling runs here.
+   */
+  public static Map<String, Object> run(Manifest m, Path dir, Start start, PrintStream out, PrintStream console,
+      ScaleOut scaleOut, ScaleOut.TrainJob job) throws IOException {
     boolean resume = start == Start.RESUME;
     DataSet data = m.data();
     int dim = data.dim();
@@ -71,6 +81,11 @@ public final class Experiment {
       // nothing to run: building it is the check
     }
     Trainer trainer = train && !finished ? new Trainer(m, dim) : null;
+    ScaleOut.TrainJob spread = scaleOut != null && trainer != null ? job : null;
+    if (spread != null) {
+      trainer.close(); // built as the check; the tasks build their own
+      trainer = null;
+    }
     try {
       Path aside = start == Start.REPLACE ? OutputPaths.moveAside(dir) : null;
       Files.createDirectories(dir);
@@ -80,7 +95,10 @@ public final class Experiment {
         }
         AtomicFiles.writeString(dir.resolve("manifest.yaml"), ManifestLoader.toYaml(m.resolved()));
         log.printf("run folder: %s%n", dir.toAbsolutePath());
-        Trainer.Outcome trained = train(m, dim, dir, checkpoint, trainer, log, console);
+        Trainer here = trainer;
+        Training training = spread != null ? () -> scaleOut.train(spread, checkpoint.exists(), log)
+            : here == null ? null : () -> here.train(checkpoint, checkpoint.exists(), log, console);
+        Trainer.Outcome trained = train(m, dim, dir, checkpoint, training, log);
         if (trainer != null) {
           trainer.close(); // free the training graph before sampling
           trainer = null;
@@ -275,12 +293,17 @@ public final class Experiment {
         metrics.get("sliced_wasserstein_baseline"));
   }
 
+  /** Training in this process or by a {@link ScaleOut} job. */
+  private interface Training {
+    Trainer.Outcome run() throws IOException;
+  }
+
   /**
    * Trains (or resumes) with {@code trainer} when the network has weights and steps &gt; 0 (a null
    * trainer: the checkpoint is already at training.steps); null when there is nothing to train.
    */
-  private static Trainer.Outcome train(Manifest m, int dim, Path dir, Checkpoint checkpoint, Trainer trainer,
-      PrintStream log, PrintStream console) throws IOException {
+  private static Trainer.Outcome train(Manifest m, int dim, Path dir, Checkpoint checkpoint, Training trainer,
+      PrintStream log) throws IOException {
     if (m.training().steps() == 0 || !trainable(m, dim)) {
       return null;
     }
@@ -291,7 +314,7 @@ public final class Experiment {
       log.printf("resumed from %s at step %d%n", checkpoint.dir(), done.step());
       trained = new Trainer.Outcome(done.step(), 0, done.losses(), 0);
     } else {
-      trained = trainer.train(checkpoint, checkpoint.exists(), log, console);
+      trained = trainer.run();
     }
     if (trained.ran() == 0) {
       log.printf("nothing to train: the checkpoint is at step %d%n", trained.steps());
