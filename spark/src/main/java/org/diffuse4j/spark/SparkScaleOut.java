@@ -142,7 +142,8 @@ public final class SparkScaleOut implements ScaleOut {
       List<TrainedPart> parts;
       try {
         parts = SparkJobs.partitionIds(spark, partitions).rdd().barrier()
-            .mapPartitions(shard, false, scala.reflect.ClassTag$.MODULE$.apply(TrainedPart.class)).toJavaRDD().collect();
+            .mapPartitions(shard, false, scala.reflect.ClassTag$.MODULE$.apply(TrainedPart.class)).toJavaRDD()
+            .repartition(1).collect(); // a shuffle after it: Spark retries a failed barrier stage only when it is not the result stage
       } catch (Exception e) { // Spark's checked SparkException, which Scala does not declare
         throw failed(e);
       }

@@ -28,6 +28,11 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 final class TrainShard implements scala.Function1<Iterator<Integer>, Iterator<TrainedPart>>, java.io.Serializable {
   private static final long serialVersionUID = 1L;
+  /**
+   * Test hook: a system property "P:N" that makes task P fail at its N-th all-reduce on the stage's
+   * first attempt, to check that Spark's retry of the whole barrier stage resumes from the checkpoint.
+   */
+  static final String FAIL_FIRST_ATTEMPT = "diffuse4j.spark.fail-first-attempt-of-training-task";
   private final TaskRun run;
   private final boolean resume;
 
@@ -48,6 +53,17 @@ final class TrainShard implements scala.Function1<Iterator<Integer>, Iterator<Tr
           + "every task reaches (a shared file system), not " + uri);
     }
     Checkpoint checkpoint = new Checkpoint(Path.of(uri));
+    boolean retried = task.stageAttemptNumber() > 0; // Spark restarts every task of a failed barrier stage
+    if (retried) {
+      try {
+        org.diffuse4j.runtime.io.AtomicFiles.recoverDirectory(checkpoint.dir()); // a swap the failure interrupted
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    boolean fromCheckpoint = resume || (retried && checkpoint.exists());
+    int[] reduced = {0};
+    String fail = System.getProperty(FAIL_FIRST_ATTEMPT);
     boolean single = m.precision() == Precision.FLOAT32;
     ByteArrayOutputStream lines = new ByteArrayOutputStream();
     long[] syncNanos = {0};
@@ -55,12 +71,16 @@ final class TrainShard implements scala.Function1<Iterator<Integer>, Iterator<Tr
         PrintStream log = p == 0 ? new PrintStream(lines, true, StandardCharsets.UTF_8) : quiet();
         PrintStream console = quiet();
         Trainer trainer = new Trainer(m, m.data().dim(), new Trainer.Shard(p, count, parts -> {
+          if (fail != null && !retried && fail.equals(p + ":" + ++reduced[0])) {
+            throw new IllegalStateException("injected failure of task " + p + " at all-reduce " + reduced[0] + " ("
+                + FAIL_FIRST_ATTEMPT + ")");
+          }
           long t0 = System.nanoTime();
           double[][] mean = mean(message -> waker.allGather(task, message), task.partitionId(), parts, single);
           syncNanos[0] += System.nanoTime() - t0;
           return mean;
         }))) {
-      Trainer.Outcome o = trainer.train(checkpoint, resume, log, console);
+      Trainer.Outcome o = trainer.train(checkpoint, fromCheckpoint, log, console);
       double[] losses = p == 0 ? o.losses().stream().mapToDouble(Double::doubleValue).toArray() : new double[0];
       TrainedPart part = new TrainedPart(p, digest(trainer), o.steps(), o.ran(), losses, o.seconds(), syncNanos[0] / 1e9,
           p == 0 ? lines.toString(StandardCharsets.UTF_8) : "");

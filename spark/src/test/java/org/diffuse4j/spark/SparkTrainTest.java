@@ -17,10 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code run --spark}: data-parallel training in barrier mode. 2 tasks × 128 rows follow the loss
  * curve of 1 process × 256 rows and sample the same points to float tolerance; a resumed job equals an
- * uninterrupted one bitwise; only task 0 writes the checkpoint and the TensorBoard events.
+ * uninterrupted one bitwise, and so does a job whose task failed and that Spark restarted; only task 0 writes the checkpoint and the TensorBoard events.
  */
 class SparkTrainTest {
-  static final String MASTER = "local[2]";
+  /** 2 threads, up to 2 attempts per task. */
+  static final String MASTER = "local[2,2]";
   /** Two-moons flow matching, 3 × 64 MLP, 60 steps of a global batch of 256; 400 samples. */
   static final String MOONS = """
       data: two-moons
@@ -98,6 +99,21 @@ class SparkTrainTest {
     // every input is a function of (seed, step) and the checkpoint holds the weights and Adam's moments
     assertThat(losses(resumed)).isEqualTo(losses(spread));
     assertThat(Files.readAllBytes(resumed.resolve("samples.npy"))).isEqualTo(Files.readAllBytes(spread.resolve("samples.npy")));
+  }
+
+  @Test
+  void aFailedTaskRestartsTheStageFromTheCheckpointWithTheSameResult() throws Exception {
+    Path retried = tmp.resolve("retried");
+    System.setProperty(TrainShard.FAIL_FIRST_ATTEMPT, "1:25"); // task 1 fails in step 25, after the checkpoint of step 20
+    Cli.Call c;
+    try {
+      c = run(retried, "--spark", MASTER, "--partitions", "2");
+    } finally {
+      System.clearProperty(TrainShard.FAIL_FIRST_ATTEMPT);
+    }
+    assertThat(c.out()).contains("resumed from").contains("at step 20");
+    assertThat(losses(retried)).isEqualTo(losses(spread));
+    assertThat(Files.readAllBytes(retried.resolve("samples.npy"))).isEqualTo(Files.readAllBytes(spread.resolve("samples.npy")));
   }
 
   @Test
