@@ -24,7 +24,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * One task of a data-parallel training job in Spark's barrier mode: task p of P trains on rows
  * p·B/P … (p+1)·B/P−1 of every global batch of B ({@link Trainer.Shard}); every step the tasks' losses
  * and gradients go through {@link BarrierTaskContext#allGather} and every task takes their mean in
- * task order, so all apply the same update. Task 0 alone saves checkpoints, into the shared run folder.
+ * task order, so all apply the same update. Task 0 alone saves checkpoints, into the shared run folder;
+ * when Spark restarts the stage after a failed task, every task resumes from the last checkpoint.
  */
 final class TrainShard implements scala.Function1<Iterator<Integer>, Iterator<TrainedPart>>, java.io.Serializable {
   private static final long serialVersionUID = 1L;
