@@ -18,6 +18,9 @@ import org.diffuse4j.runtime.manifest.ManifestLoader;
 import org.diffuse4j.runtime.plugins.PluginDiscovery;
 import org.diffuse4j.runtime.run.ScaleOut;
 import org.diffuse4j.runtime.sample.Chunks;
+import org.diffuse4j.runtime.train.Trainer;
+import org.diffuse4j.runtime.train.TrainingDiverged;
+import org.diffuse4j.api.plugin.OptionException;
 
 /**
  * {@code --spark MASTER}: the rows of a command as a Spark job over the engine's index-aligned chunks
@@ -115,6 +118,69 @@ public final class SparkScaleOut implements ScaleOut {
       }
       return all;
     });
+  }
+
+  @Override
+  public Trainer.Outcome train(TrainJob job, boolean resume, PrintStream log) throws IOException {
+    Manifest m = ManifestLoader.resolve(job.manifest(), PluginDiscovery.discover(job.plugins()));
+    int batch = m.training().batch_size();
+    TrainShard shard = new TrainShard(TaskRun.of(job.manifest(), job.plugins(), job.runDir()), resume);
+    return SparkJobs.withSession(job.master(), "diffuse4j train", spark -> {
+      int slots = spark.sparkContext().defaultParallelism();
+      int partitions = job.partitions() > 0 ? job.partitions() : largestDivisor(batch, slots);
+      if (batch % partitions != 0) {
+        throw new OptionException("--partitions " + partitions + " does not divide training.batch_size " + batch
+            + "; give a divisor of it, e.g. --partitions " + largestDivisor(batch, partitions));
+      }
+      if (partitions > slots) { // a barrier stage waits for all its tasks to run at once
+        throw new OptionException("--partitions " + partitions + ": data-parallel training runs all its tasks at once, and "
+            + spark.sparkContext().master() + " has " + slots + " task slots; give --partitions " + largestDivisor(batch, slots)
+            + " or a master with more");
+      }
+      log.printf("spark: %d tasks of %d rows of each batch of %d on %s (barrier mode, gradients averaged every step)%n",
+          partitions, batch / partitions, batch, spark.sparkContext().master());
+      List<TrainedPart> parts;
+      try {
+        parts = SparkJobs.partitionIds(spark, partitions).rdd().barrier()
+            .mapPartitions(shard, false, scala.reflect.ClassTag$.MODULE$.apply(TrainedPart.class)).toJavaRDD()
+            .repartition(1).collect(); // a shuffle after it: Spark retries a failed barrier stage only when it is not the result stage
+      } catch (Exception e) { // Spark's checked SparkException, which Scala does not declare
+        throw failed(e);
+      }
+      TrainedPart first = parts.stream().filter(p -> p.index() == 0).findFirst().orElseThrow();
+      for (TrainedPart p : parts) {
+        if (!p.weights().equals(first.weights())) {
+          throw new IllegalStateException("the weights of task " + p.index() + " differ from task 0's after training: "
+              + "the tasks' updates went out of step");
+        }
+      }
+      log.print(first.log());
+      log.printf("spark: the tasks spent %s s of their %.2f s of training in the all-reduce%n",
+          String.join(", ", parts.stream().map(p -> String.format("%.2f", p.syncSeconds())).toList()), first.seconds());
+      return new Trainer.Outcome(first.steps(), first.ran(), java.util.Arrays.stream(first.losses()).boxed().toList(),
+          first.seconds());
+    });
+  }
+
+  /** The largest divisor of {@code batch} not above {@code most} (at least 1). */
+  static int largestDivisor(int batch, int most) {
+    for (int p = Math.max(1, Math.min(batch, most)); p > 1; p--) {
+      if (batch % p == 0) {
+        return p;
+      }
+    }
+    return 1;
+  }
+
+  /** A task's {@link TrainingDiverged} (every task diverges at the same step) as itself; anything else as it came. */
+  private static RuntimeException failed(Exception e) {
+    String text = String.valueOf(e.getMessage());
+    int at = text.indexOf("training diverged:");
+    if (at < 0) {
+      return e instanceof RuntimeException r ? r : new IllegalStateException("the Spark training job failed: " + text, e);
+    }
+    int end = text.indexOf('\n', at);
+    return new TrainingDiverged(text.substring(at, end < 0 ? text.length() : end));
   }
 
   /** The n × dim values of the written Parquet, row-major by global index. */

@@ -5,7 +5,9 @@ import java.util.concurrent.Callable;
 import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.runtime.manifest.Manifest;
 import org.diffuse4j.runtime.run.Experiment;
+import org.diffuse4j.runtime.plugins.PluginDiscovery;
 import org.diffuse4j.runtime.run.OutputPaths;
+import org.diffuse4j.runtime.run.ScaleOut;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,8 +36,24 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--init", paramLabel = "NPY", description = "initial noise (n × dim standard normal) for sampling")
   Path init;
 
+  @Option(names = "--spark", paramLabel = "MASTER", description = "train data-parallel as an Apache Spark barrier job on MASTER "
+      + "(e.g. local[2], spark://HOST:7077): each task computes the gradients of its part of every batch, the tasks average "
+      + "them every step; sampling then runs here. Needs the diffuse4j-spark module (docs/scale-out.md)")
+  String spark;
+
+  @Option(names = "--partitions", paramLabel = "N", description = "with --spark: the number of tasks, a divisor of "
+      + "training.batch_size (default: Spark's default parallelism)")
+  Integer partitions;
+
   @Override
   public Integer call() throws Exception {
+    if (partitions != null && spark == null) {
+      throw new OptionException("--partitions " + partitions + " sets the number of Spark tasks; give it with --spark MASTER");
+    }
+    if (partitions != null && partitions < 1) {
+      throw new OptionException("--partitions must be >= 1, got " + partitions);
+    }
+    ScaleOut scaleOut = spark == null ? null : ScaleOut.find("spark");
     if (out != null) {
       OutputPaths.requireNotBlank(out.toString(), "--out", "the run", "--out runs/my-run");
     }
@@ -46,10 +64,16 @@ final class RunCommand implements Callable<Integer> {
     if (out == null) {
       OutputPaths.requireNotBlank(m.output().dir(), "output.dir", "the run", "output: {dir: runs/my-run}");
     }
+    if (partitions != null && m.training().batch_size() % partitions != 0) {
+      throw new OptionException("--partitions " + partitions + " does not divide training.batch_size " + m.training().batch_size()
+          + ": each task trains on an equal part of every batch; give a divisor of it, or set training.batch_size");
+    }
     Path dir = out != null ? out : Path.of(m.output().dir());
     requireInitOutsideTheRunsFiles(m.sampling().init(), dir);
     Experiment.Start start = RunFolder.start(dir, resume, force, m, main.registry());
-    Experiment.run(m, dir, start, main.out, main.err);
+    ScaleOut.TrainJob job = spark == null ? null : new ScaleOut.TrainJob(spark, partitions == null ? 0 : partitions,
+        m.resolved(), PluginDiscovery.pluginsFolder(main.plugins), dir);
+    Experiment.run(m, dir, start, main.out, main.err, null, scaleOut, job);
     return 0;
   }
 

@@ -49,12 +49,23 @@ public final class Experiment {
    */
   public static Map<String, Object> run(Manifest m, Path dir, Start start, PrintStream out, PrintStream console)
       throws IOException {
-    return run(m, dir, start, out, console, null);
+    return run(m, dir, start, out, console, null, null, null);
   }
 
   /** {@link #run(Manifest, Path, Start, PrintStream, PrintStream)} telling {@code listener} (may be null) of every training step. */
   public static Map<String, Object> run(Manifest m, Path dir, Start start, PrintStream out, PrintStream console,
       Trainer.StepListener listener) throws IOException {
+    return run(m, dir, start, out, console, listener, null, null);
+  }
+
+  /**
+   * {@link #run(Manifest, Path, Start, PrintStream, PrintStream)} with the training done data-parallel
+   * by {@code scaleOut} for {@code job} (null: in this process); the training graph is still built
+   * here once as the check, and sampling runs here. {@code listener} (may be null) is told of every
+   * training step done in this process.
+   */
+  public static Map<String, Object> run(Manifest m, Path dir, Start start, PrintStream out, PrintStream console,
+      Trainer.StepListener listener, ScaleOut scaleOut, ScaleOut.TrainJob job) throws IOException {
     boolean resume = start == Start.RESUME;
     DataSet data = m.data();
     int dim = data.dim();
@@ -81,6 +92,12 @@ public final class Experiment {
     if (trainer != null && listener != null) {
       trainer.listener(listener);
     }
+    ScaleOut.TrainJob spread = scaleOut != null && trainer != null ? job : null;
+    if (spread != null) {
+      trainer.close(); // built as the check; the tasks build their own
+      trainer = null;
+    }
+    }
     try {
       Path aside = start == Start.REPLACE ? OutputPaths.moveAside(dir) : null;
       Files.createDirectories(dir);
@@ -90,7 +107,10 @@ public final class Experiment {
         }
         AtomicFiles.writeString(dir.resolve("manifest.yaml"), ManifestLoader.toYaml(m.resolved()));
         log.printf("run folder: %s%n", dir.toAbsolutePath());
-        Trainer.Outcome trained = train(m, dim, dir, checkpoint, trainer, log, console);
+        Trainer here = trainer;
+        Training training = spread != null ? () -> scaleOut.train(spread, checkpoint.exists(), log)
+            : here == null ? null : () -> here.train(checkpoint, checkpoint.exists(), log, console);
+        Trainer.Outcome trained = train(m, dim, dir, checkpoint, training, log);
         if (trainer != null) {
           trainer.close(); // free the training graph before sampling
           trainer = null;
@@ -285,12 +305,17 @@ public final class Experiment {
         metrics.get("sliced_wasserstein_baseline"));
   }
 
+  /** Training in this process or by a {@link ScaleOut} job. */
+  private interface Training {
+    Trainer.Outcome run() throws IOException;
+  }
+
   /**
    * Trains (or resumes) with {@code trainer} when the network has weights and steps &gt; 0 (a null
    * trainer: the checkpoint is already at training.steps); null when there is nothing to train.
    */
-  private static Trainer.Outcome train(Manifest m, int dim, Path dir, Checkpoint checkpoint, Trainer trainer,
-      PrintStream log, PrintStream console) throws IOException {
+  private static Trainer.Outcome train(Manifest m, int dim, Path dir, Checkpoint checkpoint, Training trainer,
+      PrintStream log) throws IOException {
     if (m.training().steps() == 0 || !trainable(m, dim)) {
       return null;
     }
@@ -301,7 +326,7 @@ public final class Experiment {
       log.printf("resumed from %s at step %d%n", checkpoint.dir(), done.step());
       trained = new Trainer.Outcome(done.step(), 0, done.losses(), 0);
     } else {
-      trained = trainer.train(checkpoint, checkpoint.exists(), log, console);
+      trained = trainer.run();
     }
     if (trained.ran() == 0) {
       log.printf("nothing to train: the checkpoint is at step %d%n", trained.steps());

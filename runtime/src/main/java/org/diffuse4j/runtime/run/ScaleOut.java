@@ -10,6 +10,7 @@ import org.diffuse4j.runtime.eval.FeatureMoments;
 import org.diffuse4j.runtime.likelihood.LikelihoodMoments;
 import org.diffuse4j.runtime.likelihood.LikelihoodOptions;
 import org.diffuse4j.runtime.likelihood.RoundTrip;
+import org.diffuse4j.runtime.train.Trainer;
 
 /**
  * A cluster engine that computes a command's rows in index-aligned chunks across tasks instead of in
@@ -92,6 +93,25 @@ public interface ScaleOut {
    * process (the classifier's fixed chunks); the parts joined in row order.
    */
   FeatureMoments evaluate(EvaluateJob job, double[] x, int n, int[] labels) throws IOException;
+
+  /**
+   * What the tasks of a data-parallel training job need.
+   *
+   * @param master where the job runs
+   * @param partitions the number of tasks (0: the engine's default parallelism); it must divide {@code training.batch_size}
+   * @param manifest the resolved manifest tree
+   * @param plugins the extra plugins folder, or null
+   * @param runDir the run folder, whose {@code checkpoint/} one task writes (a path every task can reach)
+   */
+  record TrainJob(String master, int partitions, Map<String, Object> manifest, Path plugins, Path runDir) {}
+
+  /**
+   * Trains data-parallel to {@code training.steps} (from the run's checkpoint when {@code resume}): every
+   * task computes the gradients of its rows of each global batch, the tasks' gradients are averaged every
+   * step and every task applies the same update; one task saves the checkpoints. Writes the log lines of
+   * a plain training to {@code log}; the losses are the global batch's (the tasks' mean).
+   */
+  Trainer.Outcome train(TrainJob job, boolean resume, PrintStream log) throws IOException;
 
   /**
    * The engine named {@code name}; fails naming the fix when no jar on the class path provides it.

@@ -34,8 +34,23 @@ import org.tensorflow.op.Ops;
  * k·B+B−1), {@link CounterNoise} and the objective's time density and coupling ({@link BatchNoise}: for
  * reflow the data's paired noise rows instead). Every
  * input is thus a function of (seed, step), so a resumed run equals an uninterrupted one.
+ * Data-parallel ({@link Shard}): task p of P feeds global rows p·B/P … (p+1)·B/P−1 of each batch and
+ * applies the tasks' mean loss gradient (Goyal et al. 2017: the gradient of the mean loss over B).
  */
 public final class Trainer implements AutoCloseable {
+  /**
+   * Task {@code index} of {@code count} in data-parallel training; {@code allReduce} gives every task
+   * the same element-wise mean over the tasks. Only task 0 writes checkpoints and TensorBoard events.
+   */
+  public record Shard(int index, int count, AllReduce allReduce) {}
+
+  /** The element-wise mean over all tasks of each task's arrays, identical in every task (an all-reduce). */
+  @FunctionalInterface
+  public interface AllReduce {
+    /** {@code parts[0]} holds this task's loss, {@code parts[1…]} its gradients; returns the means, shaped alike. */
+    double[][] mean(double[][] parts);
+  }
+
   /**
    * What training produced.
    *
@@ -58,6 +73,9 @@ public final class Trainer implements AutoCloseable {
   private final Manifest manifest;
   private final int dim;
   private final int batch;
+  private final Shard shard; // null: one process
+  private final int rows; // rows fed per step: batch, or batch / shard.count()
+  private final int offset; // this trainer's first row within a batch
   private final Precision precision;
   private final Graph graph = new Graph();
   private final Session session;
@@ -89,9 +107,21 @@ public final class Trainer implements AutoCloseable {
 
   /** Builds the training graph for data of width {@code dim}. */
   public Trainer(Manifest manifest, int dim) {
+    this(manifest, dim, null);
+  }
+
+  /** Builds the training graph of one data-parallel task (null: one process); B must split evenly. */
+  public Trainer(Manifest manifest, int dim, Shard shard) {
     this.manifest = manifest;
     this.dim = dim;
     this.batch = manifest.training().batch_size();
+    this.shard = shard;
+    if (shard != null && batch % shard.count() != 0) {
+      throw new org.diffuse4j.api.plugin.OptionException("training.batch_size " + batch + " does not split evenly into "
+          + shard.count() + " tasks; give a task count that divides it, or a batch size divisible by " + shard.count());
+    }
+    this.rows = shard == null ? batch : batch / shard.count();
+    this.offset = shard == null ? 0 : shard.index() * rows;
     this.precision = manifest.precision();
     BatchNoise.requireAgreement(manifest.objective(), manifest.data(), manifest.resolved().get("objective"));
     Ops tf = Ops.create(graph);
@@ -111,22 +141,22 @@ public final class Trainer implements AutoCloseable {
       throw new org.diffuse4j.api.plugin.OptionException("the data has " + classes + " classes but network.num_classes is "
           + model.classes() + "; set network.num_classes: " + classes);
     }
-    x0 = be.placeholder("x0", batch, dim);
-    eps = be.placeholder("eps", batch, dim);
+    x0 = be.placeholder("x0", rows, dim);
+    eps = be.placeholder("eps", rows, dim);
     String[] names = {"t", "alpha", "sigma", "alpha_dot", "sigma_dot", "weight"};
     for (int i = 0; i < names.length; i++) {
-      columns[i] = be.placeholder(names[i], batch, 1);
+      columns[i] = be.placeholder(names[i], rows, 1);
     }
-    extraNoise = new FedNoise(be, batch, "train_noise_");
+    extraNoise = new FedNoise(be, rows, "train_noise_");
     PathPoint point = new PathPoint(columns[0], columns[1], columns[2], columns[3], columns[4]);
     // labelled data feeds its labels as the condition (the objective may drop some to the null label)
-    labels = manifest.data().classes() > 0 ? be.placeholder("labels", batch) : null;
+    labels = manifest.data().classes() > 0 ? be.placeholder("labels", rows) : null;
     Condition condition = labels == null ? Condition.none() : new Condition(labels);
     PathPoint paired = null;
     if (manifest.objective().pairsTimes()) {
       pairedColumns = new Tensor[5];
       for (int i = 0; i < 5; i++) {
-        pairedColumns[i] = be.placeholder("paired_" + names[i], batch, 1);
+        pairedColumns[i] = be.placeholder("paired_" + names[i], rows, 1);
       }
       paired = new PathPoint(pairedColumns[0], pairedColumns[1], pairedColumns[2], pairedColumns[3], pairedColumns[4]);
     } else {
@@ -138,7 +168,7 @@ public final class Trainer implements AutoCloseable {
     loss = manifest.objective().loss(tb, networks, manifest.parameterisation()).mean();
 
     updates = new Updates(be, manifest.training(), model.variables(), loss,
-        emaTarget == null ? java.util.Map.of() : emaTarget.slots);
+        emaTarget == null ? java.util.Map.of() : emaTarget.slots, shard != null);
     variableNames = model.variables().stream().map(v -> v.op().name()).toList();
     session = new Session(graph);
   }
@@ -186,7 +216,8 @@ public final class Trainer implements AutoCloseable {
     int lastSaved = resume && checkpoint.exists() ? start : -1;
     long t0 = System.nanoTime();
     Progress progress = new Progress("train", o.steps(), console);
-    TrainingLog board = new TrainingLog(manifest, dim, checkpoint.dir().getParent(), start);
+    boolean writes = shard == null || shard.index() == 0;
+    TrainingLog board = writes ? new TrainingLog(manifest, dim, checkpoint.dir().getParent(), start) : null;
     try {
       for (int k = start; k < o.steps(); k++) {
         double l = step(k);
@@ -200,12 +231,14 @@ public final class Trainer implements AutoCloseable {
         losses.add(l);
         int done = k + 1;
         progress.update(done, String.format("loss %.4f", l));
-        board.step(done, l, lastGradNorm);
+        if (writes) {
+          board.step(done, l, lastGradNorm);
+        }
         listener.step(done, l, o.learningRate(k), (System.nanoTime() - t0) / 1e9);
         if (done % o.log_every() == 0 || done == o.steps()) {
           log.printf("step %d/%d loss %.5f%n", done, o.steps(), l);
         }
-        if (done == o.steps() || (o.checkpoint_every() > 0 && done % o.checkpoint_every() == 0)) {
+        if (writes && (done == o.steps() || (o.checkpoint_every() > 0 && done % o.checkpoint_every() == 0))) {
           checkpoint.save(session, new Checkpoint.State(done, losses, o.ema() > 0));
           lastSaved = done;
           board.checkpoint(done, checkpoint);
@@ -213,7 +246,9 @@ public final class Trainer implements AutoCloseable {
       }
     } finally {
       progress.close();
-      board.close();
+      if (writes) {
+        board.close();
+      }
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     int ran = o.steps() - start;
@@ -222,7 +257,6 @@ public final class Trainer implements AutoCloseable {
 
   /** One optimiser step k; returns the loss before the update. */
   double step(int k) {
-    TrainingOptions o = manifest.training();
     long seed = manifest.trainingSeed();
     long noiseSeed = seed + 0x9e3779b97f4a7c15L;
     long first = (long) k * batch;
@@ -253,22 +287,22 @@ public final class Trainer implements AutoCloseable {
     List<org.tensorflow.Tensor> open = new ArrayList<>();
     try {
       Session.Runner r = session.runner();
-      r.feed(x0.op(), keep(open, Feeds.tensor(precision, xb, batch, dim)));
-      r.feed(eps.op(), keep(open, Feeds.tensor(precision, eb, batch, dim)));
+      r.feed(x0.op(), keep(open, Feeds.tensor(precision, part(xb, dim), rows, dim)));
+      r.feed(eps.op(), keep(open, Feeds.tensor(precision, part(eb, dim), rows, dim)));
       for (int c = 0; c < 6; c++) {
-        r.feed(columns[c].op(), keep(open, Feeds.tensor(precision, cols[c], batch, 1)));
+        r.feed(columns[c].op(), keep(open, Feeds.tensor(precision, part(cols[c], 1), rows, 1)));
       }
       for (int c = 0; pairedColumns != null && c < 5; c++) {
-        r.feed(pairedColumns[c].op(), keep(open, Feeds.tensor(precision, pairedCols[c], batch, 1)));
+        r.feed(pairedColumns[c].op(), keep(open, Feeds.tensor(precision, part(pairedCols[c], 1), rows, 1)));
       }
       if (labels != null) {
-        r.feed(labels.op(), keep(open, Feeds.tensor(precision, labelValues(data, seed, first), batch)));
+        r.feed(labels.op(), keep(open, Feeds.tensor(precision, part(labelValues(data, seed, first), 1), rows)));
       }
-      r.feed(updates.lr.op(), keep(open, Feeds.scalar(precision, o.learningRate(k))));
-      r.feed(updates.beta1Power.op(), keep(open, Feeds.scalar(precision, Math.pow(Updates.BETA1, k + 1))));
-      r.feed(updates.beta2Power.op(), keep(open, Feeds.scalar(precision, Math.pow(Updates.BETA2, k + 1))));
-      r.feed(updates.emaDecay.op(), keep(open, Feeds.scalar(precision, k == 0 ? 0.0 : o.emaDecay(k))));
-      open.addAll(extraNoise.feed(r, seed ^ 0x5eedL, first));
+      feedSchedules(r, open, k);
+      open.addAll(extraNoise.feed(r, seed ^ 0x5eedL, first + offset));
+      if (shard != null) {
+        return averagedStep(r, open, k);
+      }
       try (Result res = r.fetch(loss.op()).fetch(updates.gradNorm.op()).addTarget(updates.train).run()) {
         lastGradNorm = Feeds.scalarValue(res.get(1));
         return Feeds.scalarValue(res.get(0));
@@ -276,6 +310,48 @@ public final class Trainer implements AutoCloseable {
     } finally {
       open.forEach(org.tensorflow.Tensor::close);
     }
+  }
+
+  /** The learning rate, β powers and EMA decay of step k. */
+  private void feedSchedules(Session.Runner r, List<org.tensorflow.Tensor> open, int k) {
+    TrainingOptions o = manifest.training();
+    r.feed(updates.lr.op(), keep(open, Feeds.scalar(precision, o.learningRate(k))));
+    r.feed(updates.beta1Power.op(), keep(open, Feeds.scalar(precision, Math.pow(Updates.BETA1, k + 1))));
+    r.feed(updates.beta2Power.op(), keep(open, Feeds.scalar(precision, Math.pow(Updates.BETA2, k + 1))));
+    r.feed(updates.emaDecay.op(), keep(open, Feeds.scalar(precision, k == 0 ? 0.0 : o.emaDecay(k))));
+  }
+
+  /** This trainer's rows of a whole batch's values ({@code width} per row): all of them in one process. */
+  private double[] part(double[] whole, int width) {
+    return shard == null ? whole : java.util.Arrays.copyOfRange(whole, offset * width, (offset + rows) * width);
+  }
+
+  /**
+   * A data-parallel step: this task's loss and gradients (the inputs fed to {@code r}), their mean over
+   * the tasks, then the update with the mean gradients, the same in every task. Returns the mean loss.
+   */
+  private double averagedStep(Session.Runner r, List<org.tensorflow.Tensor> open, int k) {
+    List<Tensor> own = updates.lossGradients;
+    double[][] parts = new double[own.size() + 1][];
+    r.fetch(loss.op());
+    own.forEach(g -> r.fetch(g.op()));
+    try (Result res = r.run()) {
+      parts[0] = new double[] {Feeds.scalarValue(res.get(0))};
+      for (int i = 0; i < own.size(); i++) {
+        parts[i + 1] = Feeds.values(res.get(i + 1));
+      }
+    }
+    double[][] mean = shard.allReduce().mean(parts);
+    Session.Runner u = session.runner();
+    feedSchedules(u, open, k);
+    for (int i = 0; i < own.size(); i++) {
+      Tensor fed = updates.fedGradients.get(i);
+      u.feed(fed.op(), keep(open, Feeds.tensor(precision, mean[i + 1], fed.shape().asArray())));
+    }
+    try (Result res = u.fetch(updates.gradNorm.op()).addTarget(updates.train).run()) {
+      lastGradNorm = Feeds.scalarValue(res.get(0));
+    }
+    return mean[0][0];
   }
 
   /** The labels of rows first … first+B−1 as floats. */

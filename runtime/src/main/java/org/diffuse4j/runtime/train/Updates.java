@@ -19,7 +19,9 @@ import org.tensorflow.op.core.Variable;
  * lr·√(1−β₂ᵏ)/(1−β₁ᵏ)·m/(√v+ε)); then the EMA e ← e − (1−d)(e − w). The learning rate, β powers
  * and EMA decay are placeholders fed by the {@link Trainer}, so their schedules live in Java.
  * Slots are variables in scopes {@code adam/NAME/m|v} and {@code ema/NAME} (TensorFlow suffixes
- * repeated scopes: adam_1, ema_1, …), so checkpoints carry them.
+ * repeated scopes: adam_1, ema_1, …), so checkpoints carry them. For data-parallel training the
+ * update reads fed gradients instead (placeholders {@code gradient_I}: the tasks' mean), and the loss's
+ * own gradients are fetched on their own in a run before.
  */
 final class Updates {
   static final double BETA1 = 0.9;
@@ -40,20 +42,26 @@ final class Updates {
   final Tensor gradNorm;
   /** The gradients the optimiser uses (clipped when clip_norm &gt; 0), one per variable. */
   final List<Tensor> gradients;
+  /** The loss's gradients, one per variable (what a data-parallel task sends to be averaged). */
+  final List<Tensor> lossGradients;
+  /** The placeholders of fed gradients, one per variable; empty unless built with fed gradients. */
+  final List<Tensor> fedGradients;
   final Op train;
   /** Graph name of each weight's EMA copy, by weight name (scopes get TF's _N suffixes). */
   final java.util.Map<String, String> emaNames = new java.util.HashMap<>();
 
   Updates(Backend be, TrainingOptions o, List<Variable<?>> vars, Tensor loss) {
-    this(be, o, vars, loss, java.util.Map.of());
+    this(be, o, vars, loss, java.util.Map.of(), false);
   }
 
   /**
    * As above, with EMA copies created already for some weights ({@code emaSlots}, by weight name:
-   * an {@link EmaTarget} reads them in the loss); the others get new zero-initialised copies.
+   * an {@link EmaTarget} reads them in the loss; the others get new zero-initialised copies), and
+   * with {@code fed}: the update reads gradients fed to {@link #fedGradients} rather than the loss's.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  Updates(Backend be, TrainingOptions o, List<Variable<?>> vars, Tensor loss, java.util.Map<String, Operand<?>> emaSlots) {
+  Updates(Backend be, TrainingOptions o, List<Variable<?>> vars, Tensor loss, java.util.Map<String, Operand<?>> emaSlots,
+      boolean fed) {
     Ops tf = be.tf();
     lr = be.placeholder("lr");
     beta1Power = be.placeholder("beta1_power");
@@ -66,10 +74,16 @@ final class Updates {
     List<Op> computed = new ArrayList<>();
     computed.add(loss.op());
     List<Tensor> g = new ArrayList<>();
+    List<Tensor> own = new ArrayList<>();
+    List<Tensor> placeholders = new ArrayList<>();
     Tensor sumSq = be.scalar(0);
     for (int i = 0; i < vars.size(); i++) {
       computed.add(grads.dy(i));
-      g.add(be.wrap(grads.dy(i)));
+      own.add(be.wrap(grads.dy(i)));
+      if (fed) {
+        placeholders.add(be.placeholder("gradient_" + i, vars.get(i).shape().asArray()));
+      }
+      g.add(fed ? placeholders.get(i) : own.get(i));
       sumSq = sumSq.plus(g.get(i).square().sum());
     }
     gradNorm = sumSq.sqrt();
@@ -78,7 +92,9 @@ final class Updates {
       g.replaceAll(x -> x.times(scale));
     }
     gradients = List.copyOf(g);
-    Ops gated = tf.withControlDependencies(computed);
+    lossGradients = List.copyOf(own);
+    fedGradients = List.copyOf(placeholders);
+    Ops gated = fed ? tf : tf.withControlDependencies(computed); // fed: nothing of the loss runs with the update
     List<Op> done = new ArrayList<>();
     for (int i = 0; i < vars.size(); i++) {
       Variable v = vars.get(i);
