@@ -51,7 +51,7 @@ final class SampleShard implements FlatMapFunction<Integer, Row> {
   private final LongAccumulator sampleNanos;
 
   /**
-   * {@code threads}: TensorFlow threads of each task's session (0: one per core); {@code pairs}: rows of
+   * {@code threads}: TensorFlow inter-op threads of each task's session (its intra-op pool: one thread per core); {@code pairs}: rows of
    * {@link #PAIRS} instead of {@link #SCHEMA}; {@code buildNanos} and {@code sampleNanos} sum the tasks'
    * graph-building and sampling times.
    */
@@ -79,7 +79,7 @@ final class SampleShard implements FlatMapFunction<Integer, Row> {
     double[] rows;
     long t0 = System.nanoTime();
     try (TaskRun.OpenRun open = run.open();
-        SamplingEngine engine = SamplingEngine.withThreads(m, dim, chunks.size(), new Checkpoint(open.dir()), threads)) {
+        SamplingEngine engine = SamplingEngine.withThreads(m, dim, chunks.size(), new Checkpoint(open.dir()), 0, threads)) {
       long t1 = System.nanoTime();
       rows = engine.sampleRows(m.samplingSeed(), first, (int) (end - first), null, null);
       buildNanos.add(t1 - t0);

@@ -60,8 +60,9 @@ final class SparkJobs {
   }
 
   /**
-   * The TensorFlow threads of each task's session: an executor's cores ÷ the tasks it runs at once, at
-   * least 1. On a local master, local[N] runs min(N, partitions) tasks at once on this machine's cores
+   * The TensorFlow inter-op threads of each task's session: an executor's cores ÷ the tasks it runs at
+   * once, at least 1 (its intra-op pool keeps one thread per core, as one process: the intra-op count
+   * changes how a matrix product is split, and so the bits; docs/scale-out.md). On a local master, local[N] runs min(N, partitions) tasks at once on this machine's cores
    * (e.g. 1 thread at local[2] on 2 cores, 2 at local[1]); on a cluster, an executor runs
    * spark.executor.cores ÷ spark.task.cpus tasks, so each gets spark.task.cpus threads.
    */
@@ -89,10 +90,10 @@ final class SparkJobs {
   /** How many TensorFlow threads each task has, as the job's first line says it. */
   static String threadsNote(SparkSession spark, int threads) {
     if (LOCAL.matcher(spark.sparkContext().master()).matches() && !ownPools()) {
-      return "TensorFlow threads per task: one pool shared by the tasks (" + OWN_POOLS + " is not set in this JVM's "
-          + "environment; set it to 1 for " + threads + " per task)";
+      return "TensorFlow: one intra-op pool shared by the tasks (" + OWN_POOLS + " is not set in this JVM's "
+          + "environment; set it to 1 for a pool per task), inter-op threads per task: " + threads;
     }
-    return "TensorFlow threads per task: " + threads;
+    return "TensorFlow: an intra-op pool per task (one thread per core, as in one process), inter-op threads per task: " + threads;
   }
 
   /**

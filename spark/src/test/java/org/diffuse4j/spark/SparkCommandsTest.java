@@ -152,11 +152,11 @@ class SparkCommandsTest {
     Cli.Call c = Cli.run(args);
     assertThat(c.code()).as(c.err()).isZero();
     if (more.length > 0) {
-      // local[2,3] runs min(2, tasks) tasks at once: each gets the cores ÷ that (surefire sets TF_OVERRIDE_GLOBAL_THREADPOOL)
+      // local[2,3] runs min(2, tasks) tasks at once: each gets the cores ÷ that as inter-op threads (surefire sets TF_OVERRIDE_GLOBAL_THREADPOOL)
       int tasks = Integer.parseInt(more[3]);
       int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.min(2, tasks));
       assertThat(c.err()).as("stderr").contains("7 chunks of 40 rows in " + tasks + " tasks")
-          .contains("TensorFlow threads per task: " + threads);
+          .contains("an intra-op pool per task (one thread per core, as in one process), inter-op threads per task: " + threads);
     }
     assertThat(new ObjectMapper().readTree(c.out()).get("n").asInt()).isEqualTo(250);
     return new ObjectMapper().readTree(out.resolve("pairs.json").toFile());

@@ -65,16 +65,16 @@ public final class SamplingEngine implements AutoCloseable {
    * the model is trainable and a checkpoint exists (else the initial weights are used).
    */
   public SamplingEngine(Manifest manifest, int dim, int batch, Checkpoint checkpoint) {
-    this(manifest, dim, batch, checkpoint, StepGraphs.STEPS_PER_RUN, 0);
+    this(manifest, dim, batch, checkpoint, StepGraphs.STEPS_PER_RUN, 0, 0);
   }
 
   /**
-   * As {@link #SamplingEngine(Manifest, int, int, Checkpoint)} with a session of {@code threads}
-   * TensorFlow threads of its own ({@link SessionConfig#unoptimised(int)}; 0: one per core), for
-   * engines that run side by side in one process (Spark tasks).
+   * As {@link #SamplingEngine(Manifest, int, int, Checkpoint)} with a session of {@code intraOp} and
+   * {@code interOp} TensorFlow threads of its own ({@link SessionConfig#unoptimised(int, int)}; 0: one
+   * per core), for engines that run side by side in one process (Spark tasks).
    */
-  public static SamplingEngine withThreads(Manifest manifest, int dim, int batch, Checkpoint checkpoint, int threads) {
-    return new SamplingEngine(manifest, dim, batch, checkpoint, StepGraphs.STEPS_PER_RUN, threads);
+  public static SamplingEngine withThreads(Manifest manifest, int dim, int batch, Checkpoint checkpoint, int intraOp, int interOp) {
+    return new SamplingEngine(manifest, dim, batch, checkpoint, StepGraphs.STEPS_PER_RUN, intraOp, interOp);
   }
 
   /**
@@ -82,10 +82,10 @@ public final class SamplingEngine implements AutoCloseable {
    * the whole loop into one graph (the reference the step graphs match).
    */
   SamplingEngine(Manifest manifest, int dim, int batch, Checkpoint checkpoint, int stepsPerRun) {
-    this(manifest, dim, batch, checkpoint, stepsPerRun, 0);
+    this(manifest, dim, batch, checkpoint, stepsPerRun, 0, 0);
   }
 
-  private SamplingEngine(Manifest manifest, int dim, int batch, Checkpoint checkpoint, int stepsPerRun, int threads) {
+  private SamplingEngine(Manifest manifest, int dim, int batch, Checkpoint checkpoint, int stepsPerRun, int intraOp, int interOp) {
     this.manifest = manifest;
     this.dim = dim;
     this.batch = batch;
@@ -137,7 +137,7 @@ public final class SamplingEngine implements AutoCloseable {
     out = unrolled;
     nfe = manifest.solver().evaluations(times, manifest.schedule()) * denoiser.evaluationsPerCall();
     boolean restore = model.trainable() && checkpoint != null && checkpoint.exists();
-    session = new Session(graph, SessionConfig.unoptimised(threads));
+    session = new Session(graph, SessionConfig.unoptimised(intraOp, interOp));
     if (restore) {
       checkpoint.restore(session);
       if (ema != null) {
