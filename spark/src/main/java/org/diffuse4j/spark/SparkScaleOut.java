@@ -25,8 +25,8 @@ import org.diffuse4j.api.plugin.OptionException;
 /**
  * {@code --spark MASTER}: the rows of a command as a Spark job over the engine's index-aligned chunks
  * ({@link SampleShard}); each task writes its shard of {@code samples.parquet} (index, label,
- * values) through Spark's output committer, so a failed attempt leaves nothing and its retry writes
- * the same rows.
+ * values) or, for reflow, {@code pairs.parquet} (index, label, x0, noise) through Spark's output
+ * committer, so a failed attempt leaves nothing and its retry writes the same rows.
  */
 public final class SparkScaleOut implements ScaleOut {
   /** The most values (n × dim) brought back to the driver for samples.npy, the plot and the metrics: 2²⁶ doubles, 512 MiB. */
@@ -39,25 +39,44 @@ public final class SparkScaleOut implements ScaleOut {
 
   @Override
   public double[] sample(SampleJob job, Path folder, PrintStream out) throws IOException {
+    double[][] rows = rows(job, folder, out, false);
+    return rows == null ? null : rows[0];
+  }
+
+  @Override
+  public Pairs reflow(SampleJob job, Path folder, PrintStream out) throws IOException {
+    double[][] pairs = rows(job, folder, out, true);
+    return pairs == null ? null : new Pairs(pairs[0], pairs[1]);
+  }
+
+  /**
+   * The sampling job: {@code samples.parquet} (index, label, values), or with {@code pairs}
+   * {@code pairs.parquet} (index, label, x0, noise); returns its value columns (n × dim each), or null
+   * when they are too many for the driver.
+   */
+  private static double[][] rows(SampleJob job, Path folder, PrintStream out, boolean pairs) {
     Manifest m = ManifestLoader.resolve(job.manifest(), PluginDiscovery.discover(job.plugins()));
     int n = m.sampling().n();
     int dim = m.data().dim();
     long chunks = new Chunks(m.sampling().batch_size()).count(n);
     TaskRun run = TaskRun.of(job.manifest(), job.plugins(), job.runDir());
-    String parquet = folder.resolve("samples.parquet").toUri().toString();
-    return SparkJobs.withSession(job.master(), "diffuse4j sample", spark -> {
+    String file = pairs ? "pairs.parquet" : "samples.parquet";
+    String parquet = folder.resolve(file).toUri().toString();
+    String[] columns = pairs ? new String[] {"x0", "noise"} : new String[] {"values"};
+    return SparkJobs.withSession(job.master(), pairs ? "diffuse4j reflow" : "diffuse4j sample", spark -> {
       int partitions = SparkJobs.partitions(spark, job.partitions(), chunks);
-      out.printf("spark: %d chunks of %d rows in %d tasks on %s%n", chunks, m.sampling().batch_size(), partitions,
-          spark.sparkContext().master());
+      int threads = SparkJobs.threadsPerTask(spark, partitions);
+      out.printf("spark: %d chunks of %d rows in %d tasks on %s, %s%n", chunks, m.sampling().batch_size(), partitions,
+          spark.sparkContext().master(), SparkJobs.threadsNote(spark, threads));
       LongAccumulator build = spark.sparkContext().longAccumulator("graph build ns");
       LongAccumulator sampling = spark.sparkContext().longAccumulator("sampling ns");
       long t0 = System.nanoTime();
-      Dataset<Row> rows = spark.createDataFrame(
-          SparkJobs.partitionIds(spark, partitions).flatMap(new SampleShard(run, partitions, build, sampling)), SampleShard.SCHEMA);
+      Dataset<Row> rows = spark.createDataFrame(SparkJobs.partitionIds(spark, partitions)
+          .flatMap(new SampleShard(run, partitions, threads, pairs, build, sampling)), pairs ? SampleShard.PAIRS : SampleShard.SCHEMA);
       rows.write().parquet(parquet);
-      out.printf("spark: wrote samples.parquet in %.2f s; the tasks built their graphs in %.2f s and sampled in %.2f s "
-          + "(sums over tasks)%n", (System.nanoTime() - t0) / 1e9, build.value() / 1e9, sampling.value() / 1e9);
-      return (long) n * dim <= DRIVER_VALUES ? collect(spark, parquet, n, dim) : null;
+      out.printf("spark: wrote %s in %.2f s; the tasks built their graphs in %.2f s and sampled in %.2f s "
+          + "(sums over tasks)%n", file, (System.nanoTime() - t0) / 1e9, build.value() / 1e9, sampling.value() / 1e9);
+      return (long) n * dim * columns.length <= DRIVER_VALUES ? collect(spark, parquet, n, dim, columns) : null;
     });
   }
 
@@ -183,18 +202,20 @@ public final class SparkScaleOut implements ScaleOut {
     return new TrainingDiverged(text.substring(at, end < 0 ? text.length() : end));
   }
 
-  /** The n × dim values of the written Parquet, row-major by global index. */
-  static double[] collect(SparkSession spark, String parquet, int n, int dim) {
-    double[] all = new double[n * dim];
-    List<Row> rows = spark.read().parquet(parquet).select("index", "values").collectAsList();
+  /** The n × dim values of each named array column of the written Parquet, row-major by global index. */
+  static double[][] collect(SparkSession spark, String parquet, int n, int dim, String... columns) {
+    double[][] all = new double[columns.length][n * dim];
+    List<Row> rows = spark.read().parquet(parquet).select("index", columns).collectAsList();
     if (rows.size() != n) {
       throw new IllegalStateException("the job wrote " + rows.size() + " rows to " + parquet + ", expected " + n);
     }
     for (Row r : rows) {
       int i = (int) r.getLong(0);
-      List<Double> v = r.getList(1);
-      for (int j = 0; j < dim; j++) {
-        all[i * dim + j] = v.get(j);
+      for (int c = 0; c < columns.length; c++) {
+        List<Double> v = r.getList(c + 1);
+        for (int j = 0; j < dim; j++) {
+          all[c][i * dim + j] = v.get(j);
+        }
       }
     }
     return all;

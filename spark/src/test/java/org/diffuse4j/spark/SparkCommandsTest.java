@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.diffuse4j.runtime.data.FashionMnist;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code sample --spark}: the same bits as one process whatever the partition count, through a task
  * failure and its retry, and a rerun that never leaves a half-written folder; {@code likelihood
  * --spark}: the summary combined from the tasks' moments equals one process's; {@code encode --spark}:
- * the same latents; {@code evaluate --spark}: the same Fréchet distance and accuracies. One Spark session
+ * the same latents; {@code evaluate --spark}: the same Fréchet distance and accuracies; {@code reflow --spark}:
+ * the same pairs, through a retry. One Spark session
  * (2 threads, up to 3 attempts per task) and one trained run for the class.
  */
 class SparkCommandsTest {
@@ -112,6 +114,52 @@ class SparkCommandsTest {
           .noneMatch(name -> name.contains(".partial-"))
           .anyMatch(name -> name.startsWith("retried.replaced-"));
     }
+  }
+
+  @Test
+  void reflowPairsAreTheBitsOfOneProcessForTwoAndThreePartitionsThroughARetry() throws Exception {
+    Path local = tmp.resolve("pairs-local");
+    JsonNode one = reflow(local);
+    byte[] x0 = Files.readAllBytes(local.resolve("x0.npy"));
+    byte[] noise = Files.readAllBytes(local.resolve("noise.npy"));
+    for (int p = 2; p <= 3; p++) { // one partition: the sample test above
+      Path out = tmp.resolve("pairs-spark-" + p);
+      if (p == 3) { // partition 1 fails half-way through its rows on its first attempt; Spark retries it
+        System.setProperty(SampleShard.FAIL_FIRST_ATTEMPT, "1");
+      }
+      JsonNode spread;
+      try {
+        spread = reflow(out, "--spark", MASTER, "--partitions", String.valueOf(p));
+      } finally {
+        System.clearProperty(SampleShard.FAIL_FIRST_ATTEMPT);
+      }
+      assertThat(Files.readAllBytes(out.resolve("x0.npy"))).as("x0, %d partitions", p).isEqualTo(x0);
+      assertThat(Files.readAllBytes(out.resolve("noise.npy"))).as("noise, %d partitions", p).isEqualTo(noise);
+      // computed from the same doubles in the same order as one process: exactly equal
+      assertThat(spread.get("transport_cost").asDouble()).isEqualTo(one.get("transport_cost").asDouble());
+      assertThat(spread.get("independent_cost").asDouble()).isEqualTo(one.get("independent_cost").asDouble());
+      assertThat(spread.get("nfe").asInt()).isEqualTo(one.get("nfe").asInt());
+      Dataset<Row> parquet = spark.read().parquet(out.resolve("pairs.parquet").toString());
+      assertThat(parquet.count()).isEqualTo(250);
+      assertThat(parquet.select("index").distinct().count()).as("no row of a failed attempt is left twice").isEqualTo(250);
+    }
+  }
+
+  /** {@code reflow} of 250 pairs (chunks of 40, heun 6 steps) into {@code out}; its pairs.json. */
+  private static JsonNode reflow(Path out, String... more) throws Exception {
+    String[] args = Stream.concat(Stream.of("reflow", run.toString(), "--out", out.toString(), "--json"), Stream.of(more))
+        .toArray(String[]::new);
+    Cli.Call c = Cli.run(args);
+    assertThat(c.code()).as(c.err()).isZero();
+    if (more.length > 0) {
+      // local[2,3] runs min(2, tasks) tasks at once: each gets the cores ÷ that as inter-op threads (surefire sets TF_OVERRIDE_GLOBAL_THREADPOOL)
+      int tasks = Integer.parseInt(more[3]);
+      int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.min(2, tasks));
+      assertThat(c.err()).as("stderr").contains("7 chunks of 40 rows in " + tasks + " tasks")
+          .contains("an intra-op pool per task (one thread per core, as in one process), inter-op threads per task: " + threads);
+    }
+    assertThat(new ObjectMapper().readTree(c.out()).get("n").asInt()).isEqualTo(250);
+    return new ObjectMapper().readTree(out.resolve("pairs.json").toFile());
   }
 
   @Test

@@ -36,6 +36,30 @@ public record ReflowPairs(double[] x0, double[] noise, int n, int dim, int nfe) 
    * a stochastic solver, whose endpoint is not a function of ε, and for an untrained run.
    */
   public static ReflowPairs generate(Manifest m, Checkpoint checkpoint, boolean trainable, int n, PrintStream console) {
+    requireOde(m, checkpoint, trainable);
+    int dim = m.data().dim();
+    double[] eps = CounterNoise.gaussian(m.samplingSeed(), 0, n, dim, 0);
+    try (SamplingEngine engine = new SamplingEngine(m, dim, m.sampling().batch_size(), checkpoint)) {
+      double[] x0 = engine.sample(m.samplingSeed(), n, null, console); // draws the same ε as sample does
+      return new ReflowPairs(x0, eps, n, dim, engine.nfe());
+    }
+  }
+
+  /**
+   * The checks of {@link #generate}, and the graph built once with the checkpoint restored: what a
+   * run elsewhere (a {@code ScaleOut} job, bitwise the pairs of {@link #generate} with the same chunk
+   * size) checks before it starts, so bad settings or a damaged checkpoint fail here. Returns the
+   * network evaluations per pair.
+   */
+  public static int prepare(Manifest m, Checkpoint checkpoint, boolean trainable) {
+    requireOde(m, checkpoint, trainable);
+    try (SamplingEngine engine = new SamplingEngine(m, m.data().dim(), m.sampling().batch_size(), checkpoint)) {
+      return engine.nfe();
+    }
+  }
+
+  /** Fails for a stochastic solver, whose endpoint is not a function of ε, and for an untrained run. */
+  private static void requireOde(Manifest m, Checkpoint checkpoint, boolean trainable) {
     if (m.solver().traits().stochastic()) {
       throw new OptionException("reflow needs a deterministic ODE solver, but sampling.solver '" + solverName(m)
           + "' is stochastic (it injects noise, so its endpoint is not a function of ε); "
@@ -43,12 +67,6 @@ public record ReflowPairs(double[] x0, double[] noise, int n, int dim, int nfe) 
     }
     if (trainable && !checkpoint.exists()) {
       throw new OptionException("no checkpoint in " + checkpoint.dir().getParent() + ": train the run first ('diffuse4j run MANIFEST')");
-    }
-    int dim = m.data().dim();
-    double[] eps = CounterNoise.gaussian(m.samplingSeed(), 0, n, dim, 0);
-    try (SamplingEngine engine = new SamplingEngine(m, dim, m.sampling().batch_size(), checkpoint)) {
-      double[] x0 = engine.sample(m.samplingSeed(), n, null, console); // draws the same ε as sample does
-      return new ReflowPairs(x0, eps, n, dim, engine.nfe());
     }
   }
 

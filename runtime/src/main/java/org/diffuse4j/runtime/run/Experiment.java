@@ -97,7 +97,6 @@ public final class Experiment {
       trainer.close(); // built as the check; the tasks build their own
       trainer = null;
     }
-    }
     try {
       Path aside = start == Start.REPLACE ? OutputPaths.moveAside(dir) : null;
       Files.createDirectories(dir);

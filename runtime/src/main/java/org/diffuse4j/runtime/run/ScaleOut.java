@@ -40,6 +40,17 @@ public interface ScaleOut {
    */
   double[] sample(SampleJob job, Path folder, PrintStream out) throws IOException;
 
+  /** Reflow pairs brought back to the driver: endpoints x0 and their initial noise ε, row-major n × dim each. */
+  record Pairs(double[] x0, double[] noise) {}
+
+  /**
+   * Reflow pairs of global rows 0 … n−1 of the job's manifest: x0 bitwise the rows of
+   * {@link #sample} (the same chunks), and ε_i the counter-based initial noise of row i; writes its
+   * own files (e.g. {@code pairs.parquet}) into {@code folder}. Returns the pairs, or null when they
+   * are too many to hold in one process (then only the engine's files hold them).
+   */
+  Pairs reflow(SampleJob job, Path folder, PrintStream out) throws IOException;
+
   /**
    * What a task needs to compute log-likelihoods of global rows on its own.
    *

@@ -14,6 +14,7 @@ import org.diffuse4j.api.tensor.Precision;
 import org.diffuse4j.api.tensor.Tensor;
 import org.diffuse4j.runtime.graph.Feeds;
 import org.diffuse4j.runtime.graph.FedNoise;
+import org.diffuse4j.runtime.graph.SessionConfig;
 import org.diffuse4j.runtime.manifest.Manifest;
 import org.diffuse4j.runtime.model.Model;
 import org.diffuse4j.runtime.train.Checkpoint;
@@ -64,7 +65,16 @@ public final class SamplingEngine implements AutoCloseable {
    * the model is trainable and a checkpoint exists (else the initial weights are used).
    */
   public SamplingEngine(Manifest manifest, int dim, int batch, Checkpoint checkpoint) {
-    this(manifest, dim, batch, checkpoint, StepGraphs.STEPS_PER_RUN);
+    this(manifest, dim, batch, checkpoint, StepGraphs.STEPS_PER_RUN, 0, 0);
+  }
+
+  /**
+   * As {@link #SamplingEngine(Manifest, int, int, Checkpoint)} with a session of {@code intraOp} and
+   * {@code interOp} TensorFlow threads of its own ({@link SessionConfig#unoptimised(int, int)}; 0: one
+   * per core), for engines that run side by side in one process (Spark tasks).
+   */
+  public static SamplingEngine withThreads(Manifest manifest, int dim, int batch, Checkpoint checkpoint, int intraOp, int interOp) {
+    return new SamplingEngine(manifest, dim, batch, checkpoint, StepGraphs.STEPS_PER_RUN, intraOp, interOp);
   }
 
   /**
@@ -72,6 +82,10 @@ public final class SamplingEngine implements AutoCloseable {
    * the whole loop into one graph (the reference the step graphs match).
    */
   SamplingEngine(Manifest manifest, int dim, int batch, Checkpoint checkpoint, int stepsPerRun) {
+    this(manifest, dim, batch, checkpoint, stepsPerRun, 0, 0);
+  }
+
+  private SamplingEngine(Manifest manifest, int dim, int batch, Checkpoint checkpoint, int stepsPerRun, int intraOp, int interOp) {
     this.manifest = manifest;
     this.dim = dim;
     this.batch = batch;
@@ -123,7 +137,7 @@ public final class SamplingEngine implements AutoCloseable {
     out = unrolled;
     nfe = manifest.solver().evaluations(times, manifest.schedule()) * denoiser.evaluationsPerCall();
     boolean restore = model.trainable() && checkpoint != null && checkpoint.exists();
-    session = new Session(graph, org.diffuse4j.runtime.graph.SessionConfig.unoptimised());
+    session = new Session(graph, SessionConfig.unoptimised(intraOp, interOp));
     if (restore) {
       checkpoint.restore(session);
       if (ema != null) {
