@@ -27,8 +27,10 @@ settings=(
 )
 for w in 1.5 2 3 5; do settings+=("cfg|$w|{name: cfg, scale: $w}"); done
 for l in 0.2 0.4 0.6 0.8 1.0; do settings+=("cfg-plus-plus|$l|{name: cfg-plus-plus, scale: $l}"); done
+# The weak model's parameterisation, as its run folder records it (eps for the runs of docs/results.md).
+weak_param="$(sed -n 's/^parameterisation: *"\{0,1\}\([a-z0-9-]*\)"\{0,1\} *$/\1/p' "$weak_run/manifest.yaml")"
 for w in 1.5 2 3 5; do
-  settings+=("autoguidance|$w|{name: autoguidance, scale: $w, weak_model: {name: checkpoint, run: $weak_run}, weak_parameterisation: eps}")
+  settings+=("autoguidance|$w|{name: autoguidance, scale: $w, weak_model: {name: checkpoint, run: $weak_run}, weak_parameterisation: $weak_param}")
 done
 
 for w in 2 3 5 8; do settings+=("apg|$w|{name: apg, scale: $w, eta: 0, momentum: -0.5}"); done

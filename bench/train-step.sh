@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Training step time of Diffuse4J's two example networks next to the same step in PyTorch on this
 # CPU (issue 6): the two-moons MLP (3x256 SiLU, batch 1024, flow matching) and the Fashion-MNIST
-# U-Net of fashion-mnist-cfg.yaml (base 16, batch 128, eps-prediction, class-conditional).
+# U-Net of fashion-mnist-cfg.yaml (base 16, batch 128, class-conditional), both with eps-prediction
+# (the example itself predicts v since 2026-12-04; the step costs the same).
 # Usage: bench/train-step.sh [OUT_DIR]      (prints Markdown tables; ~2 minutes on a quiet machine)
 #
 # Diffuse4J: one `diffuse4j run` of each example manifest (checkpoint_every=0, a tiny sampling pass,
@@ -125,7 +126,7 @@ d4j_train mlp "$root/examples/manifests/two-moons.yaml" "$mlp_steps" \
   --set sampling.n=16 --set sampling.batch_size=16 --set sampling.steps=2
 torch_run mlp "$torch_mlp_steps"
 loads+=("$(load)")
-d4j_train unet "$root/examples/manifests/fashion-mnist-cfg.yaml" "$unet_steps" --set training.warmup=0 \
+d4j_train unet "$root/examples/manifests/fashion-mnist-cfg.yaml" "$unet_steps" --set training.warmup=0 --set parameterisation=eps \
   --set sampling.n=10 --set sampling.batch_size=10 --set sampling.steps=2
 torch_run unet "$torch_unet_steps"
 loads+=("$(load)")
