@@ -84,29 +84,12 @@ final class SampleCommand implements Callable<Integer> {
       ManifestLoader.override(tree, "sampling.init=" + init);
     }
     Manifest m = ManifestLoader.resolve(tree, main.registry());
-    Path target = out != null ? out : dir.resolve(OutputPaths.SAMPLES).resolve(name != null ? name : freeName(m));
+    Path target = out != null ? out : dir.resolve(OutputPaths.SAMPLES).resolve(name != null ? name : OutputPaths.freeSampleName(dir, m));
     OutputPaths.checkFolder(target, out != null ? "--out" : "--name", force, OutputPaths.Input.run(dir),
         init == null ? null : OutputPaths.Input.file("--init", init));
     ScaleOut.SampleJob job = spark == null ? null : new ScaleOut.SampleJob(spark, partitions == null ? 0 : partitions,
         m.resolved(), PluginDiscovery.pluginsFolder(main.plugins), dir);
     Experiment.sample(m, dir, target, main.out, main.err, scaleOut, job);
     return 0;
-  }
-
-  /** {@code SOLVER-GRID-STEPS}, or with {@code -2}, {@code -3}, … the first that is not taken in RUN_DIR/samples/. */
-  private String freeName(Manifest m) {
-    Map<?, ?> sampling = (Map<?, ?>) m.resolved().get("sampling");
-    String base = (plugin(sampling.get("solver")) + "-" + plugin(sampling.get("grid")) + "-" + m.sampling().steps())
-        .replaceAll("[^A-Za-z0-9._+-]", "_");
-    Path samples = dir.resolve(OutputPaths.SAMPLES);
-    String candidate = base;
-    for (int k = 2; Files.exists(samples.resolve(candidate)); k++) {
-      candidate = base + "-" + k;
-    }
-    return candidate;
-  }
-
-  private static String plugin(Object spec) {
-    return String.valueOf(spec instanceof Map<?, ?> map ? map.get("name") : spec);
   }
 }

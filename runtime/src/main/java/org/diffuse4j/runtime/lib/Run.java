@@ -120,7 +120,7 @@ public final class Run {
     all.removeIf(i -> sampling.instances().stream().anyMatch(s -> s.kind() == i.kind()));
     all.addAll(sampling.instances());
     Manifest m = ManifestLoader.resolve(t, Engine.registry(pluginsFolder, all));
-    Path target = dir.resolve(OutputPaths.SAMPLES).resolve(freeName(m));
+    Path target = dir.resolve(OutputPaths.SAMPLES).resolve(OutputPaths.freeSampleName(dir, m));
     OutputPaths.checkFolder(target, "the sample folder", false, OutputPaths.Input.run(dir));
     Map<String, Object> measured = org.diffuse4j.runtime.run.Experiment.sample(m, dir, target, log, Engine.SILENT);
     return new Samples(Engine.readRows(target.resolve("samples.npy")), Metrics.of(measured), target);
@@ -156,22 +156,6 @@ public final class Run {
     return Metrics.of(out);
   }
 
-  /** {@code SOLVER-GRID-STEPS}, or with {@code -2}, {@code -3}, … the first not taken in RUN/samples/. */
-  private String freeName(Manifest m) {
-    Map<?, ?> s = (Map<?, ?>) m.resolved().get("sampling");
-    String base = (name(s.get("solver")) + "-" + name(s.get("grid")) + "-" + m.sampling().steps())
-        .replaceAll("[^A-Za-z0-9._+-]", "_");
-    Path samples = dir.resolve(OutputPaths.SAMPLES);
-    String candidate = base;
-    for (int k = 2; Files.exists(samples.resolve(candidate)); k++) {
-      candidate = base + "-" + k;
-    }
-    return candidate;
-  }
-
-  private static String name(Object spec) {
-    return String.valueOf(spec instanceof Map<?, ?> map ? map.get("name") : spec);
-  }
 
   private static Metrics readMetrics(Path dir) throws IOException {
     Path file = dir.resolve("metrics.json");

@@ -213,4 +213,21 @@ public final class OutputPaths {
       // best effort: a hidden .partial folder is left; the error that got us here matters more
     }
   }
+
+  /** {@code SOLVER-GRID-STEPS} of {@code m}'s sampling, or with {@code -2}, {@code -3}, … the first not taken in RUN_DIR/samples/. */
+  public static String freeSampleName(Path runDir, org.diffuse4j.runtime.manifest.Manifest m) {
+    java.util.Map<?, ?> sampling = (java.util.Map<?, ?>) m.resolved().get("sampling");
+    String base = (pluginName(sampling.get("solver")) + "-" + pluginName(sampling.get("grid")) + "-" + m.sampling().steps())
+        .replaceAll("[^A-Za-z0-9._+-]", "_");
+    Path samples = runDir.resolve(SAMPLES);
+    String candidate = base;
+    for (int k = 2; Files.exists(samples.resolve(candidate)); k++) {
+      candidate = base + "-" + k;
+    }
+    return candidate;
+  }
+
+  private static String pluginName(Object spec) {
+    return String.valueOf(spec instanceof java.util.Map<?, ?> map ? map.get("name") : spec);
+  }
 }
