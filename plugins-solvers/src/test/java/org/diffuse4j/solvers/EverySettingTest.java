@@ -1,7 +1,6 @@
 package org.diffuse4j.solvers;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +40,8 @@ import org.junit.jupiter.api.Test;
  * marginal's moments (1000 samples, moment error below 0.75: ancestral samplers keep only part of
  * the marginal variance; at 24 steps on the rectified-flow Karras grid, whose first steps span σ/α
  * from 10⁴ down by factors of ~3, {@code dpmpp-3m-sde} measured 1.01 and {@code dpm-2-ancestral}
- * 0.76; a numpy transcription of the former gives 0.82, 0.13, 0.10 at 24, 48, 96 steps). The only combination refused is {@code rk45} in graph mode (it needs an eager backend),
- * with a message that says so.
+ * 0.76; a numpy transcription of the former gives 0.82, 0.13, 0.10 at 24, 48, 96 steps). The study runs eagerly, so {@code rk45}, which needs an eager backend, is included; its
+ * refusal of graph mode is {@code AdaptiveRungeKuttaTest}'s.
  */
 class EverySettingTest {
   private static final int STEPS = 24;
@@ -69,9 +68,6 @@ class EverySettingTest {
     Map<String, TimeGrid> grids = Map.of(
         "uniform", new UniformGrid(bounds), "log-snr", new LogSnrGrid(bounds), "karras", new KarrasGrid(bounds, 7));
     for (String name : REGISTRY.entries(Kind.SOLVER).keySet()) {
-      if (name.equals("rk45")) {
-        continue;
-      }
       // dpm-adaptive builds every trial into the graph: 4 trials per interval keep this sweep quick
       Solver solver = REGISTRY.create(Kind.SOLVER, name.equals("dpm-adaptive") ? Map.of("name", name, "max_trials", 4) : name, "solver");
       for (Setting s : settings) {
@@ -106,12 +102,5 @@ class EverySettingTest {
       Prediction e = exact.predict(x, p);
       return param.interpret(param.target(e.x0(), e.eps(), x, p), x, p);
     };
-  }
-
-  @Test
-  void rk45RefusesGraphModeClearly() {
-    Solver rk45 = REGISTRY.create(Kind.SOLVER, "rk45", "solver");
-    ConvergenceStudy study = ConvergenceStudy.of(SolverConformance.vp());
-    assertThatThrownBy(() -> study.sample(rk45, 4, 0, 2)).hasMessageContaining("eager");
   }
 }
