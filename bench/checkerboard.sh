@@ -54,12 +54,12 @@ fi
 
 if [[ "$phase" == all || "$phase" == analyse ]]; then
   start=$(date +%s)
-  java -Djava.awt.headless=true -cp "$cp" org.diffuse4j.runtime.experiments.CheckerboardSweep \
+  java -Djava.awt.headless=true -cp "$cp" org.diffuse4j.experiments.CheckerboardSweep \
     "$runs" "$root/docs/img" "$(IFS=,; echo "${sweeps[*]}")" "${nfes[@]}" | tee "$runs/results.md"
   echo "analyse: $(( $(date +%s) - start )) s wall"
 fi
 
 if [[ "$phase" == replot ]]; then
-  java -Djava.awt.headless=true -cp "$cp" org.diffuse4j.runtime.experiments.CheckerboardSweep --replot \
+  java -Djava.awt.headless=true -cp "$cp" org.diffuse4j.experiments.CheckerboardSweep --replot \
     "$runs" "$root/docs/img" "$(IFS=,; echo "${sweeps[*]}")" "${nfes[@]}"
 fi

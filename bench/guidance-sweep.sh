@@ -55,6 +55,6 @@ if [[ "$phase" == all || "$phase" == sample ]]; then
 fi
 
 if [[ "$phase" == all || "$phase" == analyse ]]; then
-  java -Djava.awt.headless=true -cp "$cp" org.diffuse4j.runtime.experiments.GuidanceSweep \
+  java -Djava.awt.headless=true -cp "$cp" org.diffuse4j.experiments.GuidanceSweep \
     "$runs" "$root/docs/img" | tee "$runs/results.md"
 fi

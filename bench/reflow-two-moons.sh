@@ -54,5 +54,5 @@ if [[ "$phase" == all ]]; then
 fi
 
 echo "5. metrics"
-java -Djava.awt.headless=true -cp "$cp" org.diffuse4j.runtime.experiments.ReflowStudy \
+java -Djava.awt.headless=true -cp "$cp" org.diffuse4j.experiments.ReflowStudy \
   "$runs" base,reflow euler-1 euler-2 euler-4 heun-50 --img "$root/docs/img" | tee "$runs/results.md"

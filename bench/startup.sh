@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start-up time of the read-only commands (issue 17): wall and CPU seconds of `plugins`, `validate`,
 # `describe` and `inspect`, each run REPEAT times (default 5; the median is printed), in three set-ups:
-#   plain     java -cp <runtime jar + dependencies> Main ...   (the JVM's defaults: what the launcher did before)
+#   plain     java -cp <cli jar + dependencies> Main ...   (the JVM's defaults: what the launcher did before)
 #   c1+serial the launcher with DIFFUSE4J_CDS=0 (client compiler and serial GC only)
 #   launcher  ./diffuse4j as shipped (plus the class-data-sharing archive)
 # Usage: bench/startup.sh            (builds through the launcher first if needed; ~1 minute)
@@ -10,9 +10,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 repeat="${REPEAT:-5}"
 ./diffuse4j --version >/dev/null   # builds, and writes the archive, when needed
-jar="$(ls runtime/target/diffuse4j-runtime-*.jar | grep -v -e sources -e javadoc -e tests | head -1)"
-cp="$jar:$(cat runtime/target/diffuse4j.classpath)"
-plain() { java -Djava.awt.headless=true -cp "$cp" org.diffuse4j.runtime.cli.Main "$@"; }
+jar="$(ls cli/target/diffuse4j-cli-*.jar | grep -v -e sources -e javadoc -e tests | head -1)"
+cp="$jar:$(cat cli/target/diffuse4j.classpath)"
+plain() { java -Djava.awt.headless=true -cp "$cp" org.diffuse4j.cli.Main "$@"; }
 nocds() { DIFFUSE4J_CDS=0 ./diffuse4j "$@"; }
 shipped() { ./diffuse4j "$@"; }
 

@@ -18,7 +18,7 @@ loss read back as a Python float (Diffuse4J fetches it every step). Gradient cli
   mlp  : examples/manifests/two-moons.yaml -- [x, sin/cos time embedding (32, t scaled by 1000)]
          -> 3 x (Linear 256, SiLU) -> Linear 2; flow matching on the rectified-flow path
          x_t = (1 - t) x0 + t eps, target eps - x0; batch 1024, lr 2e-3, 100 warm-up steps.
-  unet : examples/manifests/fashion-mnist-cfg.yaml -- runtime/.../unet/UNet.java with base 16,
+  unet : examples/manifests/fashion-mnist-cfg.yaml -- plugins-networks/.../unet/UNet.java with base 16,
          channel_mult [1, 2, 2], 1 res block per level (2 on the way up), self-attention at 7x7,
          GroupNorm(8), 10 classes + a null class, 28x28x1; eps-prediction on the cosine VP path,
          10% of labels dropped to the null class; batch 128, lr 2e-3, 200 warm-up steps, cosine.
@@ -60,7 +60,7 @@ def frequencies(half, time_scale):
 
 
 class Mlp(nn.Module):
-    """runtime/.../nn/Mlp.java: [x, sin(t f), cos(t f)] -> depth x (dense, act) -> dense to dim."""
+    """plugins-networks/.../networks/Mlp.java: [x, sin(t f), cos(t f)] -> depth x (dense, act) -> dense to dim."""
 
     def __init__(self, dim=2, width=256, depth=3, time_embedding=32, time_scale=1000.0):
         super().__init__()

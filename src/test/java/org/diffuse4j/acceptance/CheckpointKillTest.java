@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.diffuse4j.runtime.io.AtomicFiles;
+import org.diffuse4j.api.io.AtomicFiles;
 import org.diffuse4j.runtime.train.Checkpoint;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,7 +121,7 @@ class CheckpointKillTest {
     // cannot finish first), a few milliseconds later so the kill lands inside the next save
     int[] targets = {20, 70, 130, 190, 250};
     for (int i = 0; i < targets.length; i++) {
-      List<String> cmd = new ArrayList<>(List.of(java, "-cp", cp, "org.diffuse4j.runtime.cli.Main", "run", manifest.toString(),
+      List<String> cmd = new ArrayList<>(List.of(java, "-cp", cp, "org.diffuse4j.cli.Main", "run", manifest.toString(),
           "--out", run.toString(), "--set", "training.checkpoint_every=1"));
       if (i > 0) {
         cmd.add("--resume");

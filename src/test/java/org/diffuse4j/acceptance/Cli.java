@@ -3,7 +3,7 @@ package org.diffuse4j.acceptance;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import org.diffuse4j.runtime.cli.Main;
+import org.diffuse4j.cli.Main;
 
 /** Runs the CLI in-process and captures what it prints. */
 record Cli(int code, String out, String err) {

@@ -217,7 +217,7 @@ class PluginFolderFuzzTest {
         row("name starting with '-'", jar("dash.jar", bundle("-data", "ok")), "plugins", "dash.jar",
             "plugin name '-data'", "starting with a letter or a digit"),
         row("duplicate of a built-in name", jar("moons.jar", bundle("two-moons", "ok")), "plugins", "moons.jar",
-            "duplicate data plugin 'two-moons'", "RuntimeBundle"),
+            "duplicate data plugin 'two-moons'", "DataBundle"),
         row("duplicate between two jars", folder -> {
           Files.write(folder.resolve("a.jar"), jarBytes(bundle("twin-data", "ok")));
           Files.write(folder.resolve("b.jar"), jarBytes(bundle("twin-data", "ok")));
@@ -269,7 +269,7 @@ class PluginFolderFuzzTest {
     for (var c : List.of(new String[] {work.resolve("missing").toString(), "DIFFUSE4J_PLUGINS", "does not exist"},
         new String[] {folder.toString(), "noise.jar", "not a readable jar"})) {
       ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-          "org.diffuse4j.runtime.cli.Main", "plugins").redirectErrorStream(true);
+          "org.diffuse4j.cli.Main", "plugins").redirectErrorStream(true);
       pb.environment().put("DIFFUSE4J_PLUGINS", c[0]);
       Process p = pb.start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.diffuse4j.runtime.io.Npy;
+import org.diffuse4j.api.io.Npy;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -376,7 +376,7 @@ class RunFolderFuzzTest {
     Path killed = tmp.resolve("killed");
     String java = ProcessHandle.current().info().command().orElse("java");
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-Djava.awt.headless=true",
-        "org.diffuse4j.runtime.cli.Main", "run", s(m), "--out", s(killed))
+        "org.diffuse4j.cli.Main", "run", s(m), "--out", s(killed))
         .redirectErrorStream(true).redirectOutput(tmp.resolve("killed.out").toFile()).start();
     long deadline = System.nanoTime() + 120_000_000_000L;
     while (!Files.exists(killed.resolve("checkpoint/state.json")) && p.isAlive() && System.nanoTime() < deadline) {

@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.diffuse4j.runtime.io.AtomicFiles;
+import org.diffuse4j.api.io.AtomicFiles;
+import org.diffuse4j.api.plugin.PluginRegistry;
 import org.diffuse4j.runtime.manifest.Manifest;
 import org.diffuse4j.runtime.manifest.ManifestLoader;
-import org.diffuse4j.api.plugin.PluginRegistry;
 import org.diffuse4j.runtime.plugins.PluginDiscovery;
 import org.diffuse4j.runtime.train.Checkpoint;
 

@@ -57,7 +57,7 @@ final class TrainShard implements scala.Function1<Iterator<Integer>, Iterator<Tr
     boolean retried = task.stageAttemptNumber() > 0; // Spark restarts every task of a failed barrier stage
     if (retried) {
       try {
-        org.diffuse4j.runtime.io.AtomicFiles.recoverDirectory(checkpoint.dir()); // a swap the failure interrupted
+        org.diffuse4j.api.io.AtomicFiles.recoverDirectory(checkpoint.dir()); // a swap the failure interrupted
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }

@@ -5,7 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.diffuse4j.runtime.cli.Main;
+import org.diffuse4j.cli.Main;
 
 /** In-process CLI calls with captured output, and the tiny trained run the Spark tests sample from. */
 final class Cli {

@@ -14,9 +14,9 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.diffuse4j.runtime.data.FashionMnist;
+import org.diffuse4j.api.io.Npy;
+import org.diffuse4j.data.FashionMnist;
 import org.diffuse4j.runtime.eval.ClassifierCache;
-import org.diffuse4j.runtime.io.Npy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -230,7 +230,7 @@ class SparkCommandsTest {
     int n = 1100; // 3 chunks of the classifier's 500 rows, the last padded
     double[] x = new double[n * FashionMnist.PIXELS];
     for (int i = 0; i < n; i++) {
-      data.copyImage(false, i, x, i * FashionMnist.PIXELS);
+      data.copyRow(false, i, x, i * FashionMnist.PIXELS);
     }
     Path images = Files.createDirectories(tmp.resolve("images"));
     Files.writeString(images.resolve("manifest.yaml"), "data: fashion-mnist\nsampling:\n  label: \"all\"\n");

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
-import org.diffuse4j.runtime.io.Npy;
+import org.diffuse4j.api.io.Npy;
 import org.diffuse4j.runtime.train.Checkpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

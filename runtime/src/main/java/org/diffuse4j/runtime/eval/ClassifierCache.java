@@ -11,9 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
-import org.diffuse4j.runtime.data.FashionMnist;
-import org.diffuse4j.runtime.io.AtomicFiles;
-import org.diffuse4j.runtime.io.Npy;
+import org.diffuse4j.api.io.AtomicFiles;
+import org.diffuse4j.api.io.Npy;
+import org.diffuse4j.api.model.SplitDataSet;
 
 /**
  * The trained evaluation classifier, cached in {@code ROOT/fashion-classifier/}: the checkpoint
@@ -38,7 +38,7 @@ public final class ClassifierCache {
 
   /**
    * Training settings: {@code steps} Adam steps of {@code batch} training images drawn by
-   * {@link FashionMnist#sample} (counter-based, with replacement), learning rate cosine-decayed from
+   * {@link SplitDataSet#sample} (counter-based, with replacement), learning rate cosine-decayed from
    * {@code lr} to lr/20, accuracy and feature statistics on the first {@code testImages} test images.
    */
   public record Spec(int steps, int batch, double lr, long seed, int testImages) {
@@ -79,7 +79,7 @@ public final class ClassifierCache {
   }
 
   /** Loads the cached classifier, or trains it with {@code spec} (data loaded only then) and caches it. */
-  public static Loaded loadOrTrain(Path root, Supplier<FashionMnist> data, Spec spec, PrintStream log)
+  public static Loaded loadOrTrain(Path root, Supplier<SplitDataSet> data, Spec spec, PrintStream log)
       throws IOException {
     boolean trained = false;
     if (!present(root)) {
@@ -102,7 +102,7 @@ public final class ClassifierCache {
   }
 
   /** Trains a classifier, measures it on the test images and atomically writes {@code root/fashion-classifier}. */
-  public static Map<String, Object> train(Path root, FashionMnist data, Spec spec, PrintStream log) throws IOException {
+  public static Map<String, Object> train(Path root, SplitDataSet data, Spec spec, PrintStream log) throws IOException {
     Files.createDirectories(root);
     Path target = root.resolve(NAME);
     Path staged = root.resolve("." + NAME + ".tmp-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
@@ -127,7 +127,7 @@ public final class ClassifierCache {
       int nTest = Math.min(spec.testImages(), data.count(false));
       double[] testX = new double[nTest * FashionClassifier.PIXELS];
       for (int i = 0; i < nTest; i++) {
-        data.copyImage(false, i, testX, i * FashionClassifier.PIXELS);
+        data.copyRow(false, i, testX, i * FashionClassifier.PIXELS);
       }
       int[] testY = java.util.Arrays.copyOf(data.labels(false), nTest);
       FashionClassifier.Output out = net.predict(testX, nTest, FashionClassifier.CHUNK);

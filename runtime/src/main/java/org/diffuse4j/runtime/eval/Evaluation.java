@@ -14,10 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.diffuse4j.api.io.AtomicFiles;
+import org.diffuse4j.api.io.Npy;
+import org.diffuse4j.api.model.SplitDataSet;
 import org.diffuse4j.api.plugin.OptionException;
-import org.diffuse4j.runtime.data.FashionMnist;
-import org.diffuse4j.runtime.io.AtomicFiles;
-import org.diffuse4j.runtime.io.Npy;
 import org.diffuse4j.runtime.run.ScaleOut;
 
 /**
@@ -68,9 +68,9 @@ public final class Evaluation {
    * perfect generator would get with this many samples (the estimate is biased upwards at small n).
    * Null when the data set is not available.
    */
-  private static Double reference(ClassifierCache.Loaded clf, Supplier<FashionMnist> data, int[] requested, int n,
+  private static Double reference(ClassifierCache.Loaded clf, Supplier<SplitDataSet> data, int[] requested, int n,
       PrintStream log) {
-    FashionMnist d;
+    SplitDataSet d;
     try {
       d = data.get();
     } catch (RuntimeException e) {
@@ -78,7 +78,7 @@ public final class Evaluation {
       return null;
     }
     int[] labels = d.labels(true);
-    double[] x = new double[n * FashionMnist.PIXELS];
+    double[] x = new double[n * FashionClassifier.PIXELS];
     int[] next = new int[FashionClassifier.CLASSES];
     for (int i = 0; i < n; i++) {
       int j;
@@ -95,7 +95,7 @@ public final class Evaluation {
         }
         next[want] = j + 1;
       }
-      d.copyImage(true, j, x, i * FashionMnist.PIXELS);
+      d.copyRow(true, j, x, i * FashionClassifier.PIXELS);
     }
     FashionClassifier.Output o = clf.net().predict(x, n, FashionClassifier.CHUNK);
     return Frechet.distance(Frechet.stats(o.features(), n, FashionClassifier.FEATURES), clf.testStats());
@@ -105,13 +105,13 @@ public final class Evaluation {
    * Evaluates {@code runDir} with the classifier cached under {@code cacheRoot} (trained from
    * {@code data} if absent) and writes {@code evaluation.json}; returns its content.
    */
-  public static Map<String, Object> evaluate(Path runDir, Path cacheRoot, Supplier<FashionMnist> data,
+  public static Map<String, Object> evaluate(Path runDir, Path cacheRoot, Supplier<SplitDataSet> data,
       PrintStream log) throws IOException {
     return evaluate(runDir, cacheRoot, data, ClassifierCache.Spec.full(), log);
   }
 
   /** As {@link #evaluate(Path, Path, Supplier, PrintStream)} with the training settings used when no classifier is cached. */
-  public static Map<String, Object> evaluate(Path runDir, Path cacheRoot, Supplier<FashionMnist> data,
+  public static Map<String, Object> evaluate(Path runDir, Path cacheRoot, Supplier<SplitDataSet> data,
       ClassifierCache.Spec spec, PrintStream log) throws IOException {
     return evaluate(runDir, cacheRoot, data, spec, log, null, null);
   }
@@ -121,7 +121,7 @@ public final class Evaluation {
    * classifier outputs computed by {@code scaleOut} on {@code master} with {@code partitions} tasks
    * (null: in this process) and joined from the tasks' {@link FeatureMoments}.
    */
-  public static Map<String, Object> evaluate(Path runDir, Path cacheRoot, Supplier<FashionMnist> data,
+  public static Map<String, Object> evaluate(Path runDir, Path cacheRoot, Supplier<SplitDataSet> data,
       ClassifierCache.Spec spec, PrintStream log, ScaleOut scaleOut, ScaleOut.EvaluateJob job) throws IOException {
     Path manifest = runDir.resolve("manifest.yaml");
     if (!Files.isDirectory(runDir) || !Files.isRegularFile(manifest)) {
@@ -160,8 +160,8 @@ public final class Evaluation {
     }
 
     Map<String, Object> out = new LinkedHashMap<>();
-    FashionMnist[] loaded = new FashionMnist[1];
-    Supplier<FashionMnist> once = () -> loaded[0] != null ? loaded[0] : (loaded[0] = data.get());
+    SplitDataSet[] loaded = new SplitDataSet[1];
+    Supplier<SplitDataSet> once = () -> loaded[0] != null ? loaded[0] : (loaded[0] = data.get());
     try (ClassifierCache.Loaded clf = ClassifierCache.loadOrTrain(cacheRoot, once, spec, log)) {
       FeatureMoments moments = null;
       FashionClassifier.Output o = null;

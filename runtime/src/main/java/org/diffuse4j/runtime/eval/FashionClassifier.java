@@ -220,7 +220,7 @@ public final class FashionClassifier implements AutoCloseable {
 
   private static Operand<TFloat32> slot(Ops tf, String name, Variable<TFloat32> like) {
     float[] zeros = new float[(int) like.shape().size()];
-    return org.diffuse4j.runtime.graph.Names.named(tf, name)
+    return org.diffuse4j.api.tensor.Names.named(tf, name)
         .variable(tf.constant(like.shape(), DataBuffers.of(zeros, true, false)));
   }
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.diffuse4j.api.CounterNoise;
 import org.diffuse4j.api.NoiseSource;
 import org.diffuse4j.api.tensor.Backend;
+import org.diffuse4j.api.tensor.Feeds;
 import org.diffuse4j.api.tensor.Tensor;
 import org.tensorflow.Session;
 

@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.diffuse4j.api.io.Npy;
 import org.diffuse4j.api.plugin.Kind;
 import org.diffuse4j.api.plugin.OptionException;
-import org.diffuse4j.runtime.io.Npy;
 
 /**
  * The entry point of the Java API: build an experiment ({@link #experiment()}), load a manifest

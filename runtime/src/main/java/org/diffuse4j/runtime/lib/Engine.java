@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import org.diffuse4j.api.io.Npy;
 import org.diffuse4j.api.plugin.NoOptions;
 import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.api.plugin.PluginInfo;
 import org.diffuse4j.api.plugin.PluginProvider;
 import org.diffuse4j.api.plugin.PluginRegistry;
-import org.diffuse4j.runtime.io.Npy;
 import org.diffuse4j.runtime.plugins.PluginDiscovery;
 
 /** What the facade's classes share: plugin discovery (once per plugins folder), instance plugins, row tables. */

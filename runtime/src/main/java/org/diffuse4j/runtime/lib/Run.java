@@ -11,11 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.diffuse4j.api.model.DataSet;
 import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.runtime.manifest.Manifest;
 import org.diffuse4j.runtime.manifest.ManifestLoader;
 import org.diffuse4j.runtime.metrics.SlicedWasserstein;
-import org.diffuse4j.runtime.model.DataSet;
 import org.diffuse4j.runtime.run.OutputPaths;
 
 /**

@@ -1,20 +1,20 @@
 package org.diffuse4j.runtime.likelihood;
 
-import org.diffuse4j.api.Inversion;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.diffuse4j.api.CounterNoise;
 import org.diffuse4j.api.Denoiser;
+import org.diffuse4j.api.Inversion;
 import org.diffuse4j.api.SamplingProblem;
 import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.analytic.GaussianMixture;
 import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.api.tensor.Backend;
+import org.diffuse4j.api.tensor.Feeds;
 import org.diffuse4j.api.tensor.Tensor;
-import org.diffuse4j.runtime.graph.Feeds;
 import org.diffuse4j.runtime.manifest.Manifest;
 import org.diffuse4j.runtime.sample.Chunks;
 import org.diffuse4j.runtime.train.Checkpoint;

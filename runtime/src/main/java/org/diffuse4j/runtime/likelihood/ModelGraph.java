@@ -5,15 +5,14 @@ import org.diffuse4j.api.ConditionalDenoiser;
 import org.diffuse4j.api.Denoiser;
 import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.analytic.GaussianMixture;
+import org.diffuse4j.api.model.Model;
 import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.api.tensor.Backend;
-import org.diffuse4j.runtime.builtin.AnalyticModel;
 import org.diffuse4j.runtime.graph.SessionConfig;
-import org.diffuse4j.runtime.train.EmaWeights;
 import org.diffuse4j.runtime.manifest.Manifest;
-import org.diffuse4j.runtime.model.Model;
 import org.diffuse4j.runtime.sample.BatchedDenoiser;
 import org.diffuse4j.runtime.train.Checkpoint;
+import org.diffuse4j.runtime.train.EmaWeights;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
@@ -51,7 +50,7 @@ final class ModelGraph implements AutoCloseable {
 
   /** The analytic mixture when the network is {@code gmm}, else null. */
   GaussianMixture mixture() {
-    return model instanceof AnalyticModel a ? a.mixture() : null;
+    return model.mixture();
   }
 
   /** Creates the session; a network with weights needs a checkpoint (a run folder). */

@@ -8,9 +8,9 @@ import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.Teacher;
 import org.diffuse4j.api.TimeGrid;
+import org.diffuse4j.api.model.DataSet;
+import org.diffuse4j.api.model.NetworkFactory;
 import org.diffuse4j.api.tensor.Precision;
-import org.diffuse4j.runtime.model.DataSet;
-import org.diffuse4j.runtime.model.NetworkFactory;
 
 /**
  * A validated manifest: the resolved tree (defaults filled in, overrides applied), the typed

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -15,7 +16,6 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,13 +30,13 @@ import org.diffuse4j.api.Parameterisation;
 import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.TimeGrid;
+import org.diffuse4j.api.model.DataSet;
+import org.diffuse4j.api.model.NetworkFactory;
 import org.diffuse4j.api.plugin.Kind;
 import org.diffuse4j.api.plugin.KnownNames;
 import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.api.plugin.Options;
 import org.diffuse4j.api.plugin.PluginRegistry;
-import org.diffuse4j.runtime.model.DataSet;
-import org.diffuse4j.runtime.model.NetworkFactory;
 
 /**
  * Reads a YAML manifest into a map tree, applies {@code --set key.path=value} overrides and

@@ -3,9 +3,9 @@ package org.diffuse4j.runtime.manifest;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.diffuse4j.api.Objective;
+import org.diffuse4j.api.io.Npy;
 import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.api.tensor.Backend;
-import org.diffuse4j.runtime.io.Npy;
 import org.tensorflow.Graph;
 import org.tensorflow.op.Ops;
 

@@ -11,13 +11,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.diffuse4j.api.io.AtomicFiles;
+import org.diffuse4j.api.io.Npy;
+import org.diffuse4j.api.model.DataSet;
 import org.diffuse4j.api.plugin.OptionException;
-import org.diffuse4j.runtime.io.AtomicFiles;
-import org.diffuse4j.runtime.io.Npy;
 import org.diffuse4j.runtime.manifest.Manifest;
 import org.diffuse4j.runtime.manifest.ManifestLoader;
 import org.diffuse4j.runtime.metrics.SlicedWasserstein;
-import org.diffuse4j.runtime.model.DataSet;
 import org.diffuse4j.runtime.plot.Plots;
 import org.diffuse4j.runtime.sample.SamplingEngine;
 import org.diffuse4j.runtime.train.Checkpoint;
@@ -297,7 +297,7 @@ public final class Experiment {
       double[] reference = data.sample(m.seed() + REFERENCE_SEED, 0, n);
       Plots.scatter(folder.resolve("samples.png"), "samples (" + n + ") over data", reference, s.samples());
     } else {
-      imageGrid(folder.resolve("samples.png"), s.samples(), n, dim, data.classes(), m.sampling().label().equals("all"));
+      imageGrid(folder.resolve("samples.png"), s.samples(), n, dim, data, m.sampling().label().equals("all"));
     }
     AtomicFiles.writeString(folder.resolve("metrics.json"), JSON.writeValueAsString(metrics));
     log.printf("sliced_wasserstein %.4f (baseline between two data draws %.4f)%n", metrics.get("sliced_wasserstein"),
@@ -423,10 +423,11 @@ public final class Experiment {
 
   /**
    * Square images (1 or 3 channels) as a grid: with labels cycling over K classes, one row per class
-   * (sample i has class i mod K); otherwise up to 10 × 10 samples in drawing order.
+   * (sample i has class i mod K, named by the data set); otherwise up to 10 × 10 samples in drawing order.
    */
-  private static void imageGrid(Path png, double[] samples, int n, int dim, int classes, boolean byClass)
+  private static void imageGrid(Path png, double[] samples, int n, int dim, DataSet data, boolean byClass)
       throws IOException {
+    int classes = data.classes();
     int channels = isSquare(dim) ? 1 : isSquare(dim / 3) && dim % 3 == 0 ? 3 : 0;
     if (channels == 0) {
       return; // not an image: nothing sensible to draw
@@ -448,12 +449,10 @@ public final class Experiment {
     }
     java.util.List<String> labels = new java.util.ArrayList<>();
     for (int r = 0; r < rows; r++) {
-      labels.add(rowsAreClasses ? (classes == 10 && side == 28 ? FASHION_NAMES.get(r) : "class " + r) : "");
+      labels.add(rowsAreClasses ? data.className(r) : "");
     }
     Plots.imageGrid(png, grid, rows * cols, side, side, channels, cols, labels);
   }
-
-  private static final java.util.List<String> FASHION_NAMES = org.diffuse4j.runtime.data.FashionMnist.CLASS_NAMES;
 
   private static boolean isSquare(int v) {
     int r = (int) Math.round(Math.sqrt(v));

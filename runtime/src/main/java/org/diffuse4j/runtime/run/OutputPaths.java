@@ -10,8 +10,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import org.diffuse4j.api.io.AtomicFiles;
 import org.diffuse4j.api.plugin.OptionException;
-import org.diffuse4j.runtime.io.AtomicFiles;
 
 /**
  * Where a command may write: an output is never one of its inputs (compared by real path, through

@@ -3,8 +3,8 @@ package org.diffuse4j.runtime.train;
 import java.util.Map;
 import org.diffuse4j.api.CounterNoise;
 import org.diffuse4j.api.Objective;
+import org.diffuse4j.api.model.DataSet;
 import org.diffuse4j.api.plugin.OptionException;
-import org.diffuse4j.runtime.model.DataSet;
 
 /**
  * The noise rows ε of a training batch: fresh {@link CounterNoise} re-ordered by the objective's

@@ -22,9 +22,9 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.diffuse4j.api.io.AtomicFiles;
+import org.diffuse4j.api.io.IoErrors;
 import org.diffuse4j.api.plugin.OptionException;
-import org.diffuse4j.runtime.io.AtomicFiles;
-import org.diffuse4j.runtime.io.IoErrors;
 import org.tensorflow.Session;
 
 /**

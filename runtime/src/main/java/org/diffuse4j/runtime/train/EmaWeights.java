@@ -34,7 +34,7 @@ public final class EmaWeights {
    * no checkpoint, nothing trainable, {@code sampling.use_ema: false} or a checkpoint without EMA.
    */
   public static EmaWeights forSampling(org.diffuse4j.runtime.manifest.Manifest manifest, Backend be,
-      org.diffuse4j.runtime.model.Model model, Checkpoint checkpoint) {
+      org.diffuse4j.api.model.Model model, Checkpoint checkpoint) {
     if (checkpoint == null || !checkpoint.exists() || !model.trainable() || !manifest.sampling().use_ema()) {
       return null;
     }

@@ -11,15 +11,15 @@ import org.diffuse4j.api.PathPoint;
 import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.TrainingBatch;
 import org.diffuse4j.api.TrainingNetworks;
+import org.diffuse4j.api.model.DataSet;
+import org.diffuse4j.api.model.Model;
 import org.diffuse4j.api.tensor.Backend;
+import org.diffuse4j.api.tensor.Feeds;
 import org.diffuse4j.api.tensor.Precision;
 import org.diffuse4j.api.tensor.Tensor;
-import org.diffuse4j.runtime.graph.Feeds;
 import org.diffuse4j.runtime.graph.FedNoise;
 import org.diffuse4j.runtime.manifest.Manifest;
 import org.diffuse4j.runtime.manifest.TrainingOptions;
-import org.diffuse4j.runtime.model.DataSet;
-import org.diffuse4j.runtime.model.Model;
 import org.diffuse4j.runtime.tensorboard.TrainingLog;
 import org.diffuse4j.runtime.util.Progress;
 import org.tensorflow.Graph;
@@ -127,12 +127,12 @@ public final class Trainer implements AutoCloseable {
     Ops tf = Ops.create(graph);
     Backend be = new Backend(tf, precision);
     java.util.Set<Objective.Need> needs = manifest.objective().needs();
-    java.util.function.UnaryOperator<org.diffuse4j.runtime.model.Weights> start = needs.contains(Objective.Need.INIT)
-        ? w -> org.diffuse4j.runtime.model.Weights.startingAt(TeacherRun.initialWeights(manifest.teacher()), w, "teacher.run")
+    java.util.function.UnaryOperator<org.diffuse4j.api.model.Weights> start = needs.contains(Objective.Need.INIT)
+        ? w -> org.diffuse4j.api.model.Weights.startingAt(TeacherRun.initialWeights(manifest.teacher()), w, "teacher.run")
         : w -> w;
     EmaTarget emaTarget = needs.contains(Objective.Need.TARGET) ? emaTarget(manifest, be, dim, start) : null;
     Model model = emaTarget != null ? emaTarget.model
-        : manifest.network().build(be, dim, manifest.seed(), start.apply(org.diffuse4j.runtime.model.Weights.trainable()));
+        : manifest.network().build(be, dim, manifest.seed(), start.apply(org.diffuse4j.api.model.Weights.trainable()));
     if (!model.trainable()) {
       throw new IllegalArgumentException("the network has nothing to train");
     }
@@ -175,7 +175,7 @@ public final class Trainer implements AutoCloseable {
 
   /** The model with its EMA target θ⁻ (objectives that need {@link Objective.Need#TARGET}). */
   private static EmaTarget emaTarget(Manifest manifest, Backend be, int dim,
-      java.util.function.UnaryOperator<org.diffuse4j.runtime.model.Weights> start) {
+      java.util.function.UnaryOperator<org.diffuse4j.api.model.Weights> start) {
     if (manifest.training().ema() <= 0) {
       throw new org.diffuse4j.api.plugin.OptionException("the objective compares with the EMA target θ⁻ (the run's EMA "
           + "weights), but training.ema is 0; set training.ema > 0 (e.g. 0.999)");

@@ -1,0 +1,18 @@
+package org.diffuse4j.api.model;
+
+import org.diffuse4j.api.tensor.Backend;
+
+/**
+ * What a {@code network} plugin builds: a recipe that adds a model to a graph. Building the same
+ * recipe twice gives variables with the same names, so a checkpoint saved from one graph restores
+ * into another.
+ */
+public interface NetworkFactory {
+  /** Adds the model to the backend's graph with its weights from {@code weights}; {@code seed} fixes the initial values. */
+  Model build(Backend backend, int dim, long seed, Weights weights);
+
+  /** Adds the model with new trainable variables. */
+  default Model build(Backend backend, int dim, long seed) {
+    return build(backend, dim, seed, Weights.trainable());
+  }
+}

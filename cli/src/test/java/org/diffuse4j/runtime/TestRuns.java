@@ -1,0 +1,48 @@
+package org.diffuse4j.runtime;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.diffuse4j.cli.Main;
+
+/** Helpers: a tiny manifest and in-process CLI calls with captured output. */
+public final class TestRuns {
+  private TestRuns() {}
+
+  /** Exit code and captured streams of one CLI call. */
+  public record Call(int code, String out, String err) {}
+
+  /** A small two-moons manifest: 30 steps, batch 64, width 32, 8 sampling steps, 300 samples. */
+  public static final String TINY = """
+      data: two-moons
+      network: {name: mlp, width: 32, depth: 2, time_embedding: 16}
+      schedule: rectified-flow
+      parameterisation: velocity
+      objective: test-regression
+      training: {steps: 30, batch_size: 64, lr: 0.003, log_every: 10}
+      sampling: {solver: test-euler, grid: uniform, steps: 8, n: 300, batch_size: 100}
+      seed: 7
+      """;
+
+  /** Runs the CLI in-process. */
+  public static Call cli(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      code = Main.execute(o, e, args);
+    }
+    return new Call(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Writes a manifest file. */
+  public static Path manifest(Path dir, String yaml) throws IOException {
+    Path p = dir.resolve("m.yaml");
+    Files.writeString(p, yaml);
+    return p;
+  }
+}

@@ -1,0 +1,20 @@
+package org.diffuse4j.networks;
+
+import org.diffuse4j.api.plugin.Option;
+
+/** Options of the {@code mlp} network plugin. */
+public record MlpOptions(
+    @Option(doc = "hidden layer width", def = "128", min = 1, max = 65536) int width,
+    @Option(doc = "number of hidden layers", def = "3", min = 1, max = 64) int depth,
+    @Option(doc = "size of the sinusoidal time embedding (even)", def = "32", min = 2, max = 4096) int time_embedding,
+    @Option(doc = "hidden nonlinearity", def = "silu") Activation activation,
+    @Option(doc = "scale applied to t before the embedding (1000 matches DDPM's integer steps)", def = "1000", min = 0) double time_scale,
+    @Option(doc = "classes of the learned class embedding added to the time embedding (0 = unconditional); "
+        + "class num_classes is the null class, used for negative labels and no condition", def = "0", min = 0, max = 1e6) int num_classes) {
+
+  public MlpOptions {
+    if (time_embedding % 2 != 0) {
+      throw new IllegalArgumentException("time_embedding must be even, got " + time_embedding);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package org.diffuse4j.networks.unet;
+
+import org.diffuse4j.api.Condition;
+import org.diffuse4j.api.tensor.Backend;
+import org.diffuse4j.api.tensor.Tensor;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The conditioning vector of every residual block: the sinusoidal embedding of the time label
+ * (Vaswani et al. 2017 §3.5, as in DDPM), through Dense → SiLU → Dense, plus a learned class
+ * embedding (Dhariwal &amp; Nichol 2021) whose table has {@code num_classes + 1} rows; the last row is
+ * the null class used by {@link Condition#none()} and by negative labels (classifier-free guidance,
+ * Ho &amp; Salimans 2022).
+ */
+final class Embedding {
+  private final Backend backend;
+  private final int numClasses;
+  private final Tensor frequencies;
+  private final Dense dense1;
+  private final Dense dense2;
+  private final Tensor classTable;
+
+  Embedding(Params p, String name, int sinusoidDim, int dim, int numClasses, double timeScale) {
+    this.backend = p.backend();
+    this.numClasses = numClasses;
+    int half = sinusoidDim / 2;
+    double[] f = new double[half];
+    for (int i = 0; i < half; i++) {
+      f[i] = timeScale * Math.exp(-Math.log(10000.0) * i / Math.max(1, half - 1));
+    }
+    frequencies = backend.constant(f, 1, half);
+    dense1 = new Dense(p, name + "/time1", 2 * half, dim);
+    dense2 = new Dense(p, name + "/time2", dim, dim);
+    classTable = numClasses > 0 ? p.normal(name + "/classes", 1, numClasses + 1, dim) : null;
+  }
+
+  /** The embedding [B, dim] for time t (scalar, [B] or [B, 1]) and the condition; batch from x. */
+  Tensor apply(Tensor x, Tensor t, Condition condition) {
+    var tf = backend.tf();
+    Operand<TInt32> batch = tf.slice(tf.shape(x.op()), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+    Operand<TInt32> columnShape = tf.concat(java.util.List.of(batch, tf.constant(new int[] {1})), tf.constant(0));
+    Tensor column = backend.wrap(tf.broadcastTo(t.reshape(-1, 1).op(), columnShape));
+    Tensor arg = column.matmul(frequencies);
+    Tensor emb = dense2.apply(dense1.apply(arg.sin().concat(1, arg.cos())).silu());
+    if (classTable == null) {
+      if (condition.isConditional()) {
+        throw new IllegalArgumentException("this U-Net is unconditional (num_classes = 0) but got class labels");
+      }
+      return emb;
+    }
+    return emb.plus(classRows(condition));
+  }
+
+  /** [B, dim] rows of the class table, or the null row [1, dim] for no condition. */
+  private Tensor classRows(Condition condition) {
+    var tf = backend.tf();
+    if (!condition.isConditional()) {
+      return classTable.rows(numClasses, 1);
+    }
+    Operand<TInt32> ids = tf.dtypes.cast(condition.labels().reshape(-1).op(), TInt32.class);
+    Operand<TInt32> nullId = tf.fill(tf.shape(ids), tf.constant(numClasses));
+    Operand<TInt32> rows = tf.select(tf.math.less(ids, tf.constant(0)), nullId, ids);
+    return backend.wrap(tf.gather(classTable.op(), rows, tf.constant(0)));
+  }
+}

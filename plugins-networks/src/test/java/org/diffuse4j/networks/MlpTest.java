@@ -1,0 +1,67 @@
+package org.diffuse4j.networks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.diffuse4j.api.Condition;
+import org.diffuse4j.api.CounterNoise;
+import org.diffuse4j.api.tensor.Backend;
+import org.diffuse4j.api.tensor.Feeds;
+import org.diffuse4j.api.tensor.Precision;
+import org.diffuse4j.api.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+
+class MlpTest {
+  private static final MlpOptions OPTIONS = new MlpOptions(16, 2, 8, Activation.SILU, 1000, 0);
+
+  /** Evaluates the given outputs of a fresh graph holding one MLP with seed 5. */
+  private static double[][] run(Precision precision, java.util.function.Function<Backend, List<Tensor>> build) {
+    try (Graph g = new Graph()) {
+      Backend b = new Backend(Ops.create(g), precision);
+      List<Tensor> outs = build.apply(b);
+      try (Session s = new Session(g)) {
+        Session.Runner r = s.runner();
+        outs.forEach(o -> r.fetch(o.op()));
+        try (Result res = r.run()) {
+          double[][] v = new double[outs.size()][];
+          for (int i = 0; i < v.length; i++) {
+            v[i] = Feeds.values(res.get(i));
+          }
+          return v;
+        }
+      }
+    }
+  }
+
+  private static Tensor x(Backend b) {
+    return b.constant(CounterNoise.gaussian(1, 0, 4, 3, 0), 4, 3);
+  }
+
+  @Test
+  void scalarTimeEqualsAConstantColumnAndOutputHasXShape() {
+    double[][] v = run(Precision.FLOAT64, b -> {
+      Mlp net = new Mlp(b, 3, OPTIONS, 5);
+      Tensor scalar = net.apply(x(b), b.scalar(0.3), Condition.none());
+      Tensor column = net.apply(x(b), b.constant(new double[] {0.3, 0.3, 0.3, 0.3}, 4, 1), Condition.none());
+      Tensor other = net.apply(x(b), b.scalar(0.7), Condition.none());
+      return List.of(scalar, column, other);
+    });
+    // bitwise: a scalar time is first broadcast to the same [B, 1] column (an exact copy), then the ops are the same
+    assertThat(v[0]).hasSize(12).containsExactly(v[1]);
+    assertThat(v[0]).isNotEqualTo(v[2]);
+    assertThat(new Mlp(new Backend(Ops.create(new Graph()), Precision.FLOAT32), 3, OPTIONS, 5).variables()).hasSize(6);
+  }
+
+  @Test
+  void sameSeedSameWeightsInEveryGraphAndOtherSeedDiffers() {
+    double[] a = run(Precision.FLOAT32, b -> List.of(new Mlp(b, 3, OPTIONS, 5).apply(x(b), b.scalar(0.5), Condition.none())))[0];
+    double[] c = run(Precision.FLOAT32, b -> List.of(new Mlp(b, 3, OPTIONS, 5).apply(x(b), b.scalar(0.5), Condition.none())))[0];
+    double[] d = run(Precision.FLOAT32, b -> List.of(new Mlp(b, 3, OPTIONS, 6).apply(x(b), b.scalar(0.5), Condition.none())))[0];
+    assertThat(a).containsExactly(c);
+    assertThat(a).isNotEqualTo(d);
+  }
+}
