@@ -189,10 +189,9 @@ public final class FlowMapConformance {
   }
 
   private static PathPoint column(Schedule sch, double t, Backend b) {
-    Function<Double, Tensor> col = v -> b.constant(new double[] {v, v, v}, 3, 1);
-    return new PathPoint(col.apply(t), col.apply(sch.alpha(t)), col.apply(sch.sigma(t)), col.apply(sch.alphaDot(t)),
-        col.apply(sch.sigmaDot(t)));
+    return PathPoint.columns(sch, new double[] {t, t, t}, b);
   }
+
 
   /** Evaluates graph tensors built by {@code build} in a fresh float64 graph; each as a flat array. */
   static List<double[]> run(Function<Backend, List<Tensor>> build) {

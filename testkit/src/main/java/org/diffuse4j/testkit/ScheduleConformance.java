@@ -102,6 +102,9 @@ public final class ScheduleConformance {
               s, t, previous)
           .isLessThan(previous);
       previous = s.lambda(t);
+    }
+    for (int i = 0; i <= SWEEP; i++) {
+      double t = sweep(s, i);
       assertThat(s.g2(t))
           .as("%s: g2(%s) must be >= 0 (a realisable diffusion); fix sigmaDot(double) or g2(double)", s, t)
           .isGreaterThanOrEqualTo(0.0);
