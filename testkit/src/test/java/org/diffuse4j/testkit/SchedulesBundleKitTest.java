@@ -101,6 +101,18 @@ class SchedulesBundleKitTest {
     ScheduleConformance.assertConforms(s, ENDS.get(name).toArray(End[]::new));
   }
 
+  /** Settings other than the defaults that change a schedule's form: zero terminal SNR, the cosine table, a shift below 1. */
+  @Test
+  void scheduleKitOnOtherSettings() {
+    ScheduleConformance.assertConforms(REGISTRY.create(Kind.SCHEDULE,
+        Map.of("name", "discrete", "beta_schedule", "scaled-linear", "rescale_zero_snr", true), "schedule"),
+        End.DATA_AT_ZERO, End.NOISE_AT_ONE);
+    ScheduleConformance.assertConforms(REGISTRY.create(Kind.SCHEDULE,
+        Map.of("name", "discrete", "beta_schedule", "squaredcos-cap-v2", "train_steps", 50), "schedule"), End.DATA_AT_ZERO);
+    ScheduleConformance.assertConforms(REGISTRY.create(Kind.SCHEDULE,
+        Map.of("name", "shifted", "base", "vp", "shift", 0.5), "schedule"), End.DATA_AT_ZERO);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("grids")
   void gridKit(String name) {
