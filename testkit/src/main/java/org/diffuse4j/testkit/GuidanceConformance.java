@@ -62,10 +62,10 @@ public final class GuidanceConformance {
    */
   public static void assertConforms(DoubleFunction<Guidance> atScale, Model atZero, Model atOne, IntSupplier otherCalls) {
     if (atZero != null) {
-      assertEquals(atScale.apply(0), atZero, "scale 0");
+      assertIsModel(atScale.apply(0), atZero, "scale 0");
     }
     if (atOne != null) {
-      assertEquals(atScale.apply(1), atOne, "scale 1");
+      assertIsModel(atScale.apply(1), atOne, "scale 1");
     }
     assertEvaluationsPerCall(atScale.apply(0.5), otherCalls);
     assertEvaluationsPerCall(atScale.apply(1), otherCalls);
@@ -75,7 +75,7 @@ public final class GuidanceConformance {
    * The guided denoiser of {@code g} equals the plain {@code model} (x̂0 and ε̂ within 10⁻⁹) at every
    * row, time and kit schedule; {@code what} names the setting in the failure.
    */
-  public static void assertEquals(Guidance g, Model model, String what) {
+  public static void assertIsModel(Guidance g, Model model, String what) {
     GaussianMixture gm = mixture();
     for (Schedule s : List.of(SolverConformance.vp(), SolverConformance.rectifiedFlow())) {
       for (double t : TIMES) {
