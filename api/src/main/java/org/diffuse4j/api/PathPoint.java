@@ -20,6 +20,26 @@ public record PathPoint(Tensor t, Tensor alpha, Tensor sigma, Tensor alphaDot, T
         b.scalar(schedule.sigmaDot(t)));
   }
 
+  /**
+   * Per-sample coefficients of {@code schedule}, one time per row, as columns of shape [B, 1] that
+   * broadcast against x's rows: the path point of a training batch.
+   */
+  public static PathPoint columns(Schedule schedule, double[] t, Backend b) {
+    int n = t.length;
+    double[] a = new double[n];
+    double[] s = new double[n];
+    double[] ad = new double[n];
+    double[] sd = new double[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = schedule.alpha(t[i]);
+      s[i] = schedule.sigma(t[i]);
+      ad[i] = schedule.alphaDot(t[i]);
+      sd[i] = schedule.sigmaDot(t[i]);
+    }
+    return new PathPoint(b.constant(t.clone(), n, 1), b.constant(a, n, 1), b.constant(s, n, 1), b.constant(ad, n, 1),
+        b.constant(sd, n, 1));
+  }
+
   /** D = α σ̇ − σ α̇, positive whenever the signal-to-noise ratio decreases. */
   public Tensor d() {
     return alpha.times(sigmaDot).minus(sigma.times(alphaDot));

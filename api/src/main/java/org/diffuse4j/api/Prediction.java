@@ -9,6 +9,41 @@ import org.diffuse4j.api.tensor.Tensor;
  */
 public record Prediction(Tensor x, PathPoint point, Tensor x0, Tensor eps) {
 
+  /** The prediction whose denoised estimate is {@code x0}: ε̂ = (x − α x̂0)/σ. */
+  public static Prediction fromX0(Tensor x, PathPoint p, Tensor x0) {
+    return new Prediction(x, p, x0, x.minus(x0.times(p.alpha())).div(p.sigma()));
+  }
+
+  /** The prediction whose noise estimate is {@code eps}: x̂0 = (x − σ ε̂)/α. */
+  public static Prediction fromEps(Tensor x, PathPoint p, Tensor eps) {
+    return new Prediction(x, p, x.minus(eps.times(p.sigma())).div(p.alpha()), eps);
+  }
+
+  /** The prediction whose score is {@code score}: ε̂ = −σ s. */
+  public static Prediction fromScore(Tensor x, PathPoint p, Tensor score) {
+    return fromEps(x, p, score.times(p.sigma()).neg());
+  }
+
+  /**
+   * The prediction whose probability-flow velocity is {@code v} = α̇ x̂0 + σ̇ ε̂: with x = α x̂0 + σ ε̂,
+   * x̂0 = (σ̇ x − σ v)/D and ε̂ = (α v − α̇ x)/D, D = α σ̇ − σ α̇ ({@link PathPoint#d()}).
+   */
+  public static Prediction fromVelocity(Tensor x, PathPoint p, Tensor v) {
+    Tensor d = p.d();
+    return new Prediction(x, p, x.times(p.sigmaDot()).minus(v.times(p.sigma())).div(d),
+        v.times(p.alpha()).minus(x.times(p.alphaDot())).div(d));
+  }
+
+  /**
+   * The prediction whose Salimans–Ho v is {@code v} = α ε̂ − σ x̂0: x̂0 = (α x − σ v)/(α² + σ²) and
+   * ε̂ = (σ x + α v)/(α² + σ²).
+   */
+  public static Prediction fromV(Tensor x, PathPoint p, Tensor v) {
+    Tensor norm = p.alpha().square().plus(p.sigma().square());
+    return new Prediction(x, p, x.times(p.alpha()).minus(v.times(p.sigma())).div(norm),
+        x.times(p.sigma()).plus(v.times(p.alpha())).div(norm));
+  }
+
   /** Denoised estimate E[x0 | x_t]. */
   public Tensor x0() {
     return x0;
@@ -36,7 +71,7 @@ public record Prediction(Tensor x, PathPoint point, Tensor x0, Tensor eps) {
 
   /** The same prediction with a different denoised estimate; ε̂ is re-derived so x = α x̂0 + σ ε̂ still holds. */
   public Prediction withX0(Tensor newX0) {
-    return new Prediction(x, point, newX0, x.minus(newX0.times(point.alpha())).div(point.sigma()));
+    return fromX0(x, point, newX0);
   }
 
   /** this + w·(other − this), componentwise on (x̂0, ε̂): the affine combination guidance uses. */

@@ -78,8 +78,8 @@ public record ClassifierFree(ScaleSchedule scale, double rescale, Target target)
     Tensor out = y.times(factor);
     return switch (target) {
       case X0 -> guided.withX0(out);
-      case EPS -> Guided.fromEps(guided.x(), guided.point(), out);
-      case V -> Guided.fromV(guided.x(), guided.point(), out);
+      case EPS -> Prediction.fromEps(guided.x(), guided.point(), out);
+      case V -> Prediction.fromV(guided.x(), guided.point(), out);
     };
   }
 

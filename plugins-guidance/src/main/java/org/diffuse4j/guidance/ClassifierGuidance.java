@@ -51,7 +51,7 @@ public record ClassifierGuidance(Classifier classifier, ScaleSchedule scale, boo
       Prediction pred = model.predict(x, p, base);
       Tensor grad = logLikelihood(x, p, condition.labels()).gradient(x);
       Tensor eps = pred.eps().minus(grad.times(p.sigma()).times(scale.at(p)));
-      return Guided.fromEps(x, p, eps);
+      return Prediction.fromEps(x, p, eps);
     });
   }
 

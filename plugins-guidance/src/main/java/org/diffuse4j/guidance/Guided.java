@@ -38,30 +38,6 @@ record Guided(String name, int evaluations, BiFunction<Tensor, PathPoint, Predic
         a.eps().plus(b.eps().minus(a.eps()).times(w)));
   }
 
-  /** The prediction whose ε̂ is {@code eps}: x̂0 = (x − σ ε̂)/α. */
-  static Prediction fromEps(Tensor x, PathPoint p, Tensor eps) {
-    return new Prediction(x, p, x.minus(eps.times(p.sigma())).div(p.alpha()), eps);
-  }
-
-  /** The prediction whose v = α ε̂ − σ x̂0 is {@code v}: x̂0 = (α x − σ v)/(α² + σ²), ε̂ = (σ x + α v)/(α² + σ²). */
-  static Prediction fromV(Tensor x, PathPoint p, Tensor v) {
-    Tensor n = p.alpha().square().plus(p.sigma().square());
-    Tensor x0 = x.times(p.alpha()).minus(v.times(p.sigma())).div(n);
-    Tensor eps = x.times(p.sigma()).plus(v.times(p.alpha())).div(n);
-    return new Prediction(x, p, x0, eps);
-  }
-
-  /**
-   * The prediction whose velocity α̇ x̂0 + σ̇ ε̂ is {@code u}: x̂0 = (σ̇ x − σ u)/D, ε̂ = (α u − α̇ x)/D
-   * with D = α σ̇ − σ α̇.
-   */
-  static Prediction fromVelocity(Tensor x, PathPoint p, Tensor u) {
-    Tensor d = p.d();
-    Tensor x0 = x.times(p.sigmaDot()).minus(u.times(p.sigma())).div(d);
-    Tensor eps = u.times(p.alpha()).minus(x.times(p.alphaDot())).div(d);
-    return new Prediction(x, p, x0, eps);
-  }
-
   /** Per-sample reduction kept as a column [B, 1, …, 1] so that it broadcasts against x. */
   static Tensor column(Tensor perSample, int rank) {
     long[] shape = new long[rank];

@@ -54,7 +54,7 @@ public record RectifiedCfg(double scale, double gamma, double halfStep) implemen
       List<Prediction> both = model.predictAll(xh, ph, List.of(condition, Condition.none()));
       Tensor decay = gamma == 0 ? p.t().backend().scalar(1) : gamma == 1 ? p.t() : p.t().log().times(gamma).exp();
       Tensor v = vc.plus(both.get(0).velocity().minus(both.get(1).velocity()).times(decay.times(scale)));
-      return Guided.fromVelocity(x, p, v);
+      return Prediction.fromVelocity(x, p, v);
     });
   }
 }

@@ -71,19 +71,6 @@ final class Mixture {
 
   /** Path point with per-sample columns [B, 1] at the given times. */
   static PathPoint columns(Schedule s, double[] ts, Backend b) {
-    int n = ts.length;
-    double[] t = ts.clone();
-    double[] a = new double[n];
-    double[] sg = new double[n];
-    double[] ad = new double[n];
-    double[] sd = new double[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = s.alpha(ts[i]);
-      sg[i] = s.sigma(ts[i]);
-      ad[i] = s.alphaDot(ts[i]);
-      sd[i] = s.sigmaDot(ts[i]);
-    }
-    return new PathPoint(
-        b.constant(t, n, 1), b.constant(a, n, 1), b.constant(sg, n, 1), b.constant(ad, n, 1), b.constant(sd, n, 1));
+    return PathPoint.columns(s, ts, b);
   }
 }

@@ -78,8 +78,7 @@ final class Harness implements AutoCloseable {
 
   /** The batch as the runtime builds it: path columns from the schedule, weights from the objective. */
   TrainingBatch batch(Schedule s, DoubleUnaryOperator weight, Condition c) {
-    PathPoint p =
-        new PathPoint(column(x -> x), column(s::alpha), column(s::sigma), column(s::alphaDot), column(s::sigmaDot));
+    PathPoint p = PathPoint.columns(s, t, b);
     return new TrainingBatch(
         b.constant(flat(x0), B, D), b.constant(flat(eps), B, D), p, column(weight), c, new ConstantNoise(SEED, 0));
   }

@@ -59,8 +59,7 @@ public record EdmParameterisation(double sigmaData) implements Parameterisation 
   @Override
   public Prediction interpret(Tensor raw, Tensor x, PathPoint p) {
     Tensor x0 = x.div(p.alpha()).times(cSkip(p)).plus(raw.times(cOut(p)));
-    Tensor eps = x.minus(x0.times(p.alpha())).div(p.sigma());
-    return new Prediction(x, p, x0, eps);
+    return Prediction.fromX0(x, p, x0);
   }
 
   @Override

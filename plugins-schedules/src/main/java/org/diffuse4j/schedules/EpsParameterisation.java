@@ -10,7 +10,7 @@ public record EpsParameterisation() implements Parameterisation {
 
   @Override
   public Prediction interpret(Tensor raw, Tensor x, PathPoint p) {
-    return new Prediction(x, p, x.minus(raw.times(p.sigma())).div(p.alpha()), raw);
+    return Prediction.fromEps(x, p, raw);
   }
 
   @Override

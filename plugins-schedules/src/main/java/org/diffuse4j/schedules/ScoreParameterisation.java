@@ -13,9 +13,7 @@ public record ScoreParameterisation() implements Parameterisation {
 
   @Override
   public Prediction interpret(Tensor raw, Tensor x, PathPoint p) {
-    Tensor eps = raw.times(p.sigma()).neg();
-    Tensor x0 = x.minus(eps.times(p.sigma())).div(p.alpha());
-    return new Prediction(x, p, x0, eps);
+    return Prediction.fromScore(x, p, raw);
   }
 
   @Override

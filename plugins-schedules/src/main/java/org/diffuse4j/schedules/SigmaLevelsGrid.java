@@ -4,8 +4,8 @@ import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.TimeGrid;
 
 /**
- * Grids given as noise levels r = σ/α (k-diffusion's σ), mapped to times through λ = −log r, each
- * followed by t = 0:
+ * Grids given as noise levels r = σ/α (k-diffusion's σ), mapped to times through λ = −log r, followed
+ * by t = 0 (kl-optimal only with {@code to_zero}; without it its n + 1 levels end at t_min, as uniform):
  * <ul>
  *   <li>{@code kl-optimal}: r_j = tan((1 − u_j)·atan r_max + u_j·atan r_min), u_j = j/(n − 1), j &lt; n
  *       (Sabour, Fidler &amp; Kreis 2024, "Align your steps", App. / A1111 PR 15608), r_max and r_min
@@ -80,16 +80,23 @@ public record SigmaLevelsGrid(Kind kind, GridBounds bounds, Ays table) implement
   @Override
   public double[] times(Schedule schedule, int steps) {
     String grid = kind == Kind.AYS ? "ays" : "kl-optimal";
-    double[] r = sigmas(schedule, steps);
+    // kl-optimal without to_zero ends at t_min like uniform (docs/schedules.md): steps + 1 levels, no final 0
+    boolean toZero = kind == Kind.AYS || bounds.toZero();
+    int levels = toZero ? steps : steps + 1;
+    double[] r = sigmas(schedule, levels);
     double[] t = new double[steps + 1];
     double lambdaTop = schedule.lambda(schedule.tMax());
-    for (int j = 0; j < steps; j++) {
+    for (int j = 0; j < levels; j++) {
       t[j] = -Math.log(r[j]) <= lambdaTop ? schedule.tMax() : Math.min(schedule.tMax(), GridBounds.timeOfSigma(schedule, r[j]));
     }
     if (kind == Kind.KL_OPTIMAL && bounds.sigmaMax() < 0) {
       t[0] = bounds.start(schedule); // tan(atan r) may round r_max up
     }
-    t[steps] = 0.0;
+    if (toZero) {
+      t[steps] = 0.0;
+    } else if (bounds.sigmaMin() < 0) {
+      t[steps] = bounds.end(schedule); // and r_min down
+    }
     return GridBounds.requireDecreasing(grid, t);
   }
 }

@@ -14,10 +14,7 @@ public record VParameterisation() implements Parameterisation {
 
   @Override
   public Prediction interpret(Tensor raw, Tensor x, PathPoint p) {
-    Tensor norm = p.alpha().square().plus(p.sigma().square());
-    Tensor x0 = x.times(p.alpha()).minus(raw.times(p.sigma())).div(norm);
-    Tensor eps = x.times(p.sigma()).plus(raw.times(p.alpha())).div(norm);
-    return new Prediction(x, p, x0, eps);
+    return Prediction.fromV(x, p, raw);
   }
 
   @Override

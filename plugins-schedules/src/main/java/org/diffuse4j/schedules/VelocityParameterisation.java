@@ -13,10 +13,7 @@ public record VelocityParameterisation() implements Parameterisation {
 
   @Override
   public Prediction interpret(Tensor raw, Tensor x, PathPoint p) {
-    Tensor d = p.d();
-    Tensor x0 = x.times(p.sigmaDot()).minus(raw.times(p.sigma())).div(d);
-    Tensor eps = raw.times(p.alpha()).minus(x.times(p.alphaDot())).div(d);
-    return new Prediction(x, p, x0, eps);
+    return Prediction.fromVelocity(x, p, raw);
   }
 
   @Override

@@ -10,7 +10,7 @@ public record X0Parameterisation() implements Parameterisation {
 
   @Override
   public Prediction interpret(Tensor raw, Tensor x, PathPoint p) {
-    return new Prediction(x, p, raw, x.minus(raw.times(p.alpha())).div(p.sigma()));
+    return Prediction.fromX0(x, p, raw);
   }
 
   @Override

@@ -98,7 +98,7 @@ class ComfyGridsTest {
     List<TimeGrid> grids = List.of(
         new TimestepGrid(Kind.NORMAL, 0, 1, 1), new TimestepGrid(Kind.SGM_UNIFORM, 0, 1, 1),
         new TimestepGrid(Kind.SIMPLE, 0, 1, 1), new TimestepGrid(Kind.BETA, 0, 0.6, 0.6),
-        new SigmaLevelsGrid(SigmaLevelsGrid.Kind.KL_OPTIMAL, GridBounds.DEFAULT, null),
+        new SigmaLevelsGrid(SigmaLevelsGrid.Kind.KL_OPTIMAL, GridBounds.ofTimes(-1, -1, true), null),
         new LinearQuadraticGrid(-1, 0.025, 0));
     for (var e : ScheduleContractTest.schedules().entrySet()) {
       Schedule s = e.getValue();

@@ -189,10 +189,9 @@ public final class FlowMapConformance {
   }
 
   private static PathPoint column(Schedule sch, double t, Backend b) {
-    Function<Double, Tensor> col = v -> b.constant(new double[] {v, v, v}, 3, 1);
-    return new PathPoint(col.apply(t), col.apply(sch.alpha(t)), col.apply(sch.sigma(t)), col.apply(sch.alphaDot(t)),
-        col.apply(sch.sigmaDot(t)));
+    return PathPoint.columns(sch, new double[] {t, t, t}, b);
   }
+
 
   /** Evaluates graph tensors built by {@code build} in a fresh float64 graph; each as a flat array. */
   static List<double[]> run(Function<Backend, List<Tensor>> build) {
@@ -200,11 +199,21 @@ public final class FlowMapConformance {
       Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
       List<Tensor> outs = build.apply(b);
       Session.Runner runner = s.runner();
-      outs.forEach(t -> runner.fetch(t.op()));
+      List<org.tensorflow.Output<?>> fetched = new ArrayList<>(); // each output once: a session fetches a name once
+      int[] slot = new int[outs.size()];
+      for (int i = 0; i < outs.size(); i++) {
+        org.tensorflow.Output<?> o = outs.get(i).op().asOutput();
+        slot[i] = fetched.indexOf(o);
+        if (slot[i] < 0) {
+          slot[i] = fetched.size();
+          fetched.add(o);
+          runner.fetch(o);
+        }
+      }
       List<double[]> values = new ArrayList<>();
       try (Result results = runner.run()) {
         for (int i = 0; i < outs.size(); i++) {
-          TFloat64 r = (TFloat64) results.get(i);
+          TFloat64 r = (TFloat64) results.get(slot[i]);
           double[] row = new double[(int) r.shape().size()];
           int[] k = {0};
           r.scalars().forEach(sc -> row[k[0]++] = sc.getDouble());

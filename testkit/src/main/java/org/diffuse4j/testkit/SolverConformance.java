@@ -95,16 +95,31 @@ public final class SolverConformance {
   public static void assertEvaluationCount(Solver solver) {
     for (int steps : new int[] {1, 5}) {
       ConvergenceStudy.Run r = ConvergenceStudy.of(vp()).sample(solver, steps, 0, 4);
-      assertThat(r.calls()).as("model calls of %s over %d steps", solver, steps).isEqualTo(r.stateNfe());
-      assertThat(r.calls()).as("evaluations(%d) of %s", steps, solver).isEqualTo(solver.evaluations(steps));
+      assertThat(r.stateNfe())
+          .as("%s called the model %d times over %d steps but its final SolverState.nfe() is %d; count every model"
+              + " call in the evaluations argument of SolverState.next(...) in step(SamplingProblem, SolverState)",
+              solver, r.calls(), steps, r.stateNfe())
+          .isEqualTo(r.calls());
+      assertThat(solver.evaluations(steps))
+          .as("%s called the model %d times over %d steps but evaluations(%d) says %d; override evaluations(int)"
+              + " (and traits().evaluationsPerStep()) to return the calls a run of that many steps makes",
+              solver, r.calls(), steps, steps, solver.evaluations(steps))
+          .isEqualTo(r.calls());
     }
     // a grid whose last point is data (σ = 0): the grid-aware count must still be exact
     ConvergenceStudy study = ConvergenceStudy.of(vp());
     double[] toData = {study.tStart(), 0.5, 0.1, 0.0};
     ConvergenceStudy.Run r = study.sample(solver, study.model(), toData, 0, 4);
-    assertThat(r.calls()).as("model calls of %s on a grid ending at σ = 0", solver).isEqualTo(r.stateNfe());
-    assertThat(r.calls()).as("evaluations(times, schedule) of %s on a grid ending at σ = 0", solver)
-        .isEqualTo(solver.evaluations(toData, study.schedule()));
+    assertThat(r.stateNfe())
+        .as("%s called the model %d times on a grid ending at σ = 0 but its final SolverState.nfe() is %d; count every"
+            + " model call in SolverState.next(...)", solver, r.calls(), r.stateNfe())
+        .isEqualTo(r.calls());
+    assertThat(solver.evaluations(toData, study.schedule()))
+        .as("%s called the model %d times on the grid %s (ending at σ = 0) but evaluations(times, schedule) says %d;"
+            + " override evaluations(double[], Schedule) to count the calls on this grid (e.g. a last step to σ = 0"
+            + " that skips a call)", solver, r.calls(), java.util.Arrays.toString(toData),
+            solver.evaluations(toData, study.schedule()))
+        .isEqualTo(r.calls());
   }
 
   /** Stepping twice from the same state (after two steps, so history exists) gives identical results. */

@@ -93,7 +93,36 @@ class SolverConformanceTest {
   @Test
   void aWrongEvaluationCountFails() {
     assertThatThrownBy(() -> SolverConformance.assertEvaluationCount(new Euler(1, 2)))
-        .isInstanceOf(AssertionError.class).hasMessageContaining("evaluations");
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("called the model 1 times over 1 steps but evaluations(1) says 2")
+        .hasMessageContaining("override evaluations(int)");
+  }
+
+  /** Euler that makes no call on a step to t = 0 (it stays put): its count on such a grid is one less. */
+  record SkipsStepToData() implements Solver {
+    @Override
+    public SolverTraits traits() {
+      return new SolverTraits(1, 1, false, 0);
+    }
+
+    @Override
+    public SolverState step(SamplingProblem p, SolverState s) {
+      if (p.t(s.k() + 1) == 0) {
+        return s.next(s.x(), 0);
+      }
+      double h = p.t(s.k() + 1) - p.t(s.k());
+      return s.next(s.x().plus(p.predict(s.x(), s.k()).velocity().times(h)), 1);
+    }
+  }
+
+  /** The case: the kit said "expected: 3 but was: 2"; it must name evaluations(double[], Schedule). */
+  @Test
+  void aGridAwareCountThatIsNotOverriddenIsNamed() {
+    assertThatThrownBy(() -> SolverConformance.assertEvaluationCount(new SkipsStepToData()))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("called the model 2 times on the grid")
+        .hasMessageContaining("evaluations(times, schedule) says 3")
+        .hasMessageContaining("override evaluations(double[], Schedule)");
   }
 
   @Test
