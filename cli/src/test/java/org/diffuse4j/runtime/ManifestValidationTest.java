@@ -79,6 +79,21 @@ class ManifestValidationTest {
         .hasMessageContaining("map");
   }
 
+  /**
+   * A grid of training timesteps k/N ignores the schedule's range: on EDM (tMin = (0.002/80)^(1/7) ≈ 0.22)
+   * 'simple' puts points below tMin, where the solvers' λ inverse is undefined. validate refuses it
+   * before any training; a grid that follows the schedule passes.
+   */
+  @Test
+  void gridPointsOutsideTheSchedulesRangeAreRefusedBeforeTraining() {
+    assertThatThrownBy(() -> resolve(TestRuns.TINY, "schedule=edm", "sampling.grid=simple", "sampling.solver=dpmpp-2m"))
+        .isInstanceOf(OptionException.class)
+        .hasMessageContaining("outside the schedule's usable range")
+        .hasMessageContaining("use a grid that follows it");
+    assertThat(resolve(TestRuns.TINY, "schedule=edm", "sampling.grid=karras", "sampling.solver=dpmpp-2m").sampling().steps()).isEqualTo(8);
+    assertThat(resolve(TestRuns.TINY, "schedule=vp", "sampling.grid=simple", "sampling.solver=dpmpp-2m").sampling().steps()).isEqualTo(8);
+  }
+
   @Test
   void unknownPluginAndPluginOptionsAreChecked() {
     assertThatThrownBy(() -> resolve(TestRuns.TINY.replace("data: two-moons", "data: two-moon")))

@@ -35,15 +35,32 @@ public final class Preflight {
     }
   }
 
-  /** The grid's times for sampling.steps: bounds in order, an explicit list of the right length, decreasing. */
+  /**
+   * The grid's times for sampling.steps: bounds in order, an explicit list of the right length,
+   * decreasing, and every point inside the schedule's [tMin, tMax] (a last point may be 0), which the
+   * solvers' coefficients (e.g. {@code timeOfLambda}) assume.
+   */
   static void grid(Manifest m) {
     int steps = m.sampling().steps();
+    double[] times;
     try {
-      m.grid().times(m.schedule(), steps);
+      times = m.grid().times(m.schedule(), steps);
     } catch (IllegalArgumentException e) {
       throw new OptionException("invalid 'sampling.grid' (" + spec(m.sampling().grid()) + ") with sampling.steps="
           + steps + ": " + e.getMessage() + "; fix the grid's options or sampling.steps"
           + " ('diffuse4j inspect grid NAME' prints a grid's times)");
+    }
+    double tMin = m.schedule().tMin();
+    double tMax = m.schedule().tMax();
+    for (int k = 0; k < times.length; k++) {
+      boolean finalZero = k == times.length - 1 && times[k] == 0;
+      if (!finalZero && !(times[k] >= tMin * (1 - 1e-12) && times[k] <= tMax * (1 + 1e-12))) {
+        throw new OptionException("'sampling.grid' " + spec(m.sampling().grid()) + " puts point " + k + " of " + times.length
+            + " at t = " + times[k] + ", outside the schedule's usable range [" + tMin + ", " + tMax + "] (only a last "
+            + "point may be exactly 0); grids of training timesteps k/N (normal, simple, sgm-uniform, ddim-uniform, beta, "
+            + "linear-quadratic, discrete-*) ignore the schedule's range: use a grid that follows it (karras, log-snr, "
+            + "uniform) or a schedule whose range holds them");
+      }
     }
   }
 
