@@ -169,7 +169,12 @@ public final class ExponentialSolversBundle implements PluginBundle {
       @Option(doc = "absolute tolerance of the local error estimate", def = "0.0078", min = 1e-12) double atol,
       @Option(doc = "first trial step in λ = log(α/σ)", def = "0.05", min = 1e-6) double h_init,
       @Option(doc = "trials per grid interval, all built into the graph (calls per interval: (max_trials + 1)·order)",
-          def = "16", min = 1, max = 1000) int max_trials) {}
+          def = "16", min = 1, max = 1000) int max_trials,
+      @Option(doc = "PID controller: proportional coefficient (k-diffusion's pcoeff)", def = "0") double pcoeff,
+      @Option(doc = "PID controller: integral coefficient (icoeff; 1 with p = d = 0 is the I-controller)", def = "1") double icoeff,
+      @Option(doc = "PID controller: derivative coefficient (dcoeff)", def = "0") double dcoeff,
+      @Option(doc = "smallest step factor that accepts a trial (k-diffusion's accept_safety)", def = "0.81", min = 1e-6)
+          double accept_safety) {}
 
   private static LowerOrderFinal lof(boolean on) {
     return LowerOrderFinal.of(on);
@@ -248,9 +253,10 @@ public final class ExponentialSolversBundle implements PluginBundle {
         PluginProvider.of(info("dpmpp-2m-sde", "SDE-DPM-Solver++(2M), midpoint form", dpmpp + ", SDE variant"),
             TwoMSdeOptions.class, o -> new DpmppTwoM(o.eta(), lof(o.lower_order_final()), o.solver_type() == SolverType.HEUN)),
         PluginProvider.of(info("dpm-adaptive", "DPM-Solver-23 (12) with adaptive steps in λ per row, unrolled in the graph"
-                + " (order 3 (2); (max_trials + 1)·order calls per grid interval)",
+                + " (order 3 (2); (max_trials + 1)·order calls per grid interval; PID step control)",
                 dpm + ", §4.2 and Alg. 4; k-diffusion DPMSolver.dpm_solver_adaptive"),
-            DpmAdaptiveOptions.class, o -> new DpmAdaptive(o.order(), o.rtol(), o.atol(), o.h_init(), o.max_trials())),
+            DpmAdaptiveOptions.class, o -> new DpmAdaptive(o.order(), o.rtol(), o.atol(), o.h_init(), o.max_trials(),
+                o.pcoeff(), o.icoeff(), o.dcoeff(), o.accept_safety())),
         PluginProvider.of(info("er-sde", "ER-SDE-Solver-3, VP data prediction on σ/α, noise scaler ρ(e^{ρ^0.3} + 10) (weak order 1, 1 call)",
                 "Cui et al. 2023, Elucidating the solution space of extended reverse-time SDEs, Alg. 1-3; ComfyUI sample_er_sde"),
             ErSdeOptions.class, o -> new ErSde(o.s_noise(), o.max_stage())),
