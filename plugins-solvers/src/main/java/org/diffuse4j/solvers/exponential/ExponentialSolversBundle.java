@@ -145,7 +145,10 @@ public final class ExponentialSolversBundle implements PluginBundle {
   public record ErSdeOptions(
       @Option(doc = "noise inflation (1 = the SDE; below 1 the drift keeps the SDE's form, biased)", def = "1", min = 0) double s_noise,
       @Option(doc = "highest stage: 1 = first-order, 2 and 3 add the divided differences of x̂0 in σ/α", def = "3", min = 1, max = 3)
-          int max_stage) {}
+          int max_stage,
+      @Option(doc = "noise scaler Φ(ρ) of the paper: ode = ρ, sde = ρ², sde-1 = ρ(e^{−1/ρ} + 10), sde-2 = ρ^1.5,"
+          + " sde-3 = ρ^2.5, sde-4 = ρ^0.9·log10(1 + 100ρ^1.5), sde-5 = ρ(e^{ρ^0.3} + 10) (ComfyUI's)", def = "sde-5")
+          ErSde.NoiseScaler noise_scaler) {}
 
   /** Options of {@code sa-solver} (ComfyUI's sample_sa_solver defaults). */
   public record SaSolverOptions(
@@ -257,9 +260,9 @@ public final class ExponentialSolversBundle implements PluginBundle {
                 dpm + ", §4.2 and Alg. 4; k-diffusion DPMSolver.dpm_solver_adaptive"),
             DpmAdaptiveOptions.class, o -> new DpmAdaptive(o.order(), o.rtol(), o.atol(), o.h_init(), o.max_trials(),
                 o.pcoeff(), o.icoeff(), o.dcoeff(), o.accept_safety())),
-        PluginProvider.of(info("er-sde", "ER-SDE-Solver-3, VP data prediction on σ/α, noise scaler ρ(e^{ρ^0.3} + 10) (weak order 1, 1 call)",
+        PluginProvider.of(info("er-sde", "ER-SDE-Solver-3, VP data prediction on σ/α, noise scaler Φ (default ρ(e^{ρ^0.3} + 10)) (weak order 1, 1 call)",
                 "Cui et al. 2023, Elucidating the solution space of extended reverse-time SDEs, Alg. 1-3; ComfyUI sample_er_sde"),
-            ErSdeOptions.class, o -> new ErSde(o.s_noise(), o.max_stage())),
+            ErSdeOptions.class, o -> new ErSde(o.s_noise(), o.max_stage(), o.noise_scaler())),
         PluginProvider.of(info("sa-solver", "SA-Solver: stochastic Adams predictor (order p) + corrector (c), τ(t) noise"
                 + " (weak order 1; with tau 0 order min(p + 1, c); 1 call)",
                 "Xue et al. 2023, SA-Solver (NeurIPS), eq. 15 and 18; ComfyUI sample_sa_solver"),
