@@ -124,7 +124,8 @@ public final class ExponentialSolversBundle implements PluginBundle {
       @Option(doc = "B(h): bh1 = h, bh2 = e^h − 1; vary-coeff: the reference code's Taylor-coefficient variant", def = "bh2")
           UniPc.Variant variant,
       @Option(doc = "apply the UniC corrector (no extra evaluation)", def = "true") boolean corrector,
-      @Option(doc = "true: " + LOF + "; always: at every N (UniPC's rule, caps the order at 2); false: never",
+      @Option(doc = "true: " + LOF + ", and from N = 10 on order <= 2 on a step 1.4x longer in λ than the one before,"
+          + " 1 on a step 2x longer; always: N - k at every N (UniPC's rule, caps the order at 2); false: never",
           def = "true") UniPcLowerOrderFinal lower_order_final,
       @Option(doc = "data: x̂0 (UniPC's default); noise: ε̂", def = "data") Target prediction,
       @Option(doc = "the reference's denoise_to_zero: on a grid ending at σ = 0, the steps before the last are UniPC's run"
