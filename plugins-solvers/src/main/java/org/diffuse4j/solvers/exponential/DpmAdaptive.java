@@ -19,8 +19,13 @@ import org.tensorflow.types.TInt32;
  * chart y = x/α, λ = log(α/σ), a trial from λ_s to λ_t = min(λ_end, λ_s + h) computes the
  * noise-prediction DPM-Solver-2 (r₁ = ⅓) and -3 (r₁ = ⅓, r₂ = ⅔) results y_low, y_high (3 calls;
  * order 2: DPM-Solver-1 and -2, 2 calls), the error E = RMS((y_low − y_high)/δ), δ = max(atol,
- * rtol·max(|y_low|, |y_prev|)), the factor f = 1 + atan(E^{−1/order} − 1); it accepts when f ≥ 0.81
- * (then y_prev = y_low, y = y_high) and always sets h ← f·h, starting at h_init in each grid interval.
+ * rtol·max(|y_low|, |y_prev|)), and k-diffusion's PID step-size controller ({@code PIDStepSizeController};
+ * Söderlind 2003, digital filters in adaptive time-stepping): with ε_n = 1/(E_n + 10⁻⁸) for the current
+ * trial and ε_{n−1}, ε_{n−2} for the last two accepted ones (all three = ε_n on the first trial), the
+ * factor f = 1 + atan(ε_n^{β₁} ε_{n−1}^{β₂} ε_{n−2}^{β₃} − 1) with β₁ = (p + i + d)/order, β₂ = −(p + 2d)/order,
+ * β₃ = d/order. It accepts when f ≥ accept_safety (then y_prev = y_low, y = y_high, and the history
+ * shifts) and always sets h ← f·h, starting at h_init in each grid interval. The default p = d = 0,
+ * i = 1 is the I-controller f = 1 + atan(E^{−1/order} − 1).
  *
  * <p><b>In the graph.</b> Every row has its own λ, h and accept decisions (per-sample times, so rows
  * do not depend on their batch, unlike a batch-wide norm), and the loop is unrolled to
@@ -30,15 +35,24 @@ import org.tensorflow.types.TInt32;
  * most) and read in the graph by cubic Hermite interpolation of t(λ) and log α(λ) with their exact
  * λ-derivatives (σ = α e^{−λ} exactly; α̇, σ̇ from finite-difference slopes). A graph runs every trial
  * it holds, so each grid interval costs (maxTrials + 1)·order calls whatever the controller does:
- * adaptivity buys accuracy within a fixed budget, not fewer calls. A last interval to σ = 0 is α·x̂0.
+ * adaptivity buys accuracy within a fixed budget, not fewer calls. On an eager backend the loop stops
+ * once every row has reached λ_end (the calls are then those spent). A last interval to σ = 0 is α·x̂0.
  *
  * @param order 2 (DPM-Solver-12) or 3 (DPM-Solver-23)
  * @param rtol relative tolerance
  * @param atol absolute tolerance
  * @param hInit first trial step in λ
  * @param maxTrials trials per grid interval
+ * @param pcoeff proportional coefficient p of the PID controller
+ * @param icoeff integral coefficient i
+ * @param dcoeff derivative coefficient d
+ * @param acceptSafety smallest factor f that accepts a trial
  */
-public record DpmAdaptive(int order, double rtol, double atol, double hInit, int maxTrials) implements Solver {
+public record DpmAdaptive(int order, double rtol, double atol, double hInit, int maxTrials,
+    double pcoeff, double icoeff, double dcoeff, double acceptSafety) implements Solver {
+
+  /** Small guard of k-diffusion's controller: ε = 1/(E + EPS). */
+  static final double EPS = 1e-8;
 
   /** Largest spacing in λ of the schedule table. */
   static final double TABLE_STEP = 0.01;
@@ -51,6 +65,15 @@ public record DpmAdaptive(int order, double rtol, double atol, double hInit, int
       throw new IllegalArgumentException("dpm-adaptive needs rtol > 0, atol > 0, h_init > 0 and max_trials >= 1, got "
           + rtol + ", " + atol + ", " + hInit + ", " + maxTrials);
     }
+    if (!Double.isFinite(pcoeff) || !Double.isFinite(icoeff) || !Double.isFinite(dcoeff) || !(acceptSafety > 0)) {
+      throw new IllegalArgumentException("dpm-adaptive needs finite pcoeff, icoeff, dcoeff and accept_safety > 0, got "
+          + pcoeff + ", " + icoeff + ", " + dcoeff + ", " + acceptSafety);
+    }
+  }
+
+  /** k-diffusion's default controller: I-controller (p = d = 0, i = 1), accept_safety 0.81. */
+  public DpmAdaptive(int order, double rtol, double atol, double hInit, int maxTrials) {
+    this(order, rtol, atol, hInit, maxTrials, 0, 1, 0, 0.81);
   }
 
   @Override
@@ -73,15 +96,26 @@ public record DpmAdaptive(int order, double rtol, double atol, double hInit, int
   @Override
   public SolverState step(SamplingProblem problem, SolverState state) {
     int k = state.k();
-    double alphaS = Clock.alpha(problem, k);
     double alphaT = Clock.alpha(problem, k + 1);
     if (Clock.endsAtData(problem, k)) {
       return state.next(problem.predict(state.x(), k).x0().times(alphaT), 1);
     }
+    Interval run = interval(problem, state.x(), k);
+    return state.next(run.y().times(alphaT), run.calls());
+  }
+
+  /**
+   * One grid interval: y = x/α at its end, the calls spent and, per trial, the column of each row's λ
+   * after it (as k-diffusion's {@code info['t']}).
+   */
+  record Interval(Tensor y, int calls, java.util.List<Tensor> lambdas) {}
+
+  Interval interval(SamplingProblem problem, Tensor x, int k) {
+    double alphaS = Clock.alpha(problem, k);
     double lambdaStart = Clock.lambda(problem, k);
     double lambdaEnd = Clock.lambda(problem, k + 1);
-    Tensor x = state.x();
     Backend b = x.backend();
+    boolean eager = b.tf().scope().env().isEager();
     Table table = new Table(problem.schedule(), lambdaStart, lambdaEnd, problem.t(k), problem.t(k + 1), b);
     long[] colShape = column(x);
     Tensor ones = x.meanPerSample().times(0).plus(1).reshape(colShape);
@@ -92,25 +126,54 @@ public record DpmAdaptive(int order, double rtol, double atol, double hInit, int
     int calls = 0;
     Tensor zeros = ones.times(0);
     Tensor idle = ones.times(1e-3);                                     // a harmless step for rows that are done
+    double b1 = (pcoeff + icoeff + dcoeff) / order;
+    double b2 = -(pcoeff + 2 * dcoeff) / order;
+    double b3 = dcoeff / order;
+    Tensor logInv1 = null;                                              // log ε of the last two accepted trials
+    Tensor logInv2 = null;
+    java.util.List<Tensor> lambdas = new java.util.ArrayList<>();
     for (int trial = 0; trial < maxTrials; trial++) {
       Tensor active = s.rsub(lambdaEnd - 1e-5);                       // > 0 while the row is short of the end
+      if (eager && !anyPositive(active)) {
+        break;
+      }
       Tensor t = s.plus(h).min(ones.times(lambdaEnd));
       Tensor[] lowHigh = pair(problem, table, y, s, active.wherePositive(t.minus(s), idle));
       calls += order;
       Tensor delta = lowHigh[0].abs().max(yPrev.abs()).times(rtol).max(ones.times(atol).broadcastLike(y));
       Tensor err = lowHigh[0].minus(lowHigh[1]).div(delta).square().meanPerSample().sqrt().reshape(colShape);
-      Tensor factor = atan(err.plus(1e-8).log().times(-1.0 / order).exp().minus(1), b).plus(1);
-      Tensor take = active.wherePositive(factor.minus(0.81).wherePositive(ones, zeros), zeros);  // 1 where accepted
+      Tensor logInv = err.plus(EPS).log().neg();
+      if (trial == 0) {
+        logInv1 = logInv;
+        logInv2 = logInv;
+      }
+      Tensor logFactor = logInv.times(b1).plus(logInv1.times(b2)).plus(logInv2.times(b3));
+      Tensor factor = atan(logFactor.exp().minus(1), b).plus(1);
+      Tensor take = active.wherePositive(factor.minus(acceptSafety).wherePositive(ones, zeros), zeros);  // 1 where accepted
       y = select(take, lowHigh[1], y);
       yPrev = select(take, lowHigh[0], yPrev);
       s = take.wherePositive(t, s);
+      logInv2 = take.wherePositive(logInv1, logInv2);
+      logInv1 = take.wherePositive(logInv, logInv1);
       h = active.wherePositive(h.times(factor), h);
+      lambdas.add(s);
     }
     Tensor active = s.rsub(lambdaEnd - 1e-5);
-    Tensor last = pair(problem, table, y, s, active.wherePositive(s.rsub(lambdaEnd), idle))[1];
-    calls += order;
-    y = select(active, last, y);
-    return state.next(y.times(alphaT), calls);
+    if (!eager || anyPositive(active)) {
+      Tensor last = pair(problem, table, y, s, active.wherePositive(s.rsub(lambdaEnd), idle))[1];
+      calls += order;
+      y = select(active, last, y);
+    }
+    return new Interval(y, calls, lambdas);
+  }
+
+  /** Eager only: whether any entry is positive. */
+  private static boolean anyPositive(Tensor v) {
+    Backend b = v.backend();
+    Tensor flat = v.reshape(-1);
+    try (var any = b.tf().reduceAny(b.tf().math.greater(flat.op(), flat.times(0).op()), b.tf().constant(new int[] {0})).asTensor()) {
+      return ((org.tensorflow.types.TBool) any).getBoolean();
+    }
   }
 
   /** [B, 1, …, 1] for x of shape [B, …]. */

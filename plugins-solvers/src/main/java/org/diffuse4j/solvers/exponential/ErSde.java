@@ -9,7 +9,8 @@ import org.diffuse4j.api.tensor.Tensor;
 
 /**
  * ER-SDE-Solver-3 (Cui et al. 2023, "Elucidating the solution space of extended reverse-time SDEs",
- * VP data prediction, Alg. 1–3) with ComfyUI's default noise scaler Φ(ρ) = ρ(e^{ρ^0.3} + 10), on
+ * VP data prediction, Alg. 1–3) with a noise scaler Φ from the paper's solution space (§3.2, App. A.8;
+ * {@link NoiseScaler}, default the paper's and ComfyUI's ER SDE 5, Φ(ρ) = ρ(e^{ρ^0.3} + 10)), on
  * the clock ρ = σ/α. From ρ_s to ρ_t with r = Φ(ρ_t)/Φ(ρ_s):
  * x_t = (α_t/α_s) r x_s + α_t(1 − r) x̂0_s + α_t(Δρ + Φ(ρ_t) S₁) D₁ + α_t(Δρ²/2 + Φ(ρ_t) S₂) D₂
  * + s_noise·α_t √(ρ_t² − ρ_s² r²) ξ, where Δρ = ρ_t − ρ_s, S₁ = ∫_{ρ_t}^{ρ_s} du/Φ(u),
@@ -17,28 +18,69 @@ import org.diffuse4j.api.tensor.Tensor;
  * x̂0 in ρ over the last two and three grid points (stages 2 and 3, from the second and third
  * step). S₁, S₂ are computed exactly (Gauss–Legendre in log ρ), where ComfyUI takes a 200-point
  * left Riemann sum. Weak order 1, 1 call per step, history 2, noise stream k + 1; a last step to
- * σ = 0 is α·x̂0. With Φ(ρ) = ρ it would be DDIM; with this Φ it injects noise, and s_noise &lt; 1
- * leaves the drift of the SDE without its noise (biased).
+ * σ = 0 is α·x̂0. With Φ(ρ) = ρ ({@code ode}) it is deterministic (DDIM at stage 1); the other
+ * scalers inject noise, and s_noise &lt; 1 leaves the drift of the SDE without its noise (biased).
  *
  * @param sNoise noise inflation (1 = the SDE)
  * @param maxStage 1, 2 or 3: highest stage (order of the x̂0 expansion) used
+ * @param scaler the noise scaler Φ
  */
-public record ErSde(double sNoise, int maxStage) implements Solver {
+public record ErSde(double sNoise, int maxStage, NoiseScaler scaler) implements Solver {
 
-  public ErSde {
-    if (!(sNoise >= 0) || maxStage < 1 || maxStage > 3) {
-      throw new IllegalArgumentException("er-sde needs s_noise >= 0 and max_stage 1, 2 or 3, got s_noise=" + sNoise
-          + ", max_stage=" + maxStage);
+  /**
+   * The noise scalers Φ(ρ) of the paper's examples (Cui et al., Fig. 2 and App. A.8; the official
+   * ER-SDE-Solver code's {@code customized_func} types 1-7). Each meets the paper's condition that
+   * ρ² − ρ_s² (Φ(ρ)/Φ(ρ_s))² ≥ 0 for ρ ≤ ρ_s (Φ(ρ)/ρ non-decreasing).
+   */
+  public enum NoiseScaler {
+    /** Φ(ρ) = ρ: the probability-flow ODE (no noise; DDIM at stage 1). */
+    ODE,
+    /** Φ(ρ) = ρ²: the original reverse-time SDE (DDPM-like). */
+    SDE,
+    /** ER SDE 1: Φ(ρ) = ρ(e^{−1/ρ} + 10) (the official code's type 3 with η = 0). */
+    SDE_1,
+    /** ER SDE 2: Φ(ρ) = ρ^1.5. */
+    SDE_2,
+    /** ER SDE 3: Φ(ρ) = ρ^2.5. */
+    SDE_3,
+    /** ER SDE 4: Φ(ρ) = ρ^0.9 log₁₀(1 + 100 ρ^1.5). */
+    SDE_4,
+    /** ER SDE 5: Φ(ρ) = ρ(e^{ρ^0.3} + 10), the paper's choice and ComfyUI's. */
+    SDE_5;
+
+    /** Φ(ρ). */
+    public double phi(double rho) {
+      return switch (this) {
+        case ODE -> rho;
+        case SDE -> rho * rho;
+        case SDE_1 -> rho * (Math.exp(-1 / rho) + 10);
+        case SDE_2 -> Math.pow(rho, 1.5);
+        case SDE_3 -> Math.pow(rho, 2.5);
+        case SDE_4 -> Math.pow(rho, 0.9) * Math.log10(1 + 100 * Math.pow(rho, 1.5));
+        case SDE_5 -> rho * (Math.exp(Math.pow(rho, 0.3)) + 10);
+      };
     }
   }
 
-  /** ComfyUI's default noise scaler Φ(ρ) = ρ(e^{ρ^0.3} + 10). */
-  static double phi(double rho) {
-    return rho * (Math.exp(Math.pow(rho, 0.3)) + 10);
+  public ErSde {
+    if (!(sNoise >= 0) || maxStage < 1 || maxStage > 3 || scaler == null) {
+      throw new IllegalArgumentException("er-sde needs s_noise >= 0, max_stage 1, 2 or 3 and a noise scaler, got s_noise="
+          + sNoise + ", max_stage=" + maxStage + ", noise_scaler=" + scaler);
+    }
+  }
+
+  /** The paper's and ComfyUI's scaler ER SDE 5. */
+  public ErSde(double sNoise, int maxStage) {
+    this(sNoise, maxStage, NoiseScaler.SDE_5);
+  }
+
+  /** Φ(ρ) of this solver's scaler. */
+  double phi(double rho) {
+    return scaler.phi(rho);
   }
 
   /** ∫_{ρ_t}^{ρ_s} (u − c)^n / Φ(u) du, as ∫ (e^v − c)^n e^v / Φ(e^v) dv over log ρ (smooth in v). */
-  static double integral(double rhoT, double rhoS, double c, int n) {
+  double integral(double rhoT, double rhoS, double c, int n) {
     return GaussLegendre.N24.integrate(v -> {
       double u = Math.exp(v);
       return Math.pow(u - c, n) * u / phi(u);
@@ -47,7 +89,7 @@ public record ErSde(double sNoise, int maxStage) implements Solver {
 
   @Override
   public SolverTraits traits() {
-    return new SolverTraits(1, 1, sNoise > 0, 2);
+    return new SolverTraits(1, 1, sNoise > 0 && scaler != NoiseScaler.ODE, 2);
   }
 
   @Override
@@ -82,7 +124,7 @@ public record ErSde(double sNoise, int maxStage) implements Solver {
         x = x.plus(d2.times(alphaT * (dRho * dRho / 2 + phi(rhoT) * integral(rhoT, rhoS, rhoS, 1))));
       }
     }
-    if (sNoise > 0) {
+    if (sNoise > 0 && scaler != NoiseScaler.ODE) {
       double c = alphaT * Math.sqrt(Math.max(0, rhoT * rhoT - rhoS * rhoS * r * r)) * sNoise;
       x = x.plus(problem.noise().gaussian(Clock.stream(k, 0), state.x()).times(c));
     }

@@ -124,7 +124,8 @@ public final class ExponentialSolversBundle implements PluginBundle {
       @Option(doc = "B(h): bh1 = h, bh2 = e^h − 1; vary-coeff: the reference code's Taylor-coefficient variant", def = "bh2")
           UniPc.Variant variant,
       @Option(doc = "apply the UniC corrector (no extra evaluation)", def = "true") boolean corrector,
-      @Option(doc = "true: " + LOF + "; always: at every N (UniPC's rule, caps the order at 2); false: never",
+      @Option(doc = "true: " + LOF + ", and from N = 10 on order <= 2 on a step 1.4x longer in λ than the one before,"
+          + " 1 on a step 2x longer; always: N - k at every N (UniPC's rule, caps the order at 2); false: never",
           def = "true") UniPcLowerOrderFinal lower_order_final,
       @Option(doc = "data: x̂0 (UniPC's default); noise: ε̂", def = "data") Target prediction,
       @Option(doc = "the reference's denoise_to_zero: on a grid ending at σ = 0, the steps before the last are UniPC's run"
@@ -145,7 +146,10 @@ public final class ExponentialSolversBundle implements PluginBundle {
   public record ErSdeOptions(
       @Option(doc = "noise inflation (1 = the SDE; below 1 the drift keeps the SDE's form, biased)", def = "1", min = 0) double s_noise,
       @Option(doc = "highest stage: 1 = first-order, 2 and 3 add the divided differences of x̂0 in σ/α", def = "3", min = 1, max = 3)
-          int max_stage) {}
+          int max_stage,
+      @Option(doc = "noise scaler Φ(ρ) of the paper: ode = ρ, sde = ρ², sde-1 = ρ(e^{−1/ρ} + 10), sde-2 = ρ^1.5,"
+          + " sde-3 = ρ^2.5, sde-4 = ρ^0.9·log10(1 + 100ρ^1.5), sde-5 = ρ(e^{ρ^0.3} + 10) (ComfyUI's)", def = "sde-5")
+          ErSde.NoiseScaler noise_scaler) {}
 
   /** Options of {@code sa-solver} (ComfyUI's sample_sa_solver defaults). */
   public record SaSolverOptions(
@@ -169,7 +173,12 @@ public final class ExponentialSolversBundle implements PluginBundle {
       @Option(doc = "absolute tolerance of the local error estimate", def = "0.0078", min = 1e-12) double atol,
       @Option(doc = "first trial step in λ = log(α/σ)", def = "0.05", min = 1e-6) double h_init,
       @Option(doc = "trials per grid interval, all built into the graph (calls per interval: (max_trials + 1)·order)",
-          def = "16", min = 1, max = 1000) int max_trials) {}
+          def = "16", min = 1, max = 1000) int max_trials,
+      @Option(doc = "PID controller: proportional coefficient (k-diffusion's pcoeff)", def = "0") double pcoeff,
+      @Option(doc = "PID controller: integral coefficient (icoeff; 1 with p = d = 0 is the I-controller)", def = "1") double icoeff,
+      @Option(doc = "PID controller: derivative coefficient (dcoeff)", def = "0") double dcoeff,
+      @Option(doc = "smallest step factor that accepts a trial (k-diffusion's accept_safety)", def = "0.81", min = 1e-6)
+          double accept_safety) {}
 
   private static LowerOrderFinal lof(boolean on) {
     return LowerOrderFinal.of(on);
@@ -248,12 +257,13 @@ public final class ExponentialSolversBundle implements PluginBundle {
         PluginProvider.of(info("dpmpp-2m-sde", "SDE-DPM-Solver++(2M), midpoint form", dpmpp + ", SDE variant"),
             TwoMSdeOptions.class, o -> new DpmppTwoM(o.eta(), lof(o.lower_order_final()), o.solver_type() == SolverType.HEUN)),
         PluginProvider.of(info("dpm-adaptive", "DPM-Solver-23 (12) with adaptive steps in λ per row, unrolled in the graph"
-                + " (order 3 (2); (max_trials + 1)·order calls per grid interval)",
+                + " (order 3 (2); (max_trials + 1)·order calls per grid interval; PID step control)",
                 dpm + ", §4.2 and Alg. 4; k-diffusion DPMSolver.dpm_solver_adaptive"),
-            DpmAdaptiveOptions.class, o -> new DpmAdaptive(o.order(), o.rtol(), o.atol(), o.h_init(), o.max_trials())),
-        PluginProvider.of(info("er-sde", "ER-SDE-Solver-3, VP data prediction on σ/α, noise scaler ρ(e^{ρ^0.3} + 10) (weak order 1, 1 call)",
+            DpmAdaptiveOptions.class, o -> new DpmAdaptive(o.order(), o.rtol(), o.atol(), o.h_init(), o.max_trials(),
+                o.pcoeff(), o.icoeff(), o.dcoeff(), o.accept_safety())),
+        PluginProvider.of(info("er-sde", "ER-SDE-Solver-3, VP data prediction on σ/α, noise scaler Φ (default ρ(e^{ρ^0.3} + 10)) (weak order 1, 1 call)",
                 "Cui et al. 2023, Elucidating the solution space of extended reverse-time SDEs, Alg. 1-3; ComfyUI sample_er_sde"),
-            ErSdeOptions.class, o -> new ErSde(o.s_noise(), o.max_stage())),
+            ErSdeOptions.class, o -> new ErSde(o.s_noise(), o.max_stage(), o.noise_scaler())),
         PluginProvider.of(info("sa-solver", "SA-Solver: stochastic Adams predictor (order p) + corrector (c), τ(t) noise"
                 + " (weak order 1; with tau 0 order min(p + 1, c); 1 call)",
                 "Xue et al. 2023, SA-Solver (NeurIPS), eq. 15 and 18; ComfyUI sample_sa_solver"),

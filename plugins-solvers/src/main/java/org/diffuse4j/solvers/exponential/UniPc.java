@@ -18,7 +18,8 @@ import org.diffuse4j.api.tensor.Tensor;
  * (r = 1); that output is reused by the next step, so both cost 1 evaluation per step (2 on the
  * first, none on the last, where no corrector runs). With {@code lower_order_final} the last steps of
  * a short run use order N − k ({@link LowerOrderFinal}; UniPC's reference applies it at every N,
- * {@link LowerOrderFinal#ALWAYS}, which caps the order at 2). History: p model outputs. A last step to σ = 0 is α·x̂0.
+ * {@link LowerOrderFinal#ALWAYS}, which caps the order at 2); from N = 10 on, {@code true} instead lowers the
+ * order of a step much longer in λ than the one before ({@link #stepRatioCap}). History: p model outputs. A last step to σ = 0 is α·x̂0.
  * With {@code denoiseToZero} (the reference's {@code denoise_to_zero}) the grid must end at σ = 0 and the run
  * before that read-out is the reference's N-step run: {@code lower_order_final} counts N = steps − 1, the
  * step into t_N has no corrector, and the read-out is x̂0 of the model at that uncorrected point (1 call).
@@ -79,6 +80,25 @@ public record UniPc(
     return new SolverTraits(corrector ? order + 1 : order, 1, false, order);
   }
 
+  /** Largest λ-step ratio h_k/h_{k−1} at which a step keeps order 3 (see {@link #stepRatioCap}). */
+  static final double RATIO_ORDER_3 = 1.4;
+  /** Largest λ-step ratio h_k/h_{k−1} at which a step keeps order 2. */
+  static final double RATIO_ORDER_2 = 2;
+
+  /**
+   * The step-ratio part of {@code lower_order_final: true} (runs of N ≥ 10 steps): a step at least
+   * 1.4× longer in λ than the one before uses order ≤ 2, at least 2× longer order 1 (then, as on
+   * UniPC's last step, UniC-1 or none). Extrapolating x̂0 over a step much longer than its nodes'
+   * spacing amplifies its higher divided differences (the final λ steps of a t-uniform grid, e.g.
+   * 2.04 after 0.59 at 50 steps under VP). On any grid whose λ is smooth in the step index the ratio
+   * tends to 1 as N grows, so the guard stops acting and the asymptotic order is unchanged; on
+   * λ-uniform grids it never acts. The thresholds are empirical (t-uniform VP and RF grids,
+   * docs/solvers.md).
+   */
+  static int stepRatioCap(int p, double ratio) {
+    return ratio > RATIO_ORDER_2 ? 1 : ratio > RATIO_ORDER_3 ? Math.min(p, 2) : p;
+  }
+
   @Override
   public SolverState init(SamplingProblem problem) {
     Clock.requireFiniteStart(problem, "unipc");
@@ -110,6 +130,10 @@ public record UniPc(
     // with denoise_to_zero the reference's run has N = steps − 1 steps; the read-out is the last grid step
     int n = denoiseToZero ? problem.steps() - 1 : problem.steps();
     int p = lowerOrderFinal.cap(Math.min(order, history.size()), k, n);
+    if (k > 0 && lowerOrderFinal.belowSteps() > 0 && n >= lowerOrderFinal.belowSteps()) {
+      p = stepRatioCap(p, (Clock.lambda(problem, k + 1) - Clock.lambda(problem, k))
+          / (Clock.lambda(problem, k) - Clock.lambda(problem, k - 1)));
+    }
     double lambdaS = Clock.lambda(problem, k);
     double h = Clock.lambda(problem, k + 1) - lambdaS;
     double hh = dataPrediction ? -h : h;
