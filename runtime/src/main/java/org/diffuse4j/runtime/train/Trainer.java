@@ -141,6 +141,9 @@ public final class Trainer implements AutoCloseable {
       throw new org.diffuse4j.api.plugin.OptionException("the data has " + classes + " classes but network.num_classes is "
           + model.classes() + "; set network.num_classes: " + classes);
     }
+    // the optimiser's slots before the loss graph: naming them then costs a scan of a small graph
+    Updates.Slots slots = Updates.slots(be, manifest.training(), model.variables(),
+        emaTarget == null ? java.util.Map.of() : emaTarget.slots);
     x0 = be.placeholder("x0", rows, dim);
     eps = be.placeholder("eps", rows, dim);
     String[] names = {"t", "alpha", "sigma", "alpha_dot", "sigma_dot", "weight"};
@@ -167,8 +170,7 @@ public final class Trainer implements AutoCloseable {
         needs.contains(Objective.Need.TEACHER) ? teacher(manifest) : null);
     loss = manifest.objective().loss(tb, networks, manifest.parameterisation()).mean();
 
-    updates = new Updates(be, manifest.training(), model.variables(), loss,
-        emaTarget == null ? java.util.Map.of() : emaTarget.slots, shard != null);
+    updates = new Updates(be, manifest.training(), model.variables(), loss, slots, shard != null);
     variableNames = model.variables().stream().map(v -> v.op().name()).toList();
     session = new Session(graph);
   }

@@ -51,17 +51,41 @@ final class Updates {
   final java.util.Map<String, String> emaNames = new java.util.HashMap<>();
 
   Updates(Backend be, TrainingOptions o, List<Variable<?>> vars, Tensor loss) {
-    this(be, o, vars, loss, java.util.Map.of(), false);
+    this(be, o, vars, loss, slots(be, o, vars, java.util.Map.of()), false);
   }
 
   /**
-   * As above, with EMA copies created already for some weights ({@code emaSlots}, by weight name:
-   * an {@link EmaTarget} reads them in the loss; the others get new zero-initialised copies), and
-   * with {@code fed}: the update reads gradients fed to {@link #fedGradients} rather than the loss's.
+   * The optimiser's state per weight: Adam's moments m and v and, with {@code training.ema}, the EMA
+   * copy ({@code emaSlots} holds copies made already, by weight name). Created before the loss and its
+   * gradients are built: TF Java scans every op of the graph each time it opens a name scope, and a
+   * slot's name opens one per path level, so creating them after the backward pass made building a
+   * U-Net trainer quadratic in its size. The names are unchanged (the same creation order, so the same
+   * _N suffixes), so existing checkpoints restore.
+   */
+  record Slots(List<Operand<?>> m, List<Operand<?>> v, List<Operand<?>> ema) {}
+
+  /** Creates the {@link Slots} of {@code vars}, in the order (m, v, EMA) per weight. */
+  static Slots slots(Backend be, TrainingOptions o, List<Variable<?>> vars, java.util.Map<String, Operand<?>> emaSlots) {
+    List<Operand<?>> m = new ArrayList<>();
+    List<Operand<?>> v = new ArrayList<>();
+    List<Operand<?>> ema = new ArrayList<>();
+    for (Variable<?> w : vars) {
+      String name = w.op().name();
+      m.add(slot(be, "adam/" + name + "/m", w));
+      v.add(slot(be, "adam/" + name + "/v", w));
+      if (o.ema() > 0) {
+        ema.add(emaSlots.containsKey(name) ? emaSlots.get(name) : slot(be, emaName(name), w));
+      }
+    }
+    return new Slots(List.copyOf(m), List.copyOf(v), List.copyOf(ema));
+  }
+
+  /**
+   * As above, with the optimiser's {@link Slots} made before the loss ({@link #slots}), and with
+   * {@code fed}: the update reads gradients fed to {@link #fedGradients} rather than the loss's.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  Updates(Backend be, TrainingOptions o, List<Variable<?>> vars, Tensor loss, java.util.Map<String, Operand<?>> emaSlots,
-      boolean fed) {
+  Updates(Backend be, TrainingOptions o, List<Variable<?>> vars, Tensor loss, Slots slots, boolean fed) {
     Ops tf = be.tf();
     lr = be.placeholder("lr");
     beta1Power = be.placeholder("beta1_power");
@@ -104,13 +128,13 @@ final class Updates {
         Op decay = gated.assignSub(v, (Operand) be.wrap(v).times(lr).times(o.weight_decay()).op());
         step = tf.withControlDependencies(List.of(decay));
       }
-      Operand m = slot(be, "adam/" + name + "/m", v);
-      Operand s = slot(be, "adam/" + name + "/v", v);
+      Operand m = slots.m().get(i);
+      Operand s = slots.v().get(i);
       Operand updated = step.train.applyAdam(v, m, s, (Operand) beta1Power.op(), (Operand) beta2Power.op(),
           (Operand) lr.op(), (Operand) be.scalar(BETA1).op(), (Operand) be.scalar(BETA2).op(),
           (Operand) be.scalar(EPSILON).op(), (Operand) g.get(i).op());
       if (o.ema() > 0) {
-        Operand e = emaSlots.containsKey(name) ? emaSlots.get(name) : slot(be, emaName(name), v);
+        Operand e = slots.ema().get(i);
         emaNames.put(name, e.op().name());
         Tensor delta = be.wrap(e).minus(be.wrap(updated)).times(emaDecay.rsub(1));
         done.add(tf.assignSub(e, (Operand) delta.op()));
