@@ -105,8 +105,15 @@ final class DocBlocks {
           }
           directives.add(0, directive(name + ":" + (m + 1), mm.group(1)));
         }
-        blocks.add(new Block(name, i + 1, language, directives, commands(name, lines.subList(i + 1, Math.min(end, lines.size())), i + 2,
-            language.equals("console"))));
+        Block b = new Block(name, i + 1, language, directives, commands(name, lines.subList(i + 1, Math.min(end, lines.size())), i + 2,
+            language.equals("console")));
+        for (Directive d : directives) {
+          if (d.text() != null && b.commands().stream().noneMatch(d::applies)) {
+            throw new IllegalArgumentException(name + ":" + (i + 1) + ": the docs-test marker's text \"" + d.text()
+                + "\" is in none of the block's commands");
+          }
+        }
+        blocks.add(b);
       }
       i = end;
     }

@@ -62,8 +62,10 @@ class DocBlocksTest {
   }
 
   @Test
-  void aSkipNeedsAReasonAndUnknownMarkersFail() {
+  void aSkipNeedsAReasonAndUnknownOrStaleMarkersFail() {
     assertThatThrownBy(() -> DocBlocks.directive("X.md:3", "skip:  ")).hasMessageContaining("X.md:3").hasMessageContaining("reason");
     assertThatThrownBy(() -> DocBlocks.directive("X.md:3", "steps 5")).hasMessageContaining("unknown docs-test marker");
+    assertThatThrownBy(() -> DocBlocks.parse("X.md", List.of("<!-- docs-test: \"gone.yaml\" --n 5 -->", "```bash", "./diffuse4j plugins", "```")))
+        .hasMessageContaining("X.md:2").hasMessageContaining("gone.yaml");
   }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 15, "Documentation that runs": every fenced shell block of README.md and docs/*.md runs as
  * written on a fresh clone (DocsRunner, in one JVM whose working folder is a scratch folder), except
  * what a {@code <!-- docs-test: ... -->} marker above the block makes smaller or skips with a reason
- * (DocBlocks). A failure names the file, the line and the command.
+ * (DocBlocks). A failure names the file, the line and the command. docs/reliability.md section 5
+ * describes it; {@code -Ddocs.only=TEXT} runs only the files whose path contains TEXT.
  */
 class DocumentationCommandsTest {
   @TempDir Path tmp;
