@@ -8,18 +8,21 @@ import org.tensorflow.internal.c_api.Listener_BytePointer;
 
 /**
  * TensorFlow's native log lines (start-up notes such as "This TensorFlow binary is optimized to use
- * available CPU instructions…", "MLIR V1 optimization pass is not enabled"): off unless asked for,
- * in every process that runs Diffuse4J, not only under the {@code diffuse4j} launcher.
+ * available CPU instructions…", info and warning lines): off unless asked for, in every process that
+ * runs Diffuse4J, not only under the {@code diffuse4j} launcher.
  *
- * <p>TensorFlow's own logging reads {@code TF_CPP_MIN_LOG_LEVEL} from the environment once, at its
- * first log line (the first session), and its Abseil logging has a minimum level of its own. Java
- * cannot set an environment variable, so {@link #apply()} loads TensorFlow's native library and,
- * before any session exists, calls the C library's {@code putenv} and Abseil's
- * {@code absl::SetMinLogLevel} through JavaCPP (which TensorFlow Java loads anyway). The level is
+ * <p>TensorFlow reads {@code TF_CPP_MIN_LOG_LEVEL} from the environment once, at its first log line
+ * (the first session; nothing logs while the library loads). Java cannot set an environment variable,
+ * so {@link #apply()} loads TensorFlow's native library and, before any session exists, calls the C
+ * library's {@code putenv} through JavaCPP (which TensorFlow Java loads anyway). The level is
  * {@code TF_CPP_MIN_LOG_LEVEL} when the environment sets it (the user's choice wins), else 0 (all
  * lines) after {@link #verbose(boolean) verbose(true)} ({@code diffuse4j --verbose},
  * {@code Diffuse4j.tensorFlowLogs(true)}), else 2 (errors only), as the launcher always had.
- * TensorFlow takes the level once per process, so the first {@link #apply()} decides.
+ *
+ * <p>Two lines of the Abseil copy linked inside {@code libtensorflow_cc} ("WARNING: All log messages
+ * before absl::InitializeLog()…", "…MLIR V1 optimization pass is not enabled") print once at the first
+ * session whatever the level: that copy exports no way to change its level (the exported
+ * {@code absl::SetMinLogLevel} is another copy's and was measured to change nothing).
  */
 public final class TensorFlowLogs {
   /** The environment variable TensorFlow reads. */
