@@ -10,6 +10,7 @@ import org.diffuse4j.api.tensor.Tensor;
  */
 public interface ConditionalDenoiser {
 
+  /** The prediction at (x, p) under condition {@code c}. */
   Prediction predict(Tensor x, PathPoint p, Condition c);
 
   /** Predictions for several conditions at the same (x, t); one batched call where possible. */

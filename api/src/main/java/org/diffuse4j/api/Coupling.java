@@ -8,6 +8,7 @@ package org.diffuse4j.api;
 @FunctionalInterface
 public interface Coupling {
 
+  /** For each of the {@code rows} data rows in {@code x0}, the index of the noise row in {@code noise} it is paired with. */
   int[] pair(double[] x0, double[] noise, int rows, int dim);
 
   /** The independent coupling: data row i keeps noise row i. */

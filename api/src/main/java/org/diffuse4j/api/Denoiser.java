@@ -10,6 +10,7 @@ import org.diffuse4j.api.tensor.Tensor;
  */
 public interface Denoiser {
 
+  /** The prediction at state {@code x} and path point {@code p}. */
   Prediction predict(Tensor x, PathPoint p);
 
   /** Network evaluations per call (2 for classifier-free guidance). */

@@ -10,5 +10,6 @@ import org.diffuse4j.api.tensor.Tensor;
  */
 @FunctionalInterface
 public interface FlowMapNetwork {
+  /** The output at state {@code x}, times s and t (scalars or per-sample columns) and the condition. */
   Tensor jump(Tensor x, Tensor s, Tensor t, Condition condition);
 }

@@ -6,6 +6,7 @@ package org.diffuse4j.api;
  */
 public interface Guidance {
 
+  /** The denoiser a solver integrates: {@code model} guided towards {@code condition}. */
   Denoiser guide(ConditionalDenoiser model, Condition condition);
 
   /**

@@ -9,5 +9,6 @@ import org.diffuse4j.api.tensor.Tensor;
  */
 @FunctionalInterface
 public interface Network {
+  /** The raw output (x's shape) at state {@code x}, time label {@code t} and the condition. */
   Tensor apply(Tensor x, Tensor t, Condition condition);
 }

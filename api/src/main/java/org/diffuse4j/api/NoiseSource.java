@@ -10,5 +10,6 @@ import org.diffuse4j.api.tensor.Tensor;
  */
 public interface NoiseSource {
 
+  /** Standard normal noise shaped like {@code like} from stream {@code stream}. */
   Tensor gaussian(long stream, Tensor like);
 }

@@ -18,6 +18,7 @@ public record SamplingProblem(
     this(model, schedule, times, xInit, noise, null);
   }
 
+  /** Stands in a denoiser that fails with a message naming the flow-map samplers when only a flow map is given. */
   public SamplingProblem {
     if (model == null && flowMap != null) {
       model = (x, p) -> {
@@ -70,6 +71,7 @@ public record SamplingProblem(
     return times[k];
   }
 
+  /** The time grid (a copy). */
   @Override
   public double[] times() {
     return times.clone();

@@ -13,6 +13,7 @@ public interface Solver {
   /** Declared order, evaluations per step, stochasticity and history. */
   SolverTraits traits();
 
+  /** The state before the first step; by default x at {@code times[0]} with no history. */
   default SolverState init(SamplingProblem problem) {
     return SolverState.start(problem.xInit());
   }

@@ -10,6 +10,7 @@ import org.diffuse4j.api.tensor.Tensor;
  */
 public record SolverState(int k, Tensor x, List<Tensor> history, int nfe) {
 
+  /** Copies the history. */
   public SolverState {
     history = List.copyOf(history);
   }

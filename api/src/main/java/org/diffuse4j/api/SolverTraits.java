@@ -19,6 +19,7 @@ public record SolverTraits(double order, int evaluationsPerStep, boolean stochas
     this(order, evaluationsPerStep, stochastic, history, false);
   }
 
+  /** Checks order &gt; 0, evaluations per step &gt;= 1 and history &gt;= 0. */
   public SolverTraits {
     if (order <= 0 || evaluationsPerStep < 1 || history < 0) {
       throw new IllegalArgumentException("invalid solver traits " + order + "/" + evaluationsPerStep + "/" + history);

@@ -17,6 +17,7 @@ import org.tensorflow.types.TInt32;
  */
 public record Teacher(ConditionalDenoiser model, Guidance guidance, Schedule schedule, Solver solver) {
 
+  /** Refuses a stochastic solver: a teacher step follows the probability-flow ODE. */
   public Teacher {
     if (solver.traits().stochastic()) {
       throw new IllegalArgumentException("the teacher's solver draws noise (an SDE sampler); a teacher step must "

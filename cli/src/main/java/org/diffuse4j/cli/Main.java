@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.diffuse4j.api.io.IoErrors;
 import org.diffuse4j.api.plugin.OptionException;
 import org.diffuse4j.api.plugin.PluginRegistry;
+import org.diffuse4j.runtime.graph.TensorFlowLogs;
 import org.diffuse4j.runtime.plugins.PluginDiscovery;
 import org.diffuse4j.runtime.train.TrainingDiverged;
 import picocli.CommandLine.Command;
@@ -17,7 +18,8 @@ import picocli.CommandLine;
 /**
  * The {@code diffuse4j} command line: {@code run}, {@code validate}, {@code plugins},
  * {@code describe}. Every error prints one message on stderr and returns a non-zero exit code; stack
- * traces only with {@code --verbose}. {@link #execute} runs it in-process (tests use it).
+ * traces only with {@code --verbose}, which also shows TensorFlow's native log lines (off otherwise,
+ * {@link TensorFlowLogs}). {@link #execute} runs it in-process (tests use it).
  */
 @Command(
     name = "diffuse4j",
@@ -31,7 +33,7 @@ public final class Main implements Callable<Integer> {
       description = "extra plugin jars (default: $" + PluginDiscovery.ENV + ")")
   Path plugins;
 
-  @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "print stack traces of errors")
+  @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "print stack traces of errors and TensorFlow's log lines")
   boolean verbose;
 
   PrintStream out = System.out;
@@ -86,7 +88,34 @@ public final class Main implements Callable<Integer> {
       err.flush();
       return 2;
     });
+    cli.setExecutionStrategy(parsed -> {
+      tensorFlowLogs(parsed);
+      return new CommandLine.RunLast().execute(parsed);
+    });
     return cli.execute(args);
+  }
+
+  /** Commands that only read and print: they never start TensorFlow, so its native library is not loaded for them. */
+  private static final java.util.Set<String> NO_TENSORFLOW = java.util.Set.of("diffuse4j", "plugins", "describe", "validate", "inspect", "help");
+
+  /**
+   * TensorFlow's native log lines: shown with {@code --verbose}, else off (errors only), unless
+   * {@code TF_CPP_MIN_LOG_LEVEL} is set ({@link TensorFlowLogs}). Set before the command starts TensorFlow.
+   */
+  private static void tensorFlowLogs(CommandLine.ParseResult parsed) {
+    boolean verbose = false;
+    CommandLine.ParseResult leaf = parsed;
+    while (true) {
+      verbose |= leaf.hasMatchedOption("--verbose");
+      if (!leaf.hasSubcommand()) {
+        break;
+      }
+      leaf = leaf.subcommand();
+    }
+    TensorFlowLogs.verbose(verbose);
+    if (!NO_TENSORFLOW.contains(leaf.commandSpec().name())) {
+      TensorFlowLogs.apply();
+    }
   }
 
   /** For '--set KEY VALUE' (a space instead of '='): the hint to write KEY=VALUE. */

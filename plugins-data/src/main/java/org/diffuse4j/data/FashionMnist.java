@@ -14,7 +14,7 @@ import org.diffuse4j.api.model.SplitDataSet;
  * {@code dataset-fashion-mnist} package. Images come as row-major n×28×28×1 values scaled from
  * bytes 0..255 to [−1, 1] (v/127.5 − 1).
  *
- * <p>As a {@link DataSet}, training row i of a draw is the training image with index
+ * <p>As a {@link org.diffuse4j.api.model.DataSet}, training row i of a draw is the training image with index
  * ⌊u·60000⌋, u = {@link CounterNoise#uniform(long, long, long, long)}(seed, first + i, stream 0x0fa,
  * 0): sampling with replacement, a pure function of (seed, first + i), so training is deterministic
  * and resumable. {@link #labels(long, long, int)} gives the labels of the same rows.

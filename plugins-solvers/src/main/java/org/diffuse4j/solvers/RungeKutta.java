@@ -17,7 +17,7 @@ import org.diffuse4j.api.tensor.Tensor;
  * <p>A step that ends where σ = 0 (data) takes a single Euler step instead, as EDM Algorithm 1
  * does: the velocity needs ε̂ = (x − α x̂0)/σ, undefined at σ = 0, and the Euler hop to σ = 0 is
  * exactly the Tweedie read-out x̂0 under rectified flow. Such a run costs
- * {@link #evaluations(double[])} calls; {@link #evaluations(int)} counts grids that end at σ &gt; 0.
+ * {@link #evaluations(double[], Schedule)} calls; {@link #evaluations(int)} counts grids that end at σ &gt; 0.
  */
 public record RungeKutta(ButcherTableau tableau) implements Solver {
 

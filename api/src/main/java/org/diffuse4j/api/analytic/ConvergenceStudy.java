@@ -56,6 +56,7 @@ public record ConvergenceStudy(
   /** The default step counts: the asymptotic regime of orders 1–5 on the default grid, above the reference's floor. */
   public static final int[] DEFAULT_STEPS = {16, 32, 64, 128};
 
+  /** Checks rows &gt;= 1 and that an initial state has rows × dim values. */
   public ConvergenceStudy {
     if (rows < 1) {
       throw new IllegalArgumentException("need rows >= 1, got " + rows);
@@ -122,6 +123,7 @@ public record ConvergenceStudy(
 
   /** Measurements and the fitted order. */
   public record Result(List<Point> points, double order) {
+    /** Copies the points. */
     public Result {
       points = List.copyOf(points);
     }

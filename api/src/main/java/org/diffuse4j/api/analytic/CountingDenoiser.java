@@ -14,6 +14,7 @@ public final class CountingDenoiser implements Denoiser {
   private final Denoiser inner;
   private int calls;
 
+  /** Counts the calls made to {@code inner}. */
   public CountingDenoiser(Denoiser inner) {
     this.inner = inner;
   }

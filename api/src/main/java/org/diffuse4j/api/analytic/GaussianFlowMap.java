@@ -16,6 +16,7 @@ import org.diffuse4j.api.tensor.Tensor;
  */
 public record GaussianFlowMap(double[] mean, double std) {
 
+  /** Checks dimension &gt;= 1 and std &gt; 0; copies the mean. */
   public GaussianFlowMap {
     if (mean.length == 0 || !(std > 0)) {
       throw new IllegalArgumentException(
@@ -24,6 +25,7 @@ public record GaussianFlowMap(double[] mean, double std) {
     mean = mean.clone();
   }
 
+  /** The data mean (a copy). */
   @Override
   public double[] mean() {
     return mean.clone();

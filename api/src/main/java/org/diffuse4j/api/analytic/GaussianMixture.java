@@ -26,6 +26,7 @@ import org.diffuse4j.api.tensor.Tensor;
  */
 public record GaussianMixture(double[][] means, double[] stds, double[] weights) {
 
+  /** Checks the components agree in number and dimension (std &gt;= 0, weight &gt; 0); copies the arrays, weights normalised to sum 1. */
   public GaussianMixture {
     if (means.length == 0 || means.length != stds.length || means.length != weights.length) {
       throw new IllegalArgumentException(
@@ -73,6 +74,7 @@ public record GaussianMixture(double[][] means, double[] stds, double[] weights)
     return means.length;
   }
 
+  /** The component means (a copy). */
   @Override
   public double[][] means() {
     double[][] m = new double[means.length][];
@@ -82,11 +84,13 @@ public record GaussianMixture(double[][] means, double[] stds, double[] weights)
     return m;
   }
 
+  /** The component standard deviations (a copy). */
   @Override
   public double[] stds() {
     return stds.clone();
   }
 
+  /** The mixture weights (a copy). */
   @Override
   public double[] weights() {
     return weights.clone();

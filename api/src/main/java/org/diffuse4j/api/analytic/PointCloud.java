@@ -13,6 +13,7 @@ import org.diffuse4j.api.Schedule;
  */
 public record PointCloud(double[][] points) {
 
+  /** Copies the points. */
   public PointCloud {
     points = toMixture(points).means();
   }
@@ -53,6 +54,7 @@ public record PointCloud(double[][] points) {
     return mixture().score(schedule, t, x);
   }
 
+  /** The points (a copy). */
   @Override
   public double[][] points() {
     return mixture().means();

@@ -6,13 +6,21 @@ import java.util.stream.Collectors;
 
 /** The kinds of plugin, with the name each has in manifests and on the command line. */
 public enum Kind {
+  /** Noise schedules α(t), σ(t). */
   SCHEDULE("schedule"),
+  /** Time grids for sampling. */
   GRID("grid"),
+  /** What the network predicts (ε, x0, velocity, …). */
   PARAMETERISATION("parameterisation"),
+  /** Training losses. */
   OBJECTIVE("objective"),
+  /** Samplers that integrate the reverse process. */
   SOLVER("solver"),
+  /** Guidance (classifier-free and others). */
   GUIDANCE("guidance"),
+  /** Networks. */
   NETWORK("network"),
+  /** Data sets. */
   DATA("data");
 
   private final String id;

@@ -12,11 +12,15 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
 public @interface Option {
+  /** What the option means, as {@code describe} shows it. */
   String doc();
 
+  /** The default value as text; empty for a required option. */
   String def() default "";
 
+  /** The smallest allowed value of a numeric option. */
   double min() default Double.NEGATIVE_INFINITY;
 
+  /** The largest allowed value of a numeric option. */
   double max() default Double.POSITIVE_INFINITY;
 }

@@ -7,6 +7,7 @@ package org.diffuse4j.api.plugin;
 public class OptionException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** A configuration error with the message the user sees. */
   public OptionException(String message) {
     super(message);
   }

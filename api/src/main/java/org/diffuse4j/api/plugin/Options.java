@@ -27,6 +27,7 @@ public final class Options {
 
   /** One option as {@code describe} shows it. */
   public record Spec(String name, String type, String defaultValue, String doc, double min, double max) {
+    /** Whether the option has no default, so a manifest must set it. */
     public boolean required() {
       return defaultValue.isEmpty();
     }

@@ -9,5 +9,6 @@ import java.util.List;
  */
 public interface PluginBundle {
 
+  /** The providers this jar contributes. */
   List<PluginProvider<?>> providers();
 }

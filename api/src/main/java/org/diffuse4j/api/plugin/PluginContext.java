@@ -10,6 +10,7 @@ package org.diffuse4j.api.plugin;
  */
 public interface PluginContext {
 
+  /** Builds the plugin of {@code kind} that {@code spec} names, at key path {@code path} relative to this plugin. */
   <T> T create(Kind kind, Object spec, String path);
 
   /** The full key path of {@code relative} under the plugin being built ({@code ""}: the plugin's own path). */

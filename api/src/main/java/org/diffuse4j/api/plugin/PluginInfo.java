@@ -6,6 +6,7 @@ package org.diffuse4j.api.plugin;
  */
 public record PluginInfo(Kind kind, String name, String description, String reference) {
 
+  /** Checks the name: lower-case letters, digits, '-' or '+'. */
   public PluginInfo {
     if (name == null || !name.matches("[a-z0-9][a-z0-9+\\-]*")) {
       throw new IllegalArgumentException(

@@ -12,8 +12,10 @@ import java.util.function.Function;
  */
 public interface PluginProvider<O extends Record> {
 
+  /** Kind, name, description and reference of the plugin. */
   PluginInfo info();
 
+  /** The record type of the plugin's options. */
   Class<O> optionsType();
 
   /** Builds the plugin (a Schedule, Solver, … as its kind says). */

@@ -57,34 +57,42 @@ public final class Tensor {
     return op.shape().numDimensions();
   }
 
+  /** this + o, elementwise (broadcasting). */
   public Tensor plus(Tensor o) {
     return of(tf().math.add(op, o.op));
   }
 
+  /** this + v. */
   public Tensor plus(double v) {
     return v == 0 ? this : of(tf().math.add(op, c(v)));
   }
 
+  /** this − o, elementwise (broadcasting). */
   public Tensor minus(Tensor o) {
     return of(tf().math.sub(op, o.op));
   }
 
+  /** this − v. */
   public Tensor minus(double v) {
     return plus(-v);
   }
 
+  /** this · o, elementwise (broadcasting). */
   public Tensor times(Tensor o) {
     return of(tf().math.mul(op, o.op));
   }
 
+  /** this · v. */
   public Tensor times(double v) {
     return v == 1 ? this : of(tf().math.mul(op, c(v)));
   }
 
+  /** this / o, elementwise (broadcasting). */
   public Tensor div(Tensor o) {
     return of(tf().math.div(op, o.op));
   }
 
+  /** this / v. */
   public Tensor div(double v) {
     return times(1.0 / v);
   }
@@ -99,46 +107,57 @@ public final class Tensor {
     return of(tf().math.div(c(v), op));
   }
 
+  /** −this. */
   public Tensor neg() {
     return of(tf().math.neg(op));
   }
 
+  /** this², elementwise. */
   public Tensor square() {
     return of(tf().math.square(op));
   }
 
+  /** √this, elementwise. */
   public Tensor sqrt() {
     return of(tf().math.sqrt(op));
   }
 
+  /** exp(this), elementwise. */
   public Tensor exp() {
     return of(tf().math.exp(op));
   }
 
+  /** exp(this) − 1, elementwise (accurate near 0). */
   public Tensor expm1() {
     return of(tf().math.expm1(op));
   }
 
+  /** The natural logarithm, elementwise. */
   public Tensor log() {
     return of(tf().math.log(op));
   }
 
+  /** |this|, elementwise. */
   public Tensor abs() {
     return of(tf().math.abs(op));
   }
 
+  /** sin(this), elementwise. */
   public Tensor sin() {
     return of(tf().math.sin(op));
   }
 
+  /** cos(this), elementwise. */
   public Tensor cos() {
     return of(tf().math.cos(op));
   }
 
+  /** tanh(this), elementwise. */
   public Tensor tanh() {
     return of(tf().math.tanh(op));
   }
 
+  /** 1/(1 + exp(−this)), elementwise. */
   public Tensor sigmoid() {
     return of(tf().math.sigmoid(op));
   }
@@ -148,14 +167,17 @@ public final class Tensor {
     return times(sigmoid());
   }
 
+  /** max(this, o), elementwise (broadcasting). */
   public Tensor max(Tensor o) {
     return of(tf().math.maximum(op, o.op));
   }
 
+  /** min(this, o), elementwise (broadcasting). */
   public Tensor min(Tensor o) {
     return of(tf().math.minimum(op, o.op));
   }
 
+  /** this clipped to [lo, hi]. */
   public Tensor clip(double lo, double hi) {
     return of(tf().clipByValue(op, c(lo), c(hi)));
   }

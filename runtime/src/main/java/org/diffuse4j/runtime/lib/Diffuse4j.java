@@ -10,6 +10,7 @@ import java.util.Map;
 import org.diffuse4j.api.io.Npy;
 import org.diffuse4j.api.plugin.Kind;
 import org.diffuse4j.api.plugin.OptionException;
+import org.diffuse4j.runtime.graph.TensorFlowLogs;
 
 /**
  * The entry point of the Java API: build an experiment ({@link #experiment()}), load a manifest
@@ -18,6 +19,18 @@ import org.diffuse4j.api.plugin.OptionException;
  */
 public final class Diffuse4j {
   private Diffuse4j() {}
+
+  /**
+   * Shows TensorFlow's native log lines (its start-up notes such as "This TensorFlow binary is
+   * optimized…", info and warning lines) or not, the default. Call it before the first run or
+   * sampling: TensorFlow takes its level once per process. {@code TF_CPP_MIN_LOG_LEVEL} in the
+   * environment, when set, wins.
+   *
+   * @param show whether to show them
+   */
+  public static void tensorFlowLogs(boolean show) {
+    TensorFlowLogs.verbose(show);
+  }
 
   /**
    * A new experiment builder ({@link Experiment#builder()}).

@@ -15,6 +15,7 @@ import org.diffuse4j.api.io.AtomicFiles;
 import org.diffuse4j.api.io.Npy;
 import org.diffuse4j.api.model.DataSet;
 import org.diffuse4j.api.plugin.OptionException;
+import org.diffuse4j.runtime.graph.TensorFlowLogs;
 import org.diffuse4j.runtime.manifest.Manifest;
 import org.diffuse4j.runtime.manifest.ManifestLoader;
 import org.diffuse4j.runtime.metrics.SlicedWasserstein;
@@ -66,6 +67,7 @@ public final class Experiment {
    */
   public static Map<String, Object> run(Manifest m, Path dir, Start start, PrintStream out, PrintStream console,
       Trainer.StepListener listener, ScaleOut scaleOut, ScaleOut.TrainJob job) throws IOException {
+    TensorFlowLogs.apply();
     boolean resume = start == Start.RESUME;
     DataSet data = m.data();
     int dim = data.dim();
@@ -155,6 +157,7 @@ public final class Experiment {
    */
   public static Map<String, Object> sample(Manifest m, Path runDir, Path target, PrintStream out, PrintStream console,
       ScaleOut scaleOut, ScaleOut.SampleJob job) throws IOException {
+    TensorFlowLogs.apply();
     int dim = m.data().dim();
     double[] init = initNoise(m, m.sampling().n(), dim);
     if (scaleOut != null && init != null) {
