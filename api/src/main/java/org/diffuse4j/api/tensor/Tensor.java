@@ -244,6 +244,35 @@ public final class Tensor {
     return of(g.dy(0));
   }
 
+  /**
+   * Forward-mode derivative (JVP) Σᵢ (∂this/∂xᵢ)·vᵢ by two reverse passes (the double-VJP trick):
+   * the VJPs gᵢ(u) = (∂this/∂xᵢ)ᵀu for a dummy u of this shape, then J·v = ∂(Σᵢ⟨gᵢ(u), vᵢ⟩)/∂u, which
+   * does not depend on u. Graph mode only; every op between the inputs and this needs a gradient
+   * whose own gradient TensorFlow's C++ registry has (docs/few-step.md lists what works).
+   *
+   * @param inputs the tensors xᵢ this was built from (each must reach this)
+   * @param tangents the directions vᵢ, one per input, each of its input's shape
+   * @return the directional derivative, of this tensor's shape
+   */
+  public Tensor jvp(List<Tensor> inputs, List<Tensor> tangents) {
+    if (inputs.size() != tangents.size() || inputs.isEmpty()) {
+      throw new IllegalArgumentException(
+          "jvp needs one tangent per input, got " + inputs.size() + " inputs and " + tangents.size() + " tangents");
+    }
+    SecondOrderGradients.ensureRegistered();
+    List<Operand<?>> xs = new ArrayList<>();
+    List<Operand<?>> vs = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      xs.add(inputs.get(i).op);
+      vs.add(tangents.get(i).op);
+    }
+    // g is linear in u, so the value of u does not matter; zeros of this shape.
+    Operand<TNumber> u = tf().fill(tf().shape(op), c(0));
+    Gradients vjp = tf().gradients(List.of(op), xs, Gradients.dx(List.of(u)));
+    Gradients jv = tf().gradients(vjp.dy(), List.of(u), Gradients.dx(vs));
+    return of(jv.dy(0));
+  }
+
   /** Stops gradients flowing through this value. */
   public Tensor stopGradient() {
     return of(tf().stopGradient(op));
