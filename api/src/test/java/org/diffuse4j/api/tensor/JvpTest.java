@@ -160,6 +160,20 @@ class JvpTest {
   }
 
   @Test
+  void anInputTheOutputIgnoresContributesZero() {
+    // As a network that ignores one of its times: TensorFlow alone refuses the unreachable input.
+    check("ignored second input", in -> in.get(0).tanh(), M, new long[] {3, 1});
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Backend b = new Backend(org.tensorflow.op.Ops.create(g), Precision.FLOAT64);
+      Tensor x = b.constant(new double[] {0.5, -1}, 1, 2);
+      Tensor y = b.constant(new double[] {2, 3}, 1, 2).exp();
+      try (Result res = s.runner().fetch(y.jvp(List.of(x), List.of(x)).op()).run()) {
+        assertThat(Feeds.values(res.get(0))).containsExactly(0, 0);
+      }
+    }
+  }
+
+  @Test
   void refusesMismatchedTangents() {
     try (Graph g = new Graph()) {
       Backend b = new Backend(org.tensorflow.op.Ops.create(g), Precision.FLOAT64);
