@@ -41,6 +41,12 @@ public final class JvpBenchmark {
   }
 
   private static void measure(String name, int batch, int dim, int runs, BiFunction<Backend, Tensor[], Tensor> net) {
+    measure(name + " (grappler on)", batch, dim, runs, net, true);
+    measure(name + " (grappler off)", batch, dim, runs, net, false);
+  }
+
+  private static void measure(String name, int batch, int dim, int runs, BiFunction<Backend, Tensor[], Tensor> net,
+      boolean optimised) {
     double[] x = CounterNoise.gaussian(1, 0, 1, batch * dim, 0);
     double[] t = new double[batch];
     java.util.Arrays.fill(t, 0.5);
@@ -55,7 +61,7 @@ public final class JvpBenchmark {
       long t2 = System.nanoTime();
       Tensor vjp = y.times(y.stopGradient()).sum().gradient(xs);
       long t3 = System.nanoTime();
-      try (Session s = new Session(g);
+      try (Session s = optimised ? new Session(g) : new Session(g, JvpCheck.UNOPTIMISED);
           var xf = Feeds.tensor(Precision.FLOAT32, x, batch, dim);
           var tf = Feeds.tensor(Precision.FLOAT32, t, batch, 1)) {
         // Weights are variables: initialise them by running their initialisers.

@@ -16,6 +16,10 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.OptimizerOptions;
+import org.tensorflow.proto.RewriterConfig;
 
 /**
  * Test helper: {@link Tensor#jvp} of a graph built on fed float64 inputs against central finite
@@ -23,6 +27,16 @@ import org.tensorflow.op.Ops;
  */
 public final class JvpCheck {
   private static final double H = 1e-5;
+
+  /**
+   * Grappler off (as the runtime's sampling sessions): its first-run optimisation of a JVP graph
+   * costs tens of seconds and is not what these checks are about.
+   */
+  public static final ConfigProto UNOPTIMISED = ConfigProto.newBuilder()
+      .setGraphOptions(GraphOptions.newBuilder()
+          .setRewriteOptions(RewriterConfig.newBuilder().setDisableMetaOptimizer(true))
+          .setOptimizerOptions(OptimizerOptions.newBuilder().setOptLevel(OptimizerOptions.Level.L0)))
+      .build();
 
   /** Worst |Jv − finite difference| over all outputs and the largest |Jv|. */
   public record Error(double worst, double scale) {}
@@ -54,7 +68,7 @@ public final class JvpCheck {
       }
       Tensor y = f.apply(b, inputs);
       Tensor jv = y.jvp(inputs, tangents);
-      try (Session s = new Session(g)) {
+      try (Session s = new Session(g, UNOPTIMISED)) {
         double[] analytic = run(s, inputs, x, jv, shapes);
         double[] plus = run(s, inputs, shifted(x, v, H), y, shapes);
         double[] minus = run(s, inputs, shifted(x, v, -H), y, shapes);

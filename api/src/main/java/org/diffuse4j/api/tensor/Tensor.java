@@ -248,7 +248,9 @@ public final class Tensor {
    * Forward-mode derivative (JVP) Σᵢ (∂this/∂xᵢ)·vᵢ by two reverse passes (the double-VJP trick):
    * the VJPs gᵢ(u) = (∂this/∂xᵢ)ᵀu for a dummy u of this shape, then J·v = ∂(Σᵢ⟨gᵢ(u), vᵢ⟩)/∂u, which
    * does not depend on u. Graph mode only; every op between the inputs and this needs a gradient
-   * whose own gradient TensorFlow's C++ registry has (docs/few-step.md lists what works).
+   * that has a gradient itself, in TensorFlow's C++ registry or among those the first call registers
+   * process-wide for the ops it lacks (tanh, sigmoid, sqrt, rsqrt, reciprocal, nearest resize;
+   * docs/few-step.md lists what works).
    *
    * @param inputs the tensors xᵢ this was built from (one this does not depend on contributes 0)
    * @param tangents the directions vᵢ, one per input, each of its input's shape
