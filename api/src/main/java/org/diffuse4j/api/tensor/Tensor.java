@@ -266,6 +266,70 @@ public final class Tensor {
     return of(g.dy(0));
   }
 
+  /**
+   * Forward-mode derivative (JVP) Σᵢ (∂this/∂xᵢ)·vᵢ by two reverse passes (the double-VJP trick):
+   * the VJPs gᵢ(u) = (∂this/∂xᵢ)ᵀu for a dummy u of this shape, then J·v = ∂(Σᵢ⟨gᵢ(u), vᵢ⟩)/∂u, which
+   * does not depend on u. Graph mode only; every op between the inputs and this needs a gradient
+   * that has a gradient itself, in TensorFlow's C++ registry or among those the first call registers
+   * process-wide for the ops it lacks (tanh, sigmoid, sqrt, rsqrt, reciprocal, nearest resize;
+   * docs/few-step.md lists what works).
+   *
+   * @param inputs the tensors xᵢ this was built from (one this does not depend on contributes 0)
+   * @param tangents the directions vᵢ, one per input, each of its input's shape
+   * @return the directional derivative, of this tensor's shape
+   */
+  public Tensor jvp(List<Tensor> inputs, List<Tensor> tangents) {
+    if (inputs.size() != tangents.size() || inputs.isEmpty()) {
+      throw new IllegalArgumentException(
+          "jvp needs one tangent per input, got " + inputs.size() + " inputs and " + tangents.size() + " tangents");
+    }
+    SecondOrderGradients.ensureRegistered();
+    // TensorFlow refuses to differentiate with respect to an input this does not depend on (e.g. a
+    // time the network ignores): such inputs add nothing to J·v and are left out.
+    java.util.Set<String> reached = usedOutputs(op);
+    List<Operand<?>> xs = new ArrayList<>();
+    List<Operand<?>> vs = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      Operand<?> x = inputs.get(i).op;
+      if (reached.contains(key(x))) {
+        xs.add(x);
+        vs.add(tangents.get(i).op);
+      }
+    }
+    if (xs.isEmpty()) {
+      return zerosLike();
+    }
+    // g is linear in u, so the value of u does not matter; zeros of this shape.
+    Operand<TNumber> u = tf().fill(tf().shape(op), c(0));
+    Gradients vjp = tf().gradients(List.of(op), xs, Gradients.dx(List.of(u)));
+    Gradients jv = tf().gradients(vjp.dy(), List.of(u), Gradients.dx(vs));
+    return of(jv.dy(0));
+  }
+
+  private static String key(Operand<?> o) {
+    return o.asOutput().op().name() + ":" + o.asOutput().index();
+  }
+
+  /** The outputs ("op:index") that {@code y} depends on through data inputs, y's own included. */
+  private static java.util.Set<String> usedOutputs(Operand<?> y) {
+    java.util.Set<String> used = new java.util.HashSet<>();
+    java.util.Set<String> visited = new java.util.HashSet<>();
+    java.util.ArrayDeque<org.tensorflow.GraphOperation> todo = new java.util.ArrayDeque<>();
+    used.add(key(y));
+    todo.push((org.tensorflow.GraphOperation) y.asOutput().op());
+    while (!todo.isEmpty()) {
+      org.tensorflow.GraphOperation o = todo.pop();
+      if (!visited.add(o.name())) {
+        continue;
+      }
+      for (Operand<?> in : o.inputs()) {
+        used.add(key(in));
+        todo.push((org.tensorflow.GraphOperation) in.asOutput().op());
+      }
+    }
+    return used;
+  }
+
   /** Stops gradients flowing through this value. */
   public Tensor stopGradient() {
     return of(tf().stopGradient(op));
