@@ -25,6 +25,13 @@ public final class ArrayData implements DataSet {
    * Wraps {@code rows} (row-major count × dim). {@code labels} (one per row, 0 … K−1) may be null.
    * {@code source} names where the rows came from in error messages; a non-finite value fails,
    * naming the row, so training never starts on a NaN.
+   *
+   * @param rows the table, row-major count × dim, every value finite; not copied
+   * @param dim the number of values per row, &gt; 0, dividing {@code rows.length}
+   * @param labels one class id per row (0 … K−1), or null for unlabelled data
+   * @param source where the rows came from (e.g. a file name), for error messages
+   * @throws OptionException if the table is empty or ragged, a value is not finite, or the labels do
+   *     not fit
    */
   public ArrayData(double[] rows, int dim, int[] labels, String source) {
     this(rows, dim, labels, null, source);
@@ -34,6 +41,14 @@ public final class ArrayData implements DataSet {
    * As {@link #ArrayData(double[], int, int[], String)} with {@code noise} (null, or one noise row per
    * data row, count × dim) paired with the rows: row i of a draw gets the noise row of the same table
    * row ({@link #noise}).
+   *
+   * @param rows the table, row-major count × dim, every value finite; not copied
+   * @param dim the number of values per row, &gt; 0, dividing {@code rows.length}
+   * @param labels one class id per row (0 … K−1), or null for unlabelled data
+   * @param noise the paired noise rows, row-major count × dim, every value finite; or null for none
+   * @param source where the rows came from (e.g. a file name), for error messages
+   * @throws OptionException if the table is empty or ragged, a value is not finite, or the labels or
+   *     noise rows do not fit
    */
   public ArrayData(double[] rows, int dim, int[] labels, double[] noise, String source) {
     if (dim <= 0 || rows.length == 0 || rows.length % dim != 0) {
@@ -73,7 +88,11 @@ public final class ArrayData implements DataSet {
     return noise;
   }
 
-  /** Number of rows in the table. */
+  /**
+   * Number of rows in the table.
+   *
+   * @return the number of table rows N (not of rows drawn)
+   */
   public int count() {
     return count;
   }

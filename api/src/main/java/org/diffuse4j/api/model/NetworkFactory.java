@@ -8,10 +8,25 @@ import org.diffuse4j.api.tensor.Backend;
  * into another.
  */
 public interface NetworkFactory {
-  /** Adds the model to the backend's graph with its weights from {@code weights}; {@code seed} fixes the initial values. */
+  /**
+   * Adds the model to the backend's graph with its weights from {@code weights}; {@code seed} fixes the initial values.
+   *
+   * @param backend the backend whose graph the model is added to
+   * @param dim the number of values per data row, the width of x
+   * @param seed the seed of the initial weight values
+   * @param weights where the weights come from (trainable variables or fixed values)
+   * @return the built model
+   */
   Model build(Backend backend, int dim, long seed, Weights weights);
 
-  /** Adds the model with new trainable variables. */
+  /**
+   * Adds the model with new trainable variables.
+   *
+   * @param backend the backend whose graph the model is added to
+   * @param dim the number of values per data row, the width of x
+   * @param seed the seed of the initial weight values
+   * @return the built model, with {@link Weights#trainable()} weights
+   */
   default Model build(Backend backend, int dim, long seed) {
     return build(backend, dim, seed, Weights.trainable());
   }

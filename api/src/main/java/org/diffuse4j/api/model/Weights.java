@@ -16,13 +16,27 @@ import org.tensorflow.types.family.TType;
  */
 public interface Weights {
 
-  /** The weight whose initial value is {@code init}; {@code named} carries the op name. */
+  /**
+   * The weight whose initial value is {@code init}; {@code named} carries the op name.
+   *
+   * @param named the ops scoped with the weight's name
+   * @param init the weight's initial value, whose shape the weight takes
+   * @return the weight as a tensor: a variable, or a constant for fixed weights
+   */
   Tensor create(Ops named, Tensor init);
 
-  /** The variables created so far (empty for fixed weights: nothing to train or save). */
+  /**
+   * The variables created so far (empty for fixed weights: nothing to train or save).
+   *
+   * @return the variables in creation order
+   */
   List<Variable<?>> variables();
 
-  /** New graph variables, initialised with {@code init}. */
+  /**
+   * New graph variables, initialised with {@code init}.
+   *
+   * @return weights that create a trainable variable per {@link #create} call
+   */
   static Weights trainable() {
     return new Weights() {
       private final List<Variable<?>> variables = new ArrayList<>();
@@ -45,6 +59,12 @@ public interface Weights {
   /**
    * The weights of {@code inner} with their initial values replaced by {@code values} (one array per
    * weight in creation order): a run that starts from another run's trained weights.
+   *
+   * @param values the starting values, one flattened array per weight, in creation order
+   * @param inner the weights that receive the replaced initial values (usually trainable)
+   * @param source where the values came from, for the error when they do not fit the network
+   * @return weights whose {@link #create} fails with an {@code OptionException} when a value array is
+   *     missing or of the wrong size
    */
   static Weights startingAt(List<double[]> values, Weights inner, String source) {
     return new Weights() {
@@ -70,6 +90,11 @@ public interface Weights {
   /**
    * Graph constants holding {@code values}, one array per weight in creation order; {@code source}
    * names where they came from in the error when the network does not fit them.
+   *
+   * @param values the fixed values, one flattened array per weight, in creation order
+   * @param source where the values came from (e.g. a checkpoint), for error messages
+   * @return weights whose {@link #create} returns constants and fails with an {@code OptionException} when
+   *     a value array is missing or of the wrong size
    */
   static Weights fixed(List<double[]> values, String source) {
     return new Weights() {
