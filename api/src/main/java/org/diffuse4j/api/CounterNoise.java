@@ -26,7 +26,15 @@ public final class CounterNoise {
     return ((bits >>> 11) + 0.5) * 0x1.0p-53;
   }
 
-  /** One standard normal value for (seed, sample, stream, component). */
+  /**
+   * One standard normal value for (seed, sample, stream, component).
+   *
+   * @param seed the run's seed
+   * @param sample the sample (row) index, counted over the whole run, not the batch
+   * @param stream the stream number (e.g. 0 for the initial noise, k + 1 for solver step k)
+   * @param component the index of the value within the sample, 0 … perSample − 1
+   * @return a N(0, 1) draw, a pure function of the four integers
+   */
   public static double gaussian(long seed, long sample, long stream, long component) {
     long k = key(seed, sample, stream);
     long a = mix(k + 2 * component * 0x9e3779b97f4a7c15L);
@@ -34,13 +42,30 @@ public final class CounterNoise {
     return Math.sqrt(-2.0 * Math.log(uniform(a))) * Math.cos(2.0 * Math.PI * uniform(b));
   }
 
-  /** One uniform value in (0, 1) for (seed, sample, stream, component). */
+  /**
+   * One uniform value in (0, 1) for (seed, sample, stream, component).
+   *
+   * @param seed the run's seed
+   * @param sample the sample (row) index, counted over the whole run, not the batch
+   * @param stream the stream number
+   * @param component the index of the value within the sample
+   * @return a uniform draw in (0, 1), a pure function of the four integers
+   */
   public static double uniform(long seed, long sample, long stream, long component) {
     long k = key(seed, sample, stream);
     return uniform(mix(k + (2 * component + 1) * 0x9e3779b97f4a7c15L ^ 0x5851f42d4c957f2dL));
   }
 
-  /** Row-major noise for samples [firstSample, firstSample + rows), {@code perSample} values each. */
+  /**
+   * Row-major noise for samples [firstSample, firstSample + rows), {@code perSample} values each.
+   *
+   * @param seed the run's seed
+   * @param firstSample the index of the first row's sample
+   * @param rows the number of samples (rows), &gt;= 0
+   * @param perSample the number of values per sample (components 0 … perSample − 1)
+   * @param stream the stream number
+   * @return {@code rows * perSample} N(0, 1) draws, row i being sample firstSample + i
+   */
   public static double[] gaussian(long seed, long firstSample, int rows, int perSample, long stream) {
     double[] out = new double[rows * perSample];
     for (int i = 0; i < rows; i++) {

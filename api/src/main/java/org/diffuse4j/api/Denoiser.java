@@ -10,10 +10,20 @@ import org.diffuse4j.api.tensor.Tensor;
  */
 public interface Denoiser {
 
-  /** The prediction at state {@code x} and path point {@code p}. */
+  /**
+   * The prediction at state {@code x} and path point {@code p}.
+   *
+   * @param x the noisy state, shape [B, …]
+   * @param p the path coefficients at x's time (scalars while sampling)
+   * @return the prediction (x̂0, ε̂) at (x, t)
+   */
   Prediction predict(Tensor x, PathPoint p);
 
-  /** Network evaluations per call (2 for classifier-free guidance). */
+  /**
+   * Network evaluations per call (2 for classifier-free guidance).
+   *
+   * @return the network evaluations one {@link #predict} costs, 1 by default
+   */
   default int evaluationsPerCall() {
     return 1;
   }
@@ -23,6 +33,8 @@ public interface Denoiser {
    * ({@link Solver#solve}). A stateful guidance (APG momentum) returns one carrying the state its
    * calls in the step produced; every other denoiser returns {@code this}. A wrapper of a denoiser
    * should return a wrapper of the inner denoiser's {@code next()}.
+   *
+   * @return the denoiser for the next step; {@code this} by default
    */
   default Denoiser next() {
     return this;

@@ -10,6 +10,14 @@ import org.diffuse4j.api.tensor.Tensor;
  */
 @FunctionalInterface
 public interface FlowMapNetwork {
-  /** The output at state {@code x}, times s and t (scalars or per-sample columns) and the condition. */
+  /**
+   * The output at state {@code x}, times s and t (scalars or per-sample columns) and the condition.
+   *
+   * @param x the network's input state, shape [B, …]
+   * @param s the start-time label, a scalar or a [B, 1] column
+   * @param t the end-time label, a scalar or a [B, 1] column
+   * @param condition the condition (class labels or none)
+   * @return the network's output, shape of {@code x}
+   */
   Tensor jump(Tensor x, Tensor s, Tensor t, Condition condition);
 }

@@ -10,26 +10,57 @@ import org.diffuse4j.api.tensor.Tensor;
  */
 public interface FlowMapParameterisation {
 
-  /** The tensor fed to the network as x; x itself by default. */
+  /**
+   * The tensor fed to the network as x; x itself by default.
+   *
+   * @param x the state at time s, shape [B, …]
+   * @param s the path point of the start time
+   * @return the network's input for {@code x} (for example x scaled by a c_in(s)), shape of {@code x}
+   */
   default Tensor networkInput(Tensor x, PathPoint s) {
     return x;
   }
 
-  /** The time label fed to the network for a time; t itself by default. */
+  /**
+   * The time label fed to the network for a time; t itself by default.
+   *
+   * @param p the path point of the time
+   * @return the network's time input for {@code p} (for example t or a function of σ/α)
+   */
   default Tensor networkTime(PathPoint p) {
     return p.t();
   }
 
-  /** G(x, s, t) from the raw output of the network at (x, s, t). */
+  /**
+   * G(x, s, t) from the raw output of the network at (x, s, t).
+   *
+   * @param raw the network's raw output at (x, s, t), shape of {@code x}
+   * @param x the state at time s, shape [B, …]
+   * @param s the path point of the start time
+   * @param t the path point of the end time
+   * @return the jump G(x, s, t), shape of {@code x}; equal to x when t = s
+   */
   Tensor jump(Tensor raw, Tensor x, PathPoint s, PathPoint t);
 
   /**
    * The raw output whose {@link #jump} is {@code end}: the inverse of {@link #jump} in its raw
    * argument. Defined for t ≠ s only (at t = s every raw output gives x).
+   *
+   * @param end the wanted end point at time t, shape of {@code x}
+   * @param x the state at time s, shape [B, …]
+   * @param s the path point of the start time
+   * @param t the path point of the end time, t ≠ s
+   * @return the raw output r with {@code jump(r, x, s, t)} = {@code end}, shape of {@code x}
    */
   Tensor target(Tensor end, Tensor x, PathPoint s, PathPoint t);
 
-  /** The flow map of a raw two-time network, with the condition bound. */
+  /**
+   * The flow map of a raw two-time network, with the condition bound.
+   *
+   * @param network the two-time network whose raw output this parameterisation interprets
+   * @param condition the condition passed to every network call
+   * @return the flow map G(x, s, t) of {@code network} under this parameterisation
+   */
   default FlowMap flowMap(FlowMapNetwork network, Condition condition) {
     return (x, s, t) -> jump(network.jump(networkInput(x, s), networkTime(s), networkTime(t), condition), x, s, t);
   }

@@ -6,12 +6,20 @@ package org.diffuse4j.api;
  */
 public interface Guidance {
 
-  /** The denoiser a solver integrates: {@code model} guided towards {@code condition}. */
+  /**
+   * The denoiser a solver integrates: {@code model} guided towards {@code condition}.
+   *
+   * @param model the conditional model (network and parameterisation) to guide
+   * @param condition the requested condition (class labels, or none)
+   * @return the guided denoiser
+   */
   Denoiser guide(ConditionalDenoiser model, Condition condition);
 
   /**
    * Whether this guidance contrasts the model's conditional and unconditional predictions (cfg,
    * cfg++, apg, …), so it needs a class-conditional network; checked before any work.
+   *
+   * @return true if the network must be class-conditional; false by default
    */
   default boolean needsConditionalModel() {
     return false;
@@ -20,6 +28,8 @@ public interface Guidance {
   /**
    * Whether this guidance fails without a class label per sample (classifier guidance). Guidance that
    * only contrasts predictions (cfg) is the unconditional model itself when there is no label.
+   *
+   * @return true if every sample must carry a class label; false by default
    */
   default boolean needsLabels() {
     return false;

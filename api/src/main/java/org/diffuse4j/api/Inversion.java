@@ -20,7 +20,11 @@ public final class Inversion {
     throw new IllegalStateException("a deterministic solver drew noise");
   };
 
-  /** The schedule seen in reflected time τ = 1 − t. */
+  /**
+   * The schedule seen in reflected time τ = 1 − t.
+   *
+   * @param base the schedule in the original time t
+   */
   public record Reflected(Schedule base) implements Schedule {
     @Override
     public double alpha(double tau) {
@@ -73,7 +77,12 @@ public final class Inversion {
     }
   }
 
-  /** The model called at t = 1 − τ, its prediction re-expressed on the reflected path point. */
+  /**
+   * The model called at t = 1 − τ, its prediction re-expressed on the reflected path point.
+   *
+   * @param model the denoiser in the original time t
+   * @return the denoiser in reflected time τ, with the same (x̂0, ε̂) and evaluations per call
+   */
   public static Denoiser reflect(Denoiser model) {
     return new Denoiser() {
       @Override
@@ -97,7 +106,16 @@ public final class Inversion {
     };
   }
 
-  /** The sampling problem that carries x from {@code increasingTimes[0]} to the last time. */
+  /**
+   * The sampling problem that carries x from {@code increasingTimes[0]} to the last time.
+   *
+   * @param model the denoiser in the original time t
+   * @param schedule the schedule in the original time t
+   * @param increasingTimes the strictly increasing time grid, from the data end towards noise
+   * @param x the state at {@code increasingTimes[0]}, shape [B, …]
+   * @param noise the noise source ({@link #NO_NOISE} for a deterministic run)
+   * @return the problem on the reflected schedule with grid τ_i = 1 − t_i
+   */
   public static SamplingProblem problem(
       Denoiser model, Schedule schedule, double[] increasingTimes, Tensor x, NoiseSource noise) {
     double[] tau = new double[increasingTimes.length];
@@ -107,7 +125,17 @@ public final class Inversion {
     return new SamplingProblem(reflect(model), new Reflected(schedule), tau, x, noise);
   }
 
-  /** Integrates the probability-flow ODE forward (towards noise) with a deterministic solver. */
+  /**
+   * Integrates the probability-flow ODE forward (towards noise) with a deterministic solver.
+   *
+   * @param solver a deterministic (ODE) solver
+   * @param model the denoiser in the original time t
+   * @param schedule the schedule in the original time t
+   * @param increasingTimes the strictly increasing time grid, from the data end towards noise
+   * @param x the state at {@code increasingTimes[0]} (typically data at t near 0), shape [B, …]
+   * @return x at the last time of {@code increasingTimes}, shape of {@code x}
+   * @throws IllegalArgumentException if {@code solver} is stochastic
+   */
   public static Tensor invert(Solver solver, Denoiser model, Schedule schedule, double[] increasingTimes, Tensor x) {
     if (solver.traits().stochastic()) {
       throw new IllegalArgumentException("inversion needs a deterministic solver; " + solver + " is stochastic");

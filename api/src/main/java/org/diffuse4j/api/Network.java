@@ -9,6 +9,13 @@ import org.diffuse4j.api.tensor.Tensor;
  */
 @FunctionalInterface
 public interface Network {
-  /** The raw output (x's shape) at state {@code x}, time label {@code t} and the condition. */
+  /**
+   * The raw output (x's shape) at state {@code x}, time label {@code t} and the condition.
+   *
+   * @param x the network's input state, shape [B, …]
+   * @param t the time label, a scalar or a [B, 1] column
+   * @param condition the condition (class labels, or none for the null label)
+   * @return the raw output, shape of {@code x}
+   */
   Tensor apply(Tensor x, Tensor t, Condition condition);
 }

@@ -10,12 +10,21 @@ public interface Objective {
   /**
    * Maps a uniform u ∈ (0, 1) to a training time t (inverse CDF of the time density). The run's
    * schedule is given for densities defined on σ/α or λ (EDM's log-normal).
+   *
+   * @param schedule the run's schedule
+   * @param u a uniform draw in (0, 1)
+   * @return the training time t in the schedule's [tMin, tMax]
    */
   double sampleTime(Schedule schedule, double u);
 
   /**
    * The training time of an example at optimiser step {@code step}: objectives with a curriculum
    * (consistency training's growing number of levels) override this; the default ignores the step.
+   *
+   * @param schedule the run's schedule
+   * @param u a uniform draw in (0, 1)
+   * @param step the optimiser step, from 0
+   * @return the training time t in the schedule's [tMin, tMax]
    */
   default double sampleTime(Schedule schedule, double u, long step) {
     return sampleTime(schedule, u);
@@ -24,17 +33,33 @@ public interface Objective {
   /**
    * Whether each example also gets a second, earlier time ({@link #pairedTime}), fed as
    * {@link TrainingBatch#paired()}: consistency training compares the model at adjacent times.
+   *
+   * @return true if the trainer must call {@link #pairedTime} for each example; false by default
    */
   default boolean pairsTimes() {
     return false;
   }
 
-  /** The earlier time paired with {@code t} at step {@code step} (only when {@link #pairsTimes()}). */
+  /**
+   * The earlier time paired with {@code t} at step {@code step} (only when {@link #pairsTimes()}).
+   *
+   * @param schedule the run's schedule
+   * @param t the example's training time
+   * @param step the optimiser step, from 0
+   * @return the paired time, earlier than (below) {@code t}
+   * @throws UnsupportedOperationException if this objective pairs no times (the default)
+   */
   default double pairedTime(Schedule schedule, double t, long step) {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " pairs no times");
   }
 
-  /** Per-example weight w(t), evaluated in Java from the schedule; 1 by default. */
+  /**
+   * Per-example weight w(t), evaluated in Java from the schedule; 1 by default.
+   *
+   * @param schedule the run's schedule
+   * @param t the example's training time
+   * @return the loss weight w(t) &gt;= 0
+   */
   default double weight(Schedule schedule, double t) {
     return 1.0;
   }
@@ -42,6 +67,8 @@ public interface Objective {
   /**
    * How data rows pair with noise rows (independent by default; minibatch OT, …). Not consulted
    * when {@link #pairedNoise()} is true: then the data set's pairs are the coupling.
+   *
+   * @return the coupling of data and noise rows; {@link Coupling#INDEPENDENT} by default
    */
   default Coupling coupling() {
     return Coupling.INDEPENDENT;
@@ -51,12 +78,21 @@ public interface Objective {
    * Whether the data set supplies the noise row paired with each data row; the runtime then feeds
    * it instead of drawing fresh noise (reflow: Liu et al. 2022, pairs (x0, ε) where x0 is the end of
    * a trained model's probability-flow ODE started at ε). False by default.
+   *
+   * @return true if the data set's noise rows are fed instead of fresh noise
    */
   default boolean pairedNoise() {
     return false;
   }
 
-  /** Per-example loss, shape [B]. */
+  /**
+   * Per-example loss, shape [B].
+   *
+   * @param batch the training batch: data, noise, times and path coefficients
+   * @param network the network being trained
+   * @param param the parameterisation that turns the network's output into a prediction
+   * @return the loss of each example, shape [B]
+   */
   org.diffuse4j.api.tensor.Tensor loss(TrainingBatch batch, Network network, Parameterisation param);
 
   /** A network beyond the one being trained that an objective can ask the trainer for. */
@@ -72,7 +108,11 @@ public interface Objective {
     INIT
   }
 
-  /** The extra networks this objective needs (none by default); the trainer builds them into the training graph. */
+  /**
+   * The extra networks this objective needs (none by default); the trainer builds them into the training graph.
+   *
+   * @return the needed networks, empty by default
+   */
   default java.util.Set<Need> needs() {
     return java.util.Set.of();
   }
@@ -80,6 +120,11 @@ public interface Objective {
   /**
    * Per-example loss, shape [B], with the networks of {@link #needs()}. The default ignores the
    * extra ones and calls {@link #loss(TrainingBatch, Network, Parameterisation)}.
+   *
+   * @param batch the training batch: data, noise, times and path coefficients
+   * @param networks the network being trained and the extra networks of {@link #needs()}
+   * @param param the parameterisation that turns the network's output into a prediction
+   * @return the loss of each example, shape [B]
    */
   default org.diffuse4j.api.tensor.Tensor loss(TrainingBatch batch, TrainingNetworks networks, Parameterisation param) {
     return loss(batch, networks.network(), param);

@@ -7,10 +7,23 @@ import org.diffuse4j.api.tensor.Tensor;
  * The schedule's coefficients at a time, as tensors: scalars during sampling (one time for the
  * whole batch) or per-sample columns of shape [B, 1, …] during training. Parameterisations and
  * objectives are written once against this record.
+ *
+ * @param t the time, a scalar or a [B, 1] column
+ * @param alpha the signal scale α(t), shaped like {@code t}
+ * @param sigma the noise scale σ(t), shaped like {@code t}
+ * @param alphaDot the derivative dα/dt, shaped like {@code t}
+ * @param sigmaDot the derivative dσ/dt, shaped like {@code t}
  */
 public record PathPoint(Tensor t, Tensor alpha, Tensor sigma, Tensor alphaDot, Tensor sigmaDot) {
 
-  /** Scalar coefficients of {@code schedule} at time {@code t}. */
+  /**
+   * Scalar coefficients of {@code schedule} at time {@code t}.
+   *
+   * @param schedule the schedule to evaluate
+   * @param t time in [tMin, tMax], data at 0 and noise at 1
+   * @param b the backend the scalar tensors are made on
+   * @return the path point with scalar t, α, σ, α̇, σ̇
+   */
   public static PathPoint at(Schedule schedule, double t, Backend b) {
     return new PathPoint(
         b.scalar(t),
@@ -23,6 +36,11 @@ public record PathPoint(Tensor t, Tensor alpha, Tensor sigma, Tensor alphaDot, T
   /**
    * Per-sample coefficients of {@code schedule}, one time per row, as columns of shape [B, 1] that
    * broadcast against x's rows: the path point of a training batch.
+   *
+   * @param schedule the schedule to evaluate
+   * @param t one time per example, each in [tMin, tMax]; copied
+   * @param b the backend the columns are made on
+   * @return the path point with [B, 1] columns t, α, σ, α̇, σ̇, B = {@code t.length}
    */
   public static PathPoint columns(Schedule schedule, double[] t, Backend b) {
     int n = t.length;
@@ -40,7 +58,11 @@ public record PathPoint(Tensor t, Tensor alpha, Tensor sigma, Tensor alphaDot, T
         b.constant(sd, n, 1));
   }
 
-  /** D = α σ̇ − σ α̇, positive whenever the signal-to-noise ratio decreases. */
+  /**
+   * D = α σ̇ − σ α̇, positive whenever the signal-to-noise ratio decreases.
+   *
+   * @return D = α σ̇ − σ α̇, shaped like {@code t}
+   */
   public Tensor d() {
     return alpha.times(sigmaDot).minus(sigma.times(alphaDot));
   }

@@ -14,12 +14,28 @@ package org.diffuse4j.api;
  */
 public record SolverTraits(double order, int evaluationsPerStep, boolean stochastic, int history, boolean eagerOnly) {
 
-  /** Traits of a solver that runs on any backend. */
+  /**
+   * Traits of a solver that runs on any backend.
+   *
+   * @param order global order of accuracy, &gt; 0
+   * @param evaluationsPerStep model evaluations per step, &gt;= 1
+   * @param stochastic whether the solver draws noise
+   * @param history number of past model outputs kept in the state, &gt;= 0
+   */
   public SolverTraits(double order, int evaluationsPerStep, boolean stochastic, int history) {
     this(order, evaluationsPerStep, stochastic, history, false);
   }
 
-  /** Checks order &gt; 0, evaluations per step &gt;= 1 and history &gt;= 0. */
+  /**
+   * Checks order &gt; 0, evaluations per step &gt;= 1 and history &gt;= 0.
+   *
+   * @param order global order of accuracy, &gt; 0
+   * @param evaluationsPerStep model evaluations per step, &gt;= 1
+   * @param stochastic whether the solver draws noise
+   * @param history number of past model outputs kept in the state, &gt;= 0
+   * @param eagerOnly whether the solver runs only on an eager backend
+   * @throws IllegalArgumentException if a bound above is violated
+   */
   public SolverTraits {
     if (order <= 0 || evaluationsPerStep < 1 || history < 0) {
       throw new IllegalArgumentException("invalid solver traits " + order + "/" + evaluationsPerStep + "/" + history);

@@ -14,10 +14,23 @@ import org.tensorflow.types.TInt32;
  * schedule shares, y = x/α and r = σ/α (the probability-flow ODE dy/dr = ε̂ is the same on every
  * schedule), so the student's schedule may differ from the teacher's: the teacher steps on its own
  * clock, at the times with the same σ/α.
+ *
+ * @param model the teacher's network and parameterisation, weights fixed
+ * @param guidance the teacher's guidance, or null to use the model as is
+ * @param schedule the teacher's own schedule, on which its steps are taken
+ * @param solver the deterministic (ODE) solver whose step the student learns to match
  */
 public record Teacher(ConditionalDenoiser model, Guidance guidance, Schedule schedule, Solver solver) {
 
-  /** Refuses a stochastic solver: a teacher step follows the probability-flow ODE. */
+  /**
+   * Refuses a stochastic solver: a teacher step follows the probability-flow ODE.
+   *
+   * @param model the teacher's network and parameterisation, weights fixed
+   * @param guidance the teacher's guidance, or null to use the model as is
+   * @param schedule the teacher's own schedule
+   * @param solver the teacher's solver; must not be stochastic
+   * @throws IllegalArgumentException if {@code solver} draws noise (an SDE sampler)
+   */
   public Teacher {
     if (solver.traits().stochastic()) {
       throw new IllegalArgumentException("the teacher's solver draws noise (an SDE sampler); a teacher step must "
@@ -25,12 +38,22 @@ public record Teacher(ConditionalDenoiser model, Guidance guidance, Schedule sch
     }
   }
 
-  /** The teacher as a solver sees it, guided for condition {@code c}. */
+  /**
+   * The teacher as a solver sees it, guided for condition {@code c}.
+   *
+   * @param c the condition (class labels or none) to predict for
+   * @return the teacher's (guided) denoiser for {@code c}
+   */
   public Denoiser denoiser(Condition c) {
     return guidance == null ? (x, p) -> model.predict(x, p, c) : guidance.guide(model, c);
   }
 
-  /** The teacher's time at σ/α = r. */
+  /**
+   * The teacher's time at σ/α = r.
+   *
+   * @param r the noise-to-signal ratio σ/α &gt; 0, within the teacher schedule's range
+   * @return the time t on the teacher's schedule with σ(t)/α(t) = r
+   */
   public double timeAt(double r) {
     return schedule.timeOfLambda(-Math.log(r));
   }
@@ -38,6 +61,13 @@ public record Teacher(ConditionalDenoiser model, Guidance guidance, Schedule sch
   /**
    * One step of the teacher's solver on its probability-flow ODE from y = x/α at σ/α = rFrom to
    * σ/α = rTo &lt; rFrom (scalar for the whole batch); returns y at rTo, without gradient.
+   *
+   * @param y the scaled state x/α at σ/α = rFrom, shape [B, …]
+   * @param rFrom the start noise-to-signal ratio σ/α
+   * @param rTo the end noise-to-signal ratio σ/α, below {@code rFrom}
+   * @param c the condition: labels with one row per row of {@code y}, or none
+   * @param noise the noise source handed to the solver (unused by an ODE step)
+   * @return y = x/α at σ/α = rTo after one solver step, shape of {@code y}, gradient stopped
    */
   public Tensor step(Tensor y, double rFrom, double rTo, Condition c, NoiseSource noise) {
     double ts = timeAt(rFrom);
@@ -52,6 +82,15 @@ public record Teacher(ConditionalDenoiser model, Guidance guidance, Schedule sch
    * {@code level} (a [B] or [B, 1] column of whole numbers 0 … K−1 as floats). The rows are split by
    * level, each part takes its own scalar-time {@link #step}, and the parts are put back in row
    * order, so each row costs one step whatever the number of levels.
+   *
+   * @param y the scaled states x/α, one per row, shape [B, …]
+   * @param level each row's level k, shape [B] or [B, 1], whole numbers 0 … K−1 as floats
+   * @param rFrom the start σ/α of each level, length K
+   * @param rTo the end σ/α of each level, length K, each below its {@code rFrom}
+   * @param c the condition: labels with one row per row of {@code y}, or none
+   * @param noise the noise source handed to the solver (unused by an ODE step)
+   * @return y = x/α after each row's step, shape of {@code y} in its row order, gradient stopped
+   * @throws IllegalArgumentException if {@code rFrom} and {@code rTo} differ in length or are empty
    */
   public Tensor stepRows(Tensor y, Tensor level, double[] rFrom, double[] rTo, Condition c, NoiseSource noise) {
     if (rFrom.length != rTo.length || rFrom.length == 0) {

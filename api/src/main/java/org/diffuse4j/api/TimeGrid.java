@@ -7,6 +7,12 @@ package org.diffuse4j.api;
  */
 public interface TimeGrid {
 
-  /** The {@code steps + 1} visited times, strictly decreasing. */
+  /**
+   * The {@code steps + 1} visited times, strictly decreasing.
+   *
+   * @param schedule the schedule whose [tMin, tMax] (and, for some grids, λ or σ/α) the grid follows
+   * @param steps the number of solver steps, &gt;= 1
+   * @return {@code steps + 1} strictly decreasing times, from the start (noise) to the end (data)
+   */
   double[] times(Schedule schedule, int steps);
 }
