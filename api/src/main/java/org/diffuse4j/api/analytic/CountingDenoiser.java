@@ -14,7 +14,11 @@ public final class CountingDenoiser implements Denoiser {
   private final Denoiser inner;
   private int calls;
 
-  /** Counts the calls made to {@code inner}. */
+  /**
+   * Counts the calls made to {@code inner}.
+   *
+   * @param inner the denoiser to delegate every call to
+   */
   public CountingDenoiser(Denoiser inner) {
     this.inner = inner;
   }
@@ -30,7 +34,11 @@ public final class CountingDenoiser implements Denoiser {
     return inner.evaluationsPerCall();
   }
 
-  /** Calls so far. */
+  /**
+   * Calls so far.
+   *
+   * @return the number of {@code predict} calls made so far
+   */
   public int calls() {
     return calls;
   }

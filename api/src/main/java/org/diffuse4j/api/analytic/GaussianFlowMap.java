@@ -16,7 +16,12 @@ import org.diffuse4j.api.tensor.Tensor;
  */
 public record GaussianFlowMap(double[] mean, double std) {
 
-  /** Checks dimension &gt;= 1 and std &gt; 0; copies the mean. */
+  /**
+   * Checks dimension &gt;= 1 and std &gt; 0; copies the mean.
+   *
+   * @param mean the data mean m, length ≥ 1 (copied)
+   * @param std the data standard deviation c &gt; 0
+   */
   public GaussianFlowMap {
     if (mean.length == 0 || !(std > 0)) {
       throw new IllegalArgumentException(
@@ -25,25 +30,48 @@ public record GaussianFlowMap(double[] mean, double std) {
     mean = mean.clone();
   }
 
-  /** The data mean (a copy). */
+  /**
+   * The data mean (a copy).
+   *
+   * @return a fresh copy of m
+   */
   @Override
   public double[] mean() {
     return mean.clone();
   }
 
-  /** Data dimension. */
+  /**
+   * Data dimension.
+   *
+   * @return the length of m, ≥ 1
+   */
   public int dim() {
     return mean.length;
   }
 
-  /** τ_t = √(α_t² c² + σ_t²), the marginal's standard deviation. */
+  /**
+   * τ_t = √(α_t² c² + σ_t²), the marginal's standard deviation.
+   *
+   * @param schedule the noising schedule giving α(t) and σ(t)
+   * @param t the time, in [0, tMax]
+   * @return τ_t &gt; 0
+   */
   public double tau(Schedule schedule, double t) {
     double a = schedule.alpha(t);
     double s = schedule.sigma(t);
     return Math.sqrt(a * a * std * std + s * s);
   }
 
-  /** Ψ_{s→t}(x) for one point x of length {@link #dim()}. */
+  /**
+   * Ψ_{s→t}(x) for one point x of length {@link #dim()}.
+   *
+   * @param schedule the noising schedule giving α and σ
+   * @param x the point at time s; its length may be any multiple of {@link #dim()} (rows are mapped
+   *     independently)
+   * @param s the start time, in [0, tMax]
+   * @param t the end time, in [0, tMax] (either direction)
+   * @return Ψ_{s→t}(x), same length as x
+   */
   public double[] jump(Schedule schedule, double[] x, double s, double t) {
     double ratio = tau(schedule, t) / tau(schedule, s);
     double as = schedule.alpha(s);
@@ -55,7 +83,14 @@ public record GaussianFlowMap(double[] mean, double std) {
     return out;
   }
 
-  /** The probability-flow velocity v(x, t) = α̇ m + (τ̇/τ)(x − α m). */
+  /**
+   * The probability-flow velocity v(x, t) = α̇ m + (τ̇/τ)(x − α m).
+   *
+   * @param schedule the noising schedule giving α, σ and their time derivatives
+   * @param t the time, in [0, tMax]
+   * @param x the point at time t; its length may be any multiple of {@link #dim()}
+   * @return v(x, t), same length as x
+   */
   public double[] velocity(Schedule schedule, double t, double[] x) {
     double a = schedule.alpha(t);
     double s = schedule.sigma(t);
@@ -69,7 +104,11 @@ public record GaussianFlowMap(double[] mean, double std) {
     return out;
   }
 
-  /** The same data as a one-component {@link GaussianMixture} (its exact denoiser and ODE solution). */
+  /**
+   * The same data as a one-component {@link GaussianMixture} (its exact denoiser and ODE solution).
+   *
+   * @return the mixture N(m, c² I) with a single component of weight 1
+   */
   public GaussianMixture asMixture() {
     return new GaussianMixture(new double[][] {mean}, new double[] {std}, new double[] {1});
   }
@@ -77,6 +116,8 @@ public record GaussianFlowMap(double[] mean, double std) {
   /**
    * Ψ as graph ops: x of shape [B, dim], s and t path points (scalars or per-sample columns [B, 1]).
    * Needs nothing but the α and σ the path points carry.
+   *
+   * @return the flow map (x, s, t) ↦ Ψ_{s→t}(x) built from graph ops
    */
   public FlowMap flowMap() {
     return (x, s, t) -> {

@@ -26,7 +26,14 @@ import org.diffuse4j.api.tensor.Tensor;
  */
 public record GaussianMixture(double[][] means, double[] stds, double[] weights) {
 
-  /** Checks the components agree in number and dimension (std &gt;= 0, weight &gt; 0); copies the arrays, weights normalised to sum 1. */
+  /**
+   * Checks the components agree in number and dimension (std &gt;= 0, weight &gt; 0); copies the arrays, weights
+   * normalised to sum 1.
+   *
+   * @param means component means μ_k, all of the same length ≥ 1
+   * @param stds component standard deviations s_k ≥ 0, one per component
+   * @param weights mixture weights w_k &gt; 0, one per component (need not sum to 1)
+   */
   public GaussianMixture {
     if (means.length == 0 || means.length != stds.length || means.length != weights.length) {
       throw new IllegalArgumentException(
@@ -56,7 +63,12 @@ public record GaussianMixture(double[][] means, double[] stds, double[] weights)
     weights = w;
   }
 
-  /** A fixed 3-component 2-D mixture (unequal weights and widths) used throughout the kit. */
+  /**
+   * A fixed 3-component 2-D mixture (unequal weights and widths) used throughout the kit.
+   *
+   * @return the mixture with means (−1.5, 0), (1.5, 0.5), (0, −1.5), stds 0.3, 0.5, 0.4 and weights 0.5, 0.3,
+   *     0.2
+   */
   public static GaussianMixture standard2d() {
     return new GaussianMixture(
         new double[][] {{-1.5, 0.0}, {1.5, 0.5}, {0.0, -1.5}},
@@ -64,17 +76,29 @@ public record GaussianMixture(double[][] means, double[] stds, double[] weights)
         new double[] {0.5, 0.3, 0.2});
   }
 
-  /** Data dimension. */
+  /**
+   * Data dimension.
+   *
+   * @return the length d of each mean, ≥ 1
+   */
   public int dim() {
     return means[0].length;
   }
 
-  /** Number of components. */
+  /**
+   * Number of components.
+   *
+   * @return the number K of components, ≥ 1
+   */
   public int components() {
     return means.length;
   }
 
-  /** The component means (a copy). */
+  /**
+   * The component means (a copy).
+   *
+   * @return a fresh K × d copy of μ_k
+   */
   @Override
   public double[][] means() {
     double[][] m = new double[means.length][];
@@ -84,13 +108,21 @@ public record GaussianMixture(double[][] means, double[] stds, double[] weights)
     return m;
   }
 
-  /** The component standard deviations (a copy). */
+  /**
+   * The component standard deviations (a copy).
+   *
+   * @return a fresh copy of s_k, length K
+   */
   @Override
   public double[] stds() {
     return stds.clone();
   }
 
-  /** The mixture weights (a copy). */
+  /**
+   * The mixture weights (a copy).
+   *
+   * @return a fresh copy of the normalised w_k (summing to 1), length K
+   */
   @Override
   public double[] weights() {
     return weights.clone();
@@ -101,6 +133,10 @@ public record GaussianMixture(double[][] means, double[] stds, double[] weights)
   /**
    * The marginal q_t of x_t = α(t) x0 + σ(t) ε: again a mixture, with means α μ_k and stds
    * τ_k = √(α² s_k² + σ²).
+   *
+   * @param schedule the noising schedule giving α(t) and σ(t)
+   * @param t the time, in [0, tMax] (0 = data)
+   * @return the mixture q_t, with the same weights
    */
   public GaussianMixture at(Schedule schedule, double t) {
     double a = schedule.alpha(t);
@@ -116,17 +152,36 @@ public record GaussianMixture(double[][] means, double[] stds, double[] weights)
     return new GaussianMixture(m, tau, weights);
   }
 
-  /** Data log-density log Σ_k w_k N(x; μ_k, s_k² I) (needs every s_k &gt; 0). */
+  /**
+   * Data log-density log Σ_k w_k N(x; μ_k, s_k² I) (needs every s_k &gt; 0).
+   *
+   * @param x a point, length {@link #dim()}
+   * @return the natural log of the data density at x
+   */
   public double logDensity(double[] x) {
     return logSumExp(logJoint(x));
   }
 
-  /** Log-density of the marginal q_t at x. */
+  /**
+   * Log-density of the marginal q_t at x.
+   *
+   * @param schedule the noising schedule giving α(t) and σ(t)
+   * @param t the time, in [0, tMax]
+   * @param x a point, length {@link #dim()}
+   * @return log q_t(x)
+   */
   public double logDensityAt(Schedule schedule, double t, double[] x) {
     return at(schedule, t).logDensity(x);
   }
 
-  /** Exact score ∇ₓ log q_t(x) = Σ_k r_k (α μ_k − x)/τ_k². */
+  /**
+   * Exact score ∇ₓ log q_t(x) = Σ_k r_k (α μ_k − x)/τ_k².
+   *
+   * @param schedule the noising schedule giving α(t) and σ(t)
+   * @param t the time, in [0, tMax]
+   * @param x a point, length {@link #dim()}
+   * @return the score at x, length {@link #dim()}
+   */
   public double[] score(Schedule schedule, double t, double[] x) {
     GaussianMixture q = at(schedule, t);
     double[] r = q.responsibilities(x);
@@ -140,7 +195,14 @@ public record GaussianMixture(double[][] means, double[] stds, double[] weights)
     return out;
   }
 
-  /** Exact E[x0 | x_t = x] = Σ_k r_k (μ_k + (α s_k²/τ_k²)(x − α μ_k)). */
+  /**
+   * Exact E[x0 | x_t = x] = Σ_k r_k (μ_k + (α s_k²/τ_k²)(x − α μ_k)).
+   *
+   * @param schedule the noising schedule giving α(t) and σ(t)
+   * @param t the time, in [0, tMax]
+   * @param x the noisy point x_t, length {@link #dim()}
+   * @return the posterior mean x̂0, length {@link #dim()}
+   */
   public double[] posteriorMean(Schedule schedule, double t, double[] x) {
     double a = schedule.alpha(t);
     GaussianMixture q = at(schedule, t);
@@ -155,7 +217,14 @@ public record GaussianMixture(double[][] means, double[] stds, double[] weights)
     return out;
   }
 
-  /** Probability-flow velocity dx/dt = α̇ x̂0 + σ̇ ε̂ with ε̂ = (x − α x̂0)/σ, in Java doubles. */
+  /**
+   * Probability-flow velocity dx/dt = α̇ x̂0 + σ̇ ε̂ with ε̂ = (x − α x̂0)/σ, in Java doubles.
+   *
+   * @param schedule the noising schedule giving α, σ and their time derivatives
+   * @param t the time, in (0, tMax] (σ(t) &gt; 0)
+   * @param x the point x_t, length {@link #dim()}
+   * @return dx/dt at (t, x), length {@link #dim()}
+   */
   public double[] velocity(Schedule schedule, double t, double[] x) {
     double a = schedule.alpha(t);
     double s = schedule.sigma(t);
@@ -168,7 +237,12 @@ public record GaussianMixture(double[][] means, double[] stds, double[] weights)
     return v;
   }
 
-  /** Posterior component probabilities r_k(x) = w_k N(x; μ_k, s_k²) / Σ. */
+  /**
+   * Posterior component probabilities r_k(x) = w_k N(x; μ_k, s_k²) / Σ.
+   *
+   * @param x a point, length {@link #dim()}
+   * @return r_k for each component, length K, summing to 1
+   */
   public double[] responsibilities(double[] x) {
     double[] l = logJoint(x);
     double z = logSumExp(l);
@@ -179,7 +253,11 @@ public record GaussianMixture(double[][] means, double[] stds, double[] weights)
     return r;
   }
 
-  /** The mixture's mean Σ w_k μ_k. */
+  /**
+   * The mixture's mean Σ w_k μ_k.
+   *
+   * @return the mean vector, length {@link #dim()}
+   */
   public double[] mean() {
     double[] m = new double[dim()];
     for (int k = 0; k < components(); k++) {
@@ -190,7 +268,11 @@ public record GaussianMixture(double[][] means, double[] stds, double[] weights)
     return m;
   }
 
-  /** The mixture's covariance Σ w_k (s_k² I + μ_k μ_kᵀ) − m mᵀ, as a dim × dim matrix. */
+  /**
+   * The mixture's covariance Σ w_k (s_k² I + μ_k μ_kᵀ) − m mᵀ, as a dim × dim matrix.
+   *
+   * @return the covariance, {@link #dim()} × {@link #dim()}, symmetric
+   */
   public double[][] covariance() {
     double[] m = mean();
     double[][] c = new double[dim()][dim()];
@@ -214,6 +296,11 @@ public record GaussianMixture(double[][] means, double[] stds, double[] weights)
    * n exact samples, row-major n × dim, counter-based: sample i uses {@link CounterNoise} for
    * (seed, first + i, stream 0): component {@code dim} is the uniform that picks the mixture
    * component, components 0..dim−1 the Gaussian.
+   *
+   * @param seed the noise seed
+   * @param first index of the first sample; sample i depends only on (seed, first + i)
+   * @param n number of samples
+   * @return the samples, row-major n × dim
    */
   public double[] sample(long seed, long first, int n) {
     int d = dim();
@@ -271,6 +358,9 @@ public record GaussianMixture(double[][] means, double[] stds, double[] weights)
    * [B, 1]). Condition labels (class id per row, float [B]) restrict the mixture to that component;
    * {@link Condition#none()} uses the whole mixture. The schedule is not needed by the formula
    * (the path point carries α and σ) and is kept for the contract's symmetry with the Java methods.
+   *
+   * @param schedule the noising schedule (unused by the formula, see above)
+   * @return the denoiser giving x̂0 and ε̂ for inputs of shape [B, dim] (or [B, …] with dim values per row)
    */
   public ConditionalDenoiser denoiser(Schedule schedule) {
     return this::predict;

@@ -13,7 +13,11 @@ import org.diffuse4j.api.Schedule;
  */
 public record PointCloud(double[][] points) {
 
-  /** Copies the points. */
+  /**
+   * Copies the points.
+   *
+   * @param points the N ≥ 1 data points, each of the same dimension ≥ 1 (copied)
+   */
   public PointCloud {
     points = toMixture(points).means();
   }
@@ -24,37 +28,72 @@ public record PointCloud(double[][] points) {
     return new GaussianMixture(points, new double[points.length], w);
   }
 
-  /** The equivalent mixture of point masses. */
+  /**
+   * The equivalent mixture of point masses.
+   *
+   * @return the mixture with one zero-width component of weight 1/N per point
+   */
   public GaussianMixture mixture() {
     return toMixture(points);
   }
 
-  /** Data dimension. */
+  /**
+   * Data dimension.
+   *
+   * @return the dimension of each point
+   */
   public int dim() {
     return points[0].length;
   }
 
-  /** Number of points. */
+  /**
+   * Number of points.
+   *
+   * @return the number N of points
+   */
   public int size() {
     return points.length;
   }
 
-  /** The exact (memorising) posterior-mean denoiser; labels select a single point. */
+  /**
+   * The exact (memorising) posterior-mean denoiser; labels select a single point.
+   *
+   * @param schedule the noising schedule (unused by the formula, the path point carries α and σ)
+   * @return the denoiser; condition labels are point indices
+   */
   public ConditionalDenoiser denoiser(Schedule schedule) {
     return mixture().denoiser(schedule);
   }
 
-  /** Exact E[x0 | x_t = x] in Java doubles. */
+  /**
+   * Exact E[x0 | x_t = x] in Java doubles.
+   *
+   * @param schedule the noising schedule giving α(t) and σ(t)
+   * @param t the time, in (0, tMax] (σ(t) &gt; 0)
+   * @param x the noisy point x_t, length {@link #dim()}
+   * @return the softmax-weighted average of the points, length {@link #dim()}
+   */
   public double[] posteriorMean(Schedule schedule, double t, double[] x) {
     return mixture().posteriorMean(schedule, t, x);
   }
 
-  /** Exact score of q_t = (1/N) Σ N(α p_i, σ² I). */
+  /**
+   * Exact score of q_t = (1/N) Σ N(α p_i, σ² I).
+   *
+   * @param schedule the noising schedule giving α(t) and σ(t)
+   * @param t the time, in (0, tMax] (σ(t) &gt; 0)
+   * @param x a point, length {@link #dim()}
+   * @return ∇ₓ log q_t(x), length {@link #dim()}
+   */
   public double[] score(Schedule schedule, double t, double[] x) {
     return mixture().score(schedule, t, x);
   }
 
-  /** The points (a copy). */
+  /**
+   * The points (a copy).
+   *
+   * @return a fresh N × dim copy of the points
+   */
   @Override
   public double[][] points() {
     return mixture().means();

@@ -35,7 +35,16 @@ public final class ReferenceSolution {
     -2187.0 / 6784 + 92097.0 / 339200, 11.0 / 84 - 187.0 / 2100, -1.0 / 40
   };
 
-  /** {@link #solve(GaussianMixture, Schedule, double, double, double[], double, double)} at the default tolerances. */
+  /**
+   * {@link #solve(GaussianMixture, Schedule, double, double, double[], double, double)} at the default tolerances.
+   *
+   * @param gm the data distribution, whose exact x̂0 drives the ODE
+   * @param schedule the noising schedule
+   * @param t0 the start time
+   * @param t1 the end time (before or after t0)
+   * @param x the rows at t0, row-major n × dim
+   * @return the rows at t1, row-major n × dim
+   */
   public static double[] solve(GaussianMixture gm, Schedule schedule, double t0, double t1, double[] x) {
     return solve(gm, schedule, t0, t1, x, RTOL, ATOL);
   }
@@ -43,6 +52,13 @@ public final class ReferenceSolution {
   /**
    * Carries each row of {@code x} (row-major n × dim) from t0 to t1 along the PF-ODE.
    *
+   * @param gm the data distribution, whose exact x̂0 drives the ODE
+   * @param schedule the noising schedule
+   * @param t0 the start time
+   * @param t1 the end time (before or after t0)
+   * @param x the rows at t0, row-major n × dim (not modified)
+   * @param rtol the relative tolerance of the local error control, e.g. {@link #RTOL}
+   * @param atol the absolute tolerance of the local error control, e.g. {@link #ATOL}
    * @return the rows at t1
    */
   public static double[] solve(

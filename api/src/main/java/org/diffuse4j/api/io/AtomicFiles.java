@@ -27,7 +27,13 @@ public final class AtomicFiles {
   /** Suffix of the directory that holds the previous version during {@link #replaceDirectory}. */
   static final String OLD_SUFFIX = ".old";
 
-  /** Atomically writes {@code content} as UTF-8 to {@code file}, replacing any existing file. */
+  /**
+   * Atomically writes {@code content} as UTF-8 to {@code file}, replacing any existing file.
+   *
+   * @param file the file to write; missing parent folders are created
+   * @param content the text, written as UTF-8
+   * @throws IOException if the file cannot be written; the message names the file and the reason
+   */
   public static void writeString(Path file, String content) throws IOException {
     writeBytes(file, content.getBytes(StandardCharsets.UTF_8));
   }
@@ -35,6 +41,11 @@ public final class AtomicFiles {
   /**
    * Atomically writes {@code content} to {@code file}, replacing any existing file. On failure (a
    * full disk, a read-only folder) the IOException names the file, the reason, and what was kept.
+   *
+   * @param file the file to write; missing parent folders are created
+   * @param content the bytes to write
+   * @throws IOException if the file cannot be written; the message names the file, the reason and whether the
+   *     previous content was kept
    */
   public static void writeBytes(Path file, byte[] content) throws IOException {
     Path target = file.toAbsolutePath();
@@ -76,6 +87,11 @@ public final class AtomicFiles {
    * <p>At every instant either {@code target} or {@code target.old} holds a complete version, and
    * {@link #recoverDirectory} (called here first) turns any interrupted state back into a plain
    * {@code target}.
+   *
+   * @param staged the complete new version, a directory next to {@code target}
+   * @param target the directory to replace; it need not exist yet
+   * @throws IOException if the two are not siblings, {@code staged} is not a directory, or a move or delete
+   *     fails
    */
   public static void replaceDirectory(Path staged, Path target) throws IOException {
     Path stagedAbs = staged.toAbsolutePath().normalize();
@@ -103,6 +119,9 @@ public final class AtomicFiles {
    * exists, it is renamed back to {@code target}; if both exist, the swap had finished and
    * {@code target.old} is deleted. Does nothing when there is no {@code target.old}. Call this
    * before reading a directory that is written with {@code replaceDirectory} (e.g. on resume).
+   *
+   * @param target the directory that {@link #replaceDirectory} writes
+   * @throws IOException if the rename back or the delete fails
    */
   public static void recoverDirectory(Path target) throws IOException {
     Path targetAbs = target.toAbsolutePath().normalize();
@@ -139,7 +158,12 @@ public final class AtomicFiles {
     }
   }
 
-  /** Deletes {@code root} and everything below it; nothing when it does not exist. */
+  /**
+   * Deletes {@code root} and everything below it; nothing when it does not exist.
+   *
+   * @param root the file or directory to delete
+   * @throws IOException if a file or directory below it cannot be deleted
+   */
   public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;

@@ -29,7 +29,12 @@ public final class IoErrors {
       {"input/output error", "input/output error (a failing disk?)"},
   };
 
-  /** The innermost reason of {@code e} in words. */
+  /**
+   * The innermost reason of {@code e} in words.
+   *
+   * @param e the failure, searched down its cause chain
+   * @return the reason in a few words, such as "no space left on device"; never null
+   */
   public static String reason(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       String known = known(t.getMessage());

@@ -28,18 +28,37 @@ import org.diffuse4j.api.plugin.OptionException;
 public final class Npy {
   private Npy() {}
 
-  /** An array read from a file: the values in C (row-major) order and the shape. */
+  /**
+   * An array read from a file: the values in C (row-major) order and the shape.
+   *
+   * @param data the values in C (row-major) order, as doubles
+   * @param shape the dimensions; empty for a scalar
+   */
   public record Array(double[] data, int[] shape) {}
 
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
   private static final int ALIGNMENT = 64;
 
-  /** Writes {@code data} as {@code '<f4'}; with no shape given, as a 1-D array. */
+  /**
+   * Writes {@code data} as {@code '<f4'}; with no shape given, as a 1-D array.
+   *
+   * @param file the file to write (atomically, see {@link AtomicFiles})
+   * @param data the values in C (row-major) order, rounded to float32
+   * @param shape the dimensions, whose product is {@code data.length}; empty for a 1-D array
+   * @throws IOException if the file cannot be written
+   */
   public static void writeFloat32(Path file, double[] data, int... shape) throws IOException {
     write(file, Dtype.F4, data, shape);
   }
 
-  /** Writes {@code data} as {@code '<f8'}; with no shape given, as a 1-D array. */
+  /**
+   * Writes {@code data} as {@code '<f8'}; with no shape given, as a 1-D array.
+   *
+   * @param file the file to write (atomically, see {@link AtomicFiles})
+   * @param data the values in C (row-major) order
+   * @param shape the dimensions, whose product is {@code data.length}; empty for a 1-D array
+   * @throws IOException if the file cannot be written
+   */
   public static void writeFloat64(Path file, double[] data, int... shape) throws IOException {
     write(file, Dtype.F8, data, shape);
   }
@@ -48,6 +67,10 @@ public final class Npy {
    * Reads a {@code .npy} file of one of the four supported dtypes. Anything else (other dtypes,
    * big-endian data, Fortran order, bad magic, a truncated file) fails with an IOException naming
    * the file and the problem.
+   *
+   * @param file the {@code .npy} file
+   * @return the values as doubles in C order, and the shape
+   * @throws IOException if the file cannot be read or is not a supported {@code .npy} file
    */
   public static Array read(Path file) throws IOException {
     byte[] bytes;
@@ -63,6 +86,12 @@ public final class Npy {
    * Reads a user's input array for {@code key} (e.g. {@code --data}, {@code sampling.init}): a missing
    * file, a file that is not a readable .npy of a supported dtype, and any NaN or infinite value fail
    * with an {@link OptionException} naming the key and the file (and the row and column of the value).
+   *
+   * @param file the {@code .npy} file the user named
+   * @param key the option or flag the file was given for, used in error messages
+   * @return the values in C order and the shape, all finite
+   * @throws OptionException if the file is missing, unreadable, not a supported .npy or holds a non-finite
+   *     value
    */
   public static Array readInput(Path file, String key) {
     if (!Files.isRegularFile(file)) {
@@ -87,6 +116,12 @@ public final class Npy {
   /**
    * Fails naming {@code source}, the row and the column (0-based, rows of {@code width} values) of
    * the first NaN or infinite value; {@code why} says what a non-finite value would break.
+   *
+   * @param values the values to check, row-major
+   * @param width the number of values per row (≥ 1)
+   * @param source what the values are, e.g. the option key and file, used in the message
+   * @param why what a non-finite value would break, appended to the message
+   * @throws OptionException at the first NaN or infinite value
    */
   public static void requireFinite(double[] values, int width, String source, String why) {
     for (int i = 0; i < values.length; i++) {

@@ -29,12 +29,22 @@ public enum Kind {
     this.id = id;
   }
 
-  /** Lower-case name as used in manifests and the CLI. */
+  /**
+   * Lower-case name as used in manifests and the CLI.
+   *
+   * @return the lower-case id, e.g. {@code schedule}
+   */
   public String id() {
     return id;
   }
 
-  /** Looks a kind up by its id, failing with the list of kinds. */
+  /**
+   * Looks a kind up by its id, failing with the list of kinds.
+   *
+   * @param id a kind's id, in any case
+   * @return the kind with that id
+   * @throws OptionException if no kind has that id
+   */
   public static Kind of(String id) {
     for (Kind k : values()) {
       if (k.id.equals(id.toLowerCase(Locale.ROOT))) {

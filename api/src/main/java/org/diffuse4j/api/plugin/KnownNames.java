@@ -29,14 +29,23 @@ public final class KnownNames {
    */
   public record Alias(Kind kind, String library, String name, String target, Map<String, Object> options,
       String grid, String note) {
-    /** The spec {@code {name: target, options…}} with {@code overrides} applied on top. */
+    /**
+     * The spec {@code {name: target, options…}} with {@code overrides} applied on top.
+     *
+     * @param overrides user options that replace the alias's options of the same key
+     * @return a new mutable map of the alias's options with the overrides applied
+     */
     public Map<String, Object> spec(Map<String, Object> overrides) {
       Map<String, Object> m = new LinkedHashMap<>(options);
       m.putAll(overrides);
       return m;
     }
 
-    /** {@code library:name}. */
+    /**
+     * {@code library:name}.
+     *
+     * @return the library and the name joined by a colon, e.g. {@code k-diffusion:euler}
+     */
     public String qualified() {
       return library + ":" + name;
     }
@@ -139,12 +148,22 @@ public final class KnownNames {
     grid("comfyui", "AYS SVD", "ays", Map.of("model", "svd"), "");
   }
 
-  /** Every alias. */
+  /**
+   * Every alias.
+   *
+   * @return an unmodifiable list of all aliases, in registration order
+   */
   public static List<Alias> all() {
     return List.copyOf(ALL);
   }
 
-  /** The aliases whose target is {@code target} (for {@code describe}). */
+  /**
+   * The aliases whose target is {@code target} (for {@code describe}).
+   *
+   * @param kind the plugin kind
+   * @param target the name of our plugin
+   * @return the aliases of that kind that map to {@code target}, possibly empty
+   */
   public static List<Alias> of(Kind kind, String target) {
     return ALL.stream().filter(a -> a.kind() == kind && a.target().equals(target)).toList();
   }
@@ -152,6 +171,10 @@ public final class KnownNames {
   /**
    * The alias a name refers to: {@code library:name} exactly (library case-insensitive), or a bare
    * name used by exactly one target (several libraries may share it if they agree); null if none.
+   *
+   * @param kind the plugin kind to look in
+   * @param name {@code library:name} or a bare name
+   * @return the alias, or null when none matches or a bare name is ambiguous
    */
   public static Alias find(Kind kind, String name) {
     int colon = name.indexOf(':');

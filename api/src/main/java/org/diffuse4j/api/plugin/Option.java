@@ -12,15 +12,31 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
 public @interface Option {
-  /** What the option means, as {@code describe} shows it. */
+  /**
+   * What the option means, as {@code describe} shows it.
+   *
+   * @return a one-line description
+   */
   String doc();
 
-  /** The default value as text; empty for a required option. */
+  /**
+   * The default value as text; empty for a required option.
+   *
+   * @return the default in the manifest's syntax, or empty when the option must be given
+   */
   String def() default "";
 
-  /** The smallest allowed value of a numeric option. */
+  /**
+   * The smallest allowed value of a numeric option.
+   *
+   * @return the inclusive lower bound; −∞ when unbounded
+   */
   double min() default Double.NEGATIVE_INFINITY;
 
-  /** The largest allowed value of a numeric option. */
+  /**
+   * The largest allowed value of a numeric option.
+   *
+   * @return the inclusive upper bound; +∞ when unbounded
+   */
   double max() default Double.POSITIVE_INFINITY;
 }

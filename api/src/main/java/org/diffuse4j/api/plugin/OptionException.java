@@ -7,12 +7,21 @@ package org.diffuse4j.api.plugin;
 public class OptionException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** A configuration error with the message the user sees. */
+  /**
+   * A configuration error with the message the user sees.
+   *
+   * @param message the message shown to the user, naming the key path and what is allowed
+   */
   public OptionException(String message) {
     super(message);
   }
 
-  /** A configuration error caused by {@code cause} (kept for {@code --verbose}). */
+  /**
+   * A configuration error caused by {@code cause} (kept for {@code --verbose}).
+   *
+   * @param message the message shown to the user, naming the key path and what is allowed
+   * @param cause the underlying failure
+   */
   public OptionException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -25,15 +25,33 @@ import java.util.stream.Collectors;
 public final class Options {
   private Options() {}
 
-  /** One option as {@code describe} shows it. */
+  /**
+   * One option as {@code describe} shows it.
+   *
+   * @param name the record component's name, the key in a manifest
+   * @param type the type in words, e.g. {@code double}, {@code list of numbers}, {@code one of a|b}
+   * @param defaultValue the default as text; empty when required
+   * @param doc the one-line description from {@link Option#doc()}
+   * @param min the inclusive lower bound of a numeric option (−∞ when unbounded)
+   * @param max the inclusive upper bound of a numeric option (+∞ when unbounded)
+   */
   public record Spec(String name, String type, String defaultValue, String doc, double min, double max) {
-    /** Whether the option has no default, so a manifest must set it. */
+    /**
+     * Whether the option has no default, so a manifest must set it.
+     *
+     * @return true when the option has no default
+     */
     public boolean required() {
       return defaultValue.isEmpty();
     }
   }
 
-  /** The options of a record type, in declaration order. */
+  /**
+   * The options of a record type, in declaration order.
+   *
+   * @param type an options record class whose components carry {@link Option}
+   * @return one spec per component, in declaration order
+   */
   public static List<Spec> describe(Class<? extends Record> type) {
     List<Spec> out = new ArrayList<>();
     for (RecordComponent rc : type.getRecordComponents()) {
@@ -43,7 +61,14 @@ public final class Options {
     return out;
   }
 
-  /** The record with every option at its default (fails if one is required). */
+  /**
+   * The record with every option at its default (fails if one is required).
+   *
+   * @param <O> the options record type
+   * @param type an options record class whose components carry {@link Option}
+   * @return a new record with every component at its default
+   * @throws OptionException if an option is required
+   */
   public static <O extends Record> O defaults(Class<O> type) {
     return bind(type, Map.of(), "");
   }
@@ -51,6 +76,14 @@ public final class Options {
   /**
    * Binds {@code values} to a new {@code type} record. {@code path} prefixes key names in errors
    * (e.g. {@code sampling.solver}).
+   *
+   * @param <O> the options record type
+   * @param type an options record class whose components carry {@link Option}
+   * @param values option values by component name; missing ones take their defaults
+   * @param path the key path of the options in the manifest (may be empty)
+   * @return the new record
+   * @throws OptionException for an unknown key, a missing required key, a wrong type, an out-of-range value
+   *     or a record constructor that rejects the values
    */
   public static <O extends Record> O bind(Class<O> type, Map<String, ?> values, String path) {
     RecordComponent[] rcs = type.getRecordComponents();
@@ -97,6 +130,10 @@ public final class Options {
   /**
    * {@code e} naming {@code path}: as it is when its message already names a key under that path,
    * else prefixed with "invalid options at 'path': ".
+   *
+   * @param path the key path of the plugin whose options failed (null or empty: leave {@code e} as is)
+   * @param e the error
+   * @return {@code e} itself, or a new exception with the prefixed message
    */
   public static OptionException at(String path, OptionException e) {
     if (path == null || path.isEmpty() || String.valueOf(e.getMessage()).contains("'" + path)) {
@@ -143,7 +180,12 @@ public final class Options {
         .collect(Collectors.toList());
   }
 
-  /** The manifest spelling of an enum constant: lower case, '-' for '_'. */
+  /**
+   * The manifest spelling of an enum constant: lower case, '-' for '_'.
+   *
+   * @param e an enum constant
+   * @return its name in lower case with '-' for '_'
+   */
   public static String enumName(Enum<?> e) {
     return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
@@ -372,7 +414,13 @@ public final class Options {
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 
-  /** "; did you mean 'x'?" for the closest candidate within a small edit distance, else "". */
+  /**
+   * "; did you mean 'x'?" for the closest candidate within a small edit distance, else "".
+   *
+   * @param word the name the user wrote
+   * @param candidates the valid names
+   * @return the suggestion, or the empty string when no candidate is close
+   */
   public static String suggestion(String word, Collection<String> candidates) {
     String best = closest(word, candidates);
     return best == null ? "" : "; did you mean '" + best + "'?";
@@ -384,6 +432,10 @@ public final class Options {
    * prefix of the candidate's parts, e.g. {@code euler_a} → {@code euler-ancestral}, {@code dopri} →
    * {@code dopri5}; or the initials, {@code em} → {@code euler-maruyama}); else the nearest by edit
    * distance within max(2, length/3), so unrelated words get no suggestion.
+   *
+   * @param word the name the user wrote
+   * @param candidates the valid names
+   * @return the closest candidate, or null when none is close enough
    */
   public static String closest(String word, Collection<String> candidates) {
     String w = normal(word);
@@ -472,7 +524,14 @@ public final class Options {
     return prev[b.length()];
   }
 
-  /** Splits a plugin spec (a name, or a map with 'name' and options) into name and option map. */
+  /**
+   * Splits a plugin spec (a name, or a map with 'name' and options) into name and option map.
+   *
+   * @param spec a plugin name (String) or a map with {@code name} and options
+   * @param path the key path of the spec, for error messages
+   * @return the plugin name and a new map of the options without {@code name}
+   * @throws OptionException if a map has no string {@code name} or the spec is neither a string nor a map
+   */
   public static Map.Entry<String, Map<String, Object>> splitSpec(Object spec, String path) {
     if (spec instanceof String s) {
       return Map.entry(s, Map.of());

@@ -9,6 +9,10 @@ import java.util.List;
  */
 public interface PluginBundle {
 
-  /** The providers this jar contributes. */
+  /**
+   * The providers this jar contributes.
+   *
+   * @return the providers, each with a kind and a name unique within the kind
+   */
   List<PluginProvider<?>> providers();
 }

@@ -10,10 +10,23 @@ package org.diffuse4j.api.plugin;
  */
 public interface PluginContext {
 
-  /** Builds the plugin of {@code kind} that {@code spec} names, at key path {@code path} relative to this plugin. */
+  /**
+   * Builds the plugin of {@code kind} that {@code spec} names, at key path {@code path} relative to this plugin.
+   *
+   * @param <T> the plugin type of {@code kind}, e.g. {@code Schedule} for {@link Kind#SCHEDULE}
+   * @param kind the kind of plugin to build
+   * @param spec a plugin name, or a map with {@code name} and options
+   * @param path the key path of {@code spec} relative to this plugin, for error messages
+   * @return the built plugin
+   */
   <T> T create(Kind kind, Object spec, String path);
 
-  /** The full key path of {@code relative} under the plugin being built ({@code ""}: the plugin's own path). */
+  /**
+   * The full key path of {@code relative} under the plugin being built ({@code ""}: the plugin's own path).
+   *
+   * @param relative a key path relative to the plugin being built
+   * @return the full key path from the manifest's root
+   */
   default String path(String relative) {
     return relative;
   }

@@ -15,7 +15,12 @@ import java.util.TreeMap;
  */
 public final class PluginRegistry implements PluginContext {
 
-  /** A provider and where it came from. */
+  /**
+   * A provider and where it came from.
+   *
+   * @param provider the registered provider
+   * @param source the jar or class it came from, see {@link #sourceOf(Class)}
+   */
   public record Entry(PluginProvider<?> provider, String source) {}
 
   private final Map<Kind, Map<String, Entry>> byKind = new LinkedHashMap<>();
@@ -27,7 +32,14 @@ public final class PluginRegistry implements PluginContext {
     }
   }
 
-  /** Registers a provider; a second provider of the same kind and name fails naming both sources. */
+  /**
+   * Registers a provider; a second provider of the same kind and name fails naming both sources.
+   *
+   * @param p the provider to register
+   * @param source where it came from (a jar or class name), shown in errors
+   * @return this registry, for chaining
+   * @throws OptionException if a provider of the same kind and name is registered already
+   */
   public PluginRegistry add(PluginProvider<?> p, String source) {
     PluginInfo info = p.info();
     Entry old = byKind.get(info.kind()).get(info.name());
@@ -43,6 +55,10 @@ public final class PluginRegistry implements PluginContext {
   /**
    * Every bundle visible to {@code loader} through {@link ServiceLoader}. A bundle that cannot be
    * loaded or created, or whose {@code providers()} throws, fails naming it and the root cause.
+   *
+   * @param loader the class loader to search for {@link PluginBundle} services
+   * @return a new registry with every provider of every bundle found
+   * @throws OptionException if a bundle cannot be loaded, or two providers share a kind and name
    */
   public static PluginRegistry discover(ClassLoader loader) {
     PluginRegistry r = new PluginRegistry();
@@ -67,7 +83,12 @@ public final class PluginRegistry implements PluginContext {
     return r;
   }
 
-  /** A readable source for a class: its jar file name, or its class name when not from a jar. */
+  /**
+   * A readable source for a class: its jar file name, or its class name when not from a jar.
+   *
+   * @param c the class to locate
+   * @return "jar-name.jar (class name)", "class name (location)" or the class name alone
+   */
   public static String sourceOf(Class<?> c) {
     try {
       var cs = c.getProtectionDomain().getCodeSource();
@@ -84,19 +105,36 @@ public final class PluginRegistry implements PluginContext {
     return c.getName();
   }
 
-  /** Entries of one kind, sorted by name. */
+  /**
+   * Entries of one kind, sorted by name.
+   *
+   * @param kind the plugin kind
+   * @return an unmodifiable view of the entries by name, sorted by name
+   */
   public Map<String, Entry> entries(Kind kind) {
     return Collections.unmodifiableMap(byKind.get(kind));
   }
 
-  /** Every entry, kinds in declaration order. */
+  /**
+   * Every entry, kinds in declaration order.
+   *
+   * @return a new list of every entry, by kind (declaration order) then name
+   */
   public List<Entry> all() {
     List<Entry> out = new ArrayList<>();
     byKind.values().forEach(m -> out.addAll(m.values()));
     return out;
   }
 
-  /** The provider for (kind, name), or a clear error with the closest name and the list. */
+  /**
+   * The provider for (kind, name), or a clear error with the closest name and the list.
+   *
+   * @param kind the plugin kind
+   * @param name the plugin's name
+   * @param path the key path the name was given at, for the error message (may be empty)
+   * @return the registered provider
+   * @throws OptionException if no plugin of that kind has that name
+   */
   public PluginProvider<?> provider(Kind kind, String name, String path) {
     Entry e = byKind.get(kind).get(name);
     if (e == null) {
@@ -133,7 +171,12 @@ public final class PluginRegistry implements PluginContext {
     }
   }
 
-  /** A context that builds plugins under {@code base} (relative paths are joined to it). */
+  /**
+   * A context that builds plugins under {@code base} (relative paths are joined to it).
+   *
+   * @param base the key path of the plugin the context is for (null or empty: the root)
+   * @return a context whose paths are joined to {@code base}
+   */
   public PluginContext at(String base) {
     PluginRegistry registry = this;
     return new PluginContext() {
@@ -155,7 +198,12 @@ public final class PluginRegistry implements PluginContext {
     };
   }
 
-  /** The innermost cause of {@code e} as "Type: message", for errors that must name the real reason. */
+  /**
+   * The innermost cause of {@code e} as "Type: message", for errors that must name the real reason.
+   *
+   * @param e the failure
+   * @return the simple class name of the innermost cause, with the first line of its message if any
+   */
   public static String rootCause(Throwable e) {
     Throwable r = e;
     while (r.getCause() != null && r.getCause() != r) {
@@ -168,6 +216,11 @@ public final class PluginRegistry implements PluginContext {
   /**
    * A name no plugin has but another library uses ({@link KnownNames}, e.g. {@code dpmpp_2m},
    * {@code k-diffusion:euler}) becomes our plugin with the alias' options under the user's.
+   *
+   * @param kind the plugin kind
+   * @param spec the plugin name and the user's options
+   * @return the spec unchanged when the name is a plugin (or no alias of a registered plugin), else the
+   *     alias's target with the alias's options overridden by the user's
    */
   public Map.Entry<String, Map<String, Object>> resolveAlias(Kind kind, Map.Entry<String, Map<String, Object>> spec) {
     if (byKind.get(kind).containsKey(spec.getKey())) {

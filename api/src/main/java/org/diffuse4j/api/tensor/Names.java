@@ -6,7 +6,13 @@ import org.tensorflow.op.Ops;
 public final class Names {
   private Names() {}
 
-  /** Ops whose next op is named exactly {@code path}, e.g. "mlp/layer0/w". */
+  /**
+   * Ops whose next op is named exactly {@code path}, e.g. "mlp/layer0/w".
+   *
+   * @param tf the ops to derive from
+   * @param path scopes and the op name separated by '/'; the last part is the op name
+   * @return ops in the sub-scopes of {@code path} whose next op takes its last part as name
+   */
   public static Ops named(Ops tf, String path) {
     String[] parts = path.split("/");
     Ops scoped = tf;
