@@ -282,9 +282,9 @@ public record ConvergenceStudy(
   /**
    * Runs {@code solver} with another model (e.g. the mixture seen through a parameterisation) over
    * {@code times}, op by op in TensorFlow's eager mode: the same kernels as the engine's graphs, so
-   * the same numbers, but a graph of ~10⁴–10⁵ small ops that runs once spends most of its time
+   * the same numbers up to rounding, but a graph of ~10⁴–10⁵ small ops that runs once spends most of its time
    * setting up each node (measured here: Heun at 512 steps, 64,000 ops, 4.1 s as a graph without
-   * the optimisers, 1.2 s eagerly, bitwise the same end points). The engine's graph mode is checked
+   * the optimisers, 1.2 s eagerly, the first end point equal to the bit). The engine's graph mode is checked
    * by the kit's {@code assertStepIsPure}, which builds its steps in a graph.
    *
    * @param solver the solver to run

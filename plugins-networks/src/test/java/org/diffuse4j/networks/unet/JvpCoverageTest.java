@@ -18,7 +18,8 @@ class JvpCoverageTest {
   private static final long[] SHAPE = {2, 4, 4, 3};
 
   private static void check(String name, Function<Tensor, Tensor> f) {
-    JvpCheck.Error e = JvpCheck.check(name, (b, in) -> f.apply(in.get(0)), SHAPE);
+    JvpCheck.Error e = JvpCheck.check(name, (b, in) -> f.apply(in.get(0)), SHAPE); // asserts every element
+    org.assertj.core.api.Assertions.assertThat(e.worst()).as("%s: worst |Jv - fd|", name).isLessThan(1e-6 * (2 + e.scale()));
     System.out.printf("jvp %-22s worst |Jv - fd| %.1e (max |Jv| %.1e)%n", name, e.worst(), e.scale());
   }
 
