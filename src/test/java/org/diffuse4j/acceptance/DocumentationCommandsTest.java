@@ -61,6 +61,8 @@ class DocumentationCommandsTest {
     }
     System.out.printf("docs commands: %d ran, %d skipped by markers, %d failed%n", ok, skipped, failures.size());
     assertThat(failures).as("commands of the docs that fail (file:line: command, then what it printed)").isEmpty();
-    assertThat(ok).isGreaterThan(skipped);
+    if (System.getProperty("docs.only") == null) { // one file alone may be mostly skipped blocks (scale-out: --spark)
+      assertThat(ok).as("commands run against commands skipped by markers, over all the docs").isGreaterThan(skipped);
+    }
   }
 }
