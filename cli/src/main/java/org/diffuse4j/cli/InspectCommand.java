@@ -127,6 +127,10 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() throws IOException {
       Main main = parent.main;
       Path run = runFolder(name);
+      if (run == null && name.contains("/") && !name.strip().startsWith("{")) {
+        throw new OptionException("'" + name + "' is not a run folder (no manifest.yaml there) and schedule names have no '/'; "
+            + "give a run folder, a schedule name ('diffuse4j plugins' lists them) or a YAML map such as '{name: vp}'");
+      }
       Object mainSpec = run != null ? runSchedule(run, sets) : spec(name, sets);
       Schedule s = main.registry().create(Kind.SCHEDULE, mainSpec, "schedule");
       if (t != null && out != null) {

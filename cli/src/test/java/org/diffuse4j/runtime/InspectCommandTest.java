@@ -29,6 +29,13 @@ class InspectCommandTest {
   }
 
   @Test
+  void aMissingRunFolderIsNamedAsSuch() throws Exception {
+    Call c = TestRuns.cli("inspect", "schedule", "runs/no-such-run", "--t", "0.5");
+    assertThat(c.code()).isNotZero();
+    assertThat(c.err()).contains("'runs/no-such-run' is not a run folder").doesNotContain("unknown schedule");
+  }
+
+  @Test
   void optionsApplyThroughSet() throws Exception {
     Call c = TestRuns.cli("inspect", "schedule", "vp", "--set", "beta_max=10", "--t", "1", "--json");
     assertThat(c.code()).as(c.err()).isZero();
