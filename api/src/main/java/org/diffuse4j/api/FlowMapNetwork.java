@@ -6,7 +6,9 @@ import org.diffuse4j.api.tensor.Tensor;
  * A two-time network (x, s, t, condition) ↦ a tensor of x's shape, the network of consistency
  * models, CTM and MeanFlow (seed 001 §J–M). It may be the flow map x_s ↦ x_t itself; composed with
  * a {@link FlowMapParameterisation} (CTM, MeanFlow, consistency) its output is the raw g_θ, h_θ or
- * F_θ and the parameterisation builds the jump, boundary G(x, s, s) = x included.
+ * F_θ and the parameterisation builds the jump, boundary G(x, s, s) = x included. A network plugin
+ * that reads two times ({@link org.diffuse4j.api.model.NetworkFactory#times()} = 2) is an ordinary
+ * {@link Network} whose time label is the pair (s, t), {@link #times}; {@link #of} views it as this.
  */
 @FunctionalInterface
 public interface FlowMapNetwork {
@@ -20,4 +22,28 @@ public interface FlowMapNetwork {
    * @return the network's output, shape of {@code x}
    */
   Tensor jump(Tensor x, Tensor s, Tensor t, Condition condition);
+
+  /**
+   * The two-time view of a network whose time label is the pair (s, t) of {@link #times}.
+   *
+   * @param network a network that reads two times (e.g. {@code mlp} with {@code times: 2})
+   * @return the network as (x, s, t, condition) ↦ network(x, (s, t), condition)
+   */
+  static FlowMapNetwork of(Network network) {
+    return (x, s, t, condition) -> network.apply(x, times(s, t), condition);
+  }
+
+  /**
+   * The time label of a two-time network: the columns s and t side by side, shape [B, 2] ([1, 2]
+   * when both are scalars; a scalar is broadcast against the other's column).
+   *
+   * @param s the start time label, a scalar or a [B, 1] column
+   * @param t the end time label, a scalar or a [B, 1] column
+   * @return the pair (s, t) as a [B, 2] (or [1, 2]) tensor
+   */
+  static Tensor times(Tensor s, Tensor t) {
+    Tensor sc = s.reshape(-1, 1);
+    Tensor tc = t.reshape(-1, 1);
+    return sc.plus(tc.zerosLike()).concat(1, tc.plus(sc.zerosLike()));
+  }
 }

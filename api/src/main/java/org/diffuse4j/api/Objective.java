@@ -54,6 +54,32 @@ public interface Objective {
   }
 
   /**
+   * The paired time with a uniform draw of its own, for objectives whose second time is random
+   * (MeanFlow's end time); the default ignores {@code u} and calls {@link #pairedTime(Schedule,
+   * double, long)}. The trainer calls this one.
+   *
+   * @param schedule the run's schedule
+   * @param t the example's training time
+   * @param step the optimiser step, from 0
+   * @param u a uniform draw in (0, 1), independent of the one that gave {@code t}
+   * @return the paired time, at or below {@code t}
+   */
+  default double pairedTime(Schedule schedule, double t, long step, double u) {
+    return pairedTime(schedule, t, step);
+  }
+
+  /**
+   * Whether this objective trains a flow map G(x, s, t): the run then needs a flow-map
+   * parameterisation and a network that reads two times, and the loss gets them in
+   * {@link TrainingNetworks#flowMap()}. False by default.
+   *
+   * @return true for flow-map objectives (MeanFlow, CTM)
+   */
+  default boolean trainsFlowMap() {
+    return false;
+  }
+
+  /**
    * Per-example weight w(t), evaluated in Java from the schedule; 1 by default.
    *
    * @param schedule the run's schedule

@@ -11,8 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The few-step samplers run on an ordinary (velocity) run through {@code sample}, with DDIM's jump
- * as the flow map (docs/few-step.md); flow-map parameterisations are not yet buildable in a run and
- * say so.
+ * as the flow map, and on a flow-map (MeanFlow) run with its own jumps (docs/few-step.md).
  */
 class FewStepSamplingTest {
   @TempDir Path tmp;
@@ -59,11 +58,48 @@ class FewStepSamplingTest {
     }
   }
 
+  static final String MEANFLOW = TestRuns.TINY
+      .replace("time_embedding: 16}", "time_embedding: 16, time_scale: 10, times: 2}")
+      .replace("parameterisation: velocity", "parameterisation: meanflow")
+      .replace("objective: test-regression", "objective: meanflow")
+      .replace("solver: test-euler, grid: uniform, steps: 8", "solver: flow-map, grid: uniform, steps: 1");
+
   @Test
-  void aFlowMapParameterisationIsRefusedByName() throws Exception {
-    Path m = TestRuns.manifest(tmp, TestRuns.TINY.replace("parameterisation: velocity", "parameterisation: ctm"));
-    Call c = TestRuns.cli("validate", m.toString());
-    assertThat(c.code()).isNotZero();
-    assertThat(c.err()).contains("CtmParameterisation, not a Parameterisation");
+  void meanFlowTrainsATwoTimeNetworkAndSamplesWithItsJumpsOrItsDiagonal() throws Exception {
+    Path m = TestRuns.manifest(tmp, MEANFLOW);
+    Path run = tmp.resolve("mf");
+    Call c = TestRuns.cli("run", m.toString(), "--out", run.toString());
+    assertThat(c.code()).as(c.err()).isZero();
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.resolve("metrics.json").toFile())
+        .get("nfe").asInt()).isEqualTo(1);
+    double[] jump = Npy.read(run.resolve("samples.npy")).data();
+    for (double v : jump) {
+      assertThat(Double.isFinite(v)).isTrue();
+    }
+    // ddim takes the diagonal's velocity h(x, 1, 1); the flow-map sampler the jump h(x, 1, 0): both run, and differ
+    Call d = TestRuns.cli("sample", run.toString(), "--set", "sampling.solver=ddim", "--set", "sampling.steps=1");
+    assertThat(d.code()).as(d.err()).isZero();
+    double[] diagonal = Npy.read(run.resolve("samples/ddim-uniform-1/samples.npy")).data();
+    assertThat(diagonal).hasSameSizeAs(jump).isNotEqualTo(jump);
+    Call h = TestRuns.cli("sample", run.toString(), "--set", "sampling.solver=heun", "--set", "sampling.steps=4");
+    assertThat(h.code()).as(h.err()).isZero();
+  }
+
+  @Test
+  void aFlowMapRunNeedsItsThreeParts() throws Exception {
+    String[][] cases = {
+        {MEANFLOW.replace("parameterisation: meanflow", "parameterisation: velocity"),
+            "objective 'meanflow' trains a flow map G(x, s, t), but parameterisation 'velocity' is a one-time model's"},
+        {MEANFLOW.replace("objective: meanflow", "objective: flow-matching"),
+            "parameterisation 'meanflow' is a flow map G(x, s, t), but objective 'flow-matching' trains a one-time model"},
+        {MEANFLOW.replace(", times: 2}", "}"), "parameterisation 'meanflow' is a flow map G(x, s, t), but network 'mlp' reads one time"},
+        {TestRuns.TINY.replace("time_embedding: 16}", "time_embedding: 16, times: 2}"),
+            "network 'mlp' reads two times (s, t), but parameterisation 'velocity' is a one-time model's"},
+    };
+    for (String[] k : cases) {
+      Call c = TestRuns.cli("validate", TestRuns.manifest(tmp, k[0]).toString());
+      assertThat(c.code()).as(k[1]).isNotZero();
+      assertThat(c.err()).contains(k[1]).contains("network: {name: mlp, times: 2}");
+    }
   }
 }

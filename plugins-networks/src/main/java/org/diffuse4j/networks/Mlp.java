@@ -17,7 +17,9 @@ import org.tensorflow.types.TInt32;
 /**
  * A multilayer perceptron for low-dimensional data: [x, sinusoidal embedding of t] → depth × (dense,
  * activation) → dense back to x's width. With {@code num_classes > 0} a learned class embedding
- * (one row per class plus a null class) is added to the time embedding. Weights are graph variables named {@code mlp/layerK/w|b}
+ * (one row per class plus a null class) is added to the time embedding. With {@code times: 2} the
+ * time label is the pair (s, t) of a flow map and both s and s − t are embedded (MeanFlow, Geng et
+ * al. 2025, §4.3, found (t, t − r) the best pair). Weights are graph variables named {@code mlp/layerK/w|b}
  * with deterministic initial values (LeCun normal from {@link CounterNoise}), so two graphs built
  * with the same seed start identically and a checkpoint restores by name.
  */
@@ -49,7 +51,7 @@ public final class Mlp implements Network, Model {
     frequencies = backend.constant(f, 1, half);
     int classes = options.num_classes();
     if (classes > 0) {
-      int e = options.time_embedding();
+      int e = options.times() * options.time_embedding();
       double[] init = new double[(classes + 1) * e];
       for (int i = 0; i < init.length; i++) {
         init[i] = CounterNoise.gaussian(seed, 0, 0xc1a55, i);
@@ -58,7 +60,7 @@ public final class Mlp implements Network, Model {
     } else {
       classEmbedding = null;
     }
-    int in = dim + options.time_embedding();
+    int in = dim + options.times() * options.time_embedding();
     for (int l = 0; l <= options.depth(); l++) {
       int out = l == options.depth() ? dim : options.width();
       layers.add(dense("mlp/layer" + l, in, out, seed, l));
@@ -89,8 +91,23 @@ public final class Mlp implements Network, Model {
   public Tensor apply(Tensor x, Tensor t, Condition condition) {
     // t may be a scalar (sampling) or a [B, 1] column (training): broadcast it to a [B, 1] column.
     Tensor zeros = x.mean(1).reshape(-1, 1).zerosLike();
-    Tensor tColumn = zeros.plus(t.rank() == 1 ? t.reshape(-1, 1) : t);
-    Tensor embedding = embed(tColumn);
+    Tensor embedding;
+    Tensor tColumn;
+    if (options.times() == 2) {
+      // the pair (s, t) as [B, 2] or [1, 2] (FlowMapNetwork.times)
+      long[] shape = t.shape().asArray();
+      if (shape.length == 0 || shape[shape.length - 1] != 2) {
+        throw new IllegalArgumentException("this mlp reads two times (times: 2): its time label must be the pair (s, t) "
+            + "of FlowMapNetwork.times, shape [B, 2], not " + t.shape() + "; give it a flow-map parameterisation "
+            + "(meanflow, ctm) or set times: 1");
+      }
+      Tensor pair = zeros.plus(t.reshape(-1, 2));
+      tColumn = pair.matmul(backend.constant(new double[] {1, 0}, 2, 1));
+      embedding = embed(tColumn).concat(1, embed(pair.matmul(backend.constant(new double[] {1, -1}, 2, 1))));
+    } else {
+      tColumn = zeros.plus(t.rank() == 1 ? t.reshape(-1, 1) : t);
+      embedding = embed(tColumn);
+    }
     if (classEmbedding != null) {
       embedding = embedding.plus(classFeatures(condition, tColumn));
     }

@@ -10,7 +10,14 @@ public record MlpOptions(
     @Option(doc = "hidden nonlinearity", def = "silu") Activation activation,
     @Option(doc = "scale applied to t before the embedding (1000 matches DDPM's integer steps)", def = "1000", min = 0) double time_scale,
     @Option(doc = "classes of the learned class embedding added to the time embedding (0 = unconditional); "
-        + "class num_classes is the null class, used for negative labels and no condition", def = "0", min = 0, max = 1e6) int num_classes) {
+        + "class num_classes is the null class, used for negative labels and no condition", def = "0", min = 0, max = 1e6) int num_classes,
+    @Option(doc = "time labels read: 1, or 2 for a two-time flow-map network (s, t), embedded as s and s − t", def = "1",
+        min = 1, max = 2) int times) {
+
+  /** A one-time network (times = 1). */
+  public MlpOptions(int width, int depth, int time_embedding, Activation activation, double time_scale, int num_classes) {
+    this(width, depth, time_embedding, activation, time_scale, num_classes, 1);
+  }
 
   public MlpOptions {
     if (time_embedding % 2 != 0) {

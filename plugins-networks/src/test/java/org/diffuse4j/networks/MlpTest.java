@@ -64,4 +64,27 @@ class MlpTest {
     assertThat(a).containsExactly(c);
     assertThat(a).isNotEqualTo(d);
   }
+
+  @Test
+  void twoTimeNetworkReadsBothTimesAndAScalarPairEqualsColumns() {
+    MlpOptions two = new MlpOptions(16, 2, 8, Activation.SILU, 10, 3, 2);
+    double[][] v = run(Precision.FLOAT64, b -> {
+      Mlp net = new Mlp(b, 3, two, 5);
+      org.diffuse4j.api.FlowMapNetwork g = org.diffuse4j.api.FlowMapNetwork.of(net);
+      Condition c = new Condition(b.constant(new double[] {0, 1, 2, -1}, 4));
+      Tensor scalars = g.jump(x(b), b.scalar(0.8), b.scalar(0.3), c);
+      Tensor columns = g.jump(x(b), b.constant(new double[] {0.8, 0.8, 0.8, 0.8}, 4, 1),
+          b.constant(new double[] {0.3, 0.3, 0.3, 0.3}, 4, 1), c);
+      Tensor otherEnd = g.jump(x(b), b.scalar(0.8), b.scalar(0.5), c);
+      Tensor otherStart = g.jump(x(b), b.scalar(0.6), b.scalar(0.3), c);
+      return List.of(scalars, columns, otherEnd, otherStart);
+    });
+    assertThat(v[0]).hasSize(12).containsExactly(v[1]);
+    assertThat(v[0]).as("the end time is read").isNotEqualTo(v[2]);
+    assertThat(v[0]).as("the start time is read").isNotEqualTo(v[3]);
+    // the first layer takes x and two embeddings; the class embedding matches their joint width
+    Mlp built = new Mlp(new Backend(Ops.create(new Graph()), Precision.FLOAT32), 3, two, 5);
+    assertThat(built.variables().get(0).shape().asArray()).containsExactly(4, 16);
+    assertThat(built.variables().get(1).shape().asArray()).containsExactly(3 + 2 * 8, 16);
+  }
 }

@@ -39,6 +39,14 @@ public final class ObjectivesBundle implements PluginBundle {
       @Option(doc = "distance d: l2 (squared) or pseudo-huber", def = "pseudo-huber") ConsistencyDistillation.Distance distance,
       @Option(doc = "c of the pseudo-Huber distance (-1 = 0.00054·√dim)", def = "-1") double huber_c) {}
 
+  /** Options of {@code meanflow} (defaults: Geng et al. 2025, Table 1). */
+  public record MeanFlowOptions(
+      @Option(doc = "fraction of examples with end t < start s (the rest are flow matching, t = s)", def = "0.25", min = 0, max = 1) double ratio,
+      @Option(doc = "mean of the logit-normal time density", def = "-0.4") double p_mean,
+      @Option(doc = "standard deviation of the logit-normal time density", def = "1", min = 1e-9) double p_std,
+      @Option(doc = "exponent p of the adaptive weight 1/(d + c)^p (0: squared error)", def = "1", min = 0) double weight_p,
+      @Option(doc = "offset c of the adaptive weight", def = "0.001", min = 1e-12) double weight_c) {}
+
   /** Options of {@code ect}. */
   public record EctOptions(
       @Option(doc = "smallest level r_min of σ/α (the boundary)", def = "0.002", min = 1e-9) double sigma_min,
@@ -127,6 +135,12 @@ public final class ObjectivesBundle implements PluginBundle {
             EctOptions.class,
             o -> new EasyConsistencyTuning(o.sigma_min(), o.sigma_max(), o.p_mean(), o.p_std(), o.q(), o.k(), o.b(),
                 o.stage_steps())),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "meanflow",
+                "MeanFlow: a flow map's average velocity u(x_s, s, t) towards sg(v − (s − t)(∂ₓu·v + ∂ₛu)), one JVP",
+                "Geng et al. 2025, Mean Flows for one-step generative modeling, eq. 10–11, Alg. 1"),
+            MeanFlowOptions.class,
+            o -> new MeanFlow(o.ratio(), o.p_mean(), o.p_std(), o.weight_p(), o.weight_c())),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "consistency-distillation",
                 "consistency distillation: the EMA target at the teacher's ODE step matches the student one level up",

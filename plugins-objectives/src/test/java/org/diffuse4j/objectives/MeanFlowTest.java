@@ -169,12 +169,47 @@ class MeanFlowTest {
   void timesAreOrderedLogitNormalAndUnequalForTheRatio() {
     MeanFlow mf = MeanFlow.defaults();
     double median = 1 / (1 + Math.exp(0.4));
-    assertThat(mf.times(0.5, 0.5, 0.9)).containsExactly(median, median);
-    double[] st = mf.times(0.9, 0.2, 0.1);
-    assertThat(st[0]).isCloseTo(1 / (1 + Math.exp(0.4 - NormalQuantile.of(0.9))), within(1e-15));
-    assertThat(st[1]).isCloseTo(1 / (1 + Math.exp(0.4 - NormalQuantile.of(0.2))), within(1e-15));
-    assertThat(mf.times(0.2, 0.9, 0.1)).containsExactly(st);
-    assertThat(mf.times(0.2, 0.9, 0.3)).containsExactly(st[0], st[0]);
+    // s = F⁻¹(√u₁): u₁ = 1/4 gives the median; t = s unless u₂ < ratio (0.25)
+    assertThat(mf.times(0.25, 0.9)).containsExactly(median, median);
+    double[] st = mf.times(0.25, 0.125);
+    assertThat(st[0]).isCloseTo(median, within(1e-15));
+    // t = F⁻¹((u₂/ratio)·F(s)) = F⁻¹(0.5 · 0.5)
+    assertThat(st[1]).isCloseTo(1 / (1 + Math.exp(0.4 - NormalQuantile.of(0.25))), within(1e-12));
     assertThatThrownBy(() -> new MeanFlow(1.5, 0, 1, 1, 1e-3)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void timeSamplerHasTheLawOfSortedPairs() {
+    // the paper's sampler, written independently: two logit-normal draws, s the larger, t the smaller
+    // for a fraction ratio of examples; compared by quantiles over 200,000 draws of each
+    MeanFlow mf = MeanFlow.defaults();
+    int n = 200_000;
+    java.util.Random rng = new java.util.Random(7);
+    double[] sRef = new double[n];
+    java.util.List<Double> tRef = new java.util.ArrayList<>();
+    double[] sOurs = new double[n];
+    java.util.List<Double> tOurs = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double a = 1 / (1 + Math.exp(-(-0.4 + rng.nextGaussian())));
+      double b = 1 / (1 + Math.exp(-(-0.4 + rng.nextGaussian())));
+      sRef[i] = Math.max(a, b);
+      if (rng.nextDouble() < 0.25) {
+        tRef.add(Math.min(a, b));
+      }
+      double[] st = mf.times(rng.nextDouble(), rng.nextDouble());
+      sOurs[i] = st[0];
+      if (st[1] < st[0]) {
+        tOurs.add(st[1]);
+      }
+    }
+    assertThat((double) tOurs.size() / n).isCloseTo(0.25, within(0.005));
+    java.util.Arrays.sort(sRef);
+    java.util.Arrays.sort(sOurs);
+    double[] tr = tRef.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    double[] to = tOurs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    for (double q : new double[] {0.05, 0.25, 0.5, 0.75, 0.95}) {
+      assertThat(sOurs[(int) (q * n)]).as("s quantile %s", q).isCloseTo(sRef[(int) (q * n)], within(0.006));
+      assertThat(to[(int) (q * to.length)]).as("t quantile %s", q).isCloseTo(tr[(int) (q * tr.length)], within(0.01));
+    }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import java.util.stream.Stream;
+import org.diffuse4j.api.FlowMapParameterisation;
 import org.diffuse4j.api.Objective;
 import org.diffuse4j.api.Parameterisation;
 import org.diffuse4j.api.Schedule;
@@ -40,7 +41,8 @@ class ObjectiveKitTest {
       "consistency-training", "regresses the EMA target's output at the adjacent level (a flow map), not a denoiser",
       "ect", "regresses the EMA target's output at an earlier time (a flow map), not a denoiser",
       "consistency-distillation", "regresses the EMA target after a teacher's ODE step (a flow map), not a denoiser",
-      "noisy-classifier", "a cross-entropy of class logits, not a regression");
+      "noisy-classifier", "a cross-entropy of class logits, not a regression",
+      "meanflow", "trains a flow map (a two-time network) towards a JVP target, not a denoiser");
 
   static Stream<String> shipped() {
     return new ObjectivesBundle().providers().stream().map(p -> p.info().name());
@@ -59,6 +61,11 @@ class ObjectiveKitTest {
       String[] with = REGRESSION.get(name);
       ObjectiveConformance.assertConforms(o, REGISTRY.create(Kind.PARAMETERISATION, with[0], "parameterisation"),
           REGISTRY.create(Kind.SCHEDULE, with[1], "schedule"));
+    } else if (o.trainsFlowMap()) {
+      for (String fm : new String[] {"meanflow", "ctm"}) {
+        FlowMapParameterisation param = REGISTRY.create(Kind.PARAMETERISATION, fm, "parameterisation");
+        ObjectiveConformance.assertWellFormed(o, param, REGISTRY.create(Kind.SCHEDULE, "rectified-flow", "schedule"));
+      }
     } else {
       Solver heun = REGISTRY.create(Kind.SOLVER, "heun", "solver");
       ObjectiveConformance.assertWellFormed(o, REGISTRY.create(Kind.PARAMETERISATION, "edm", "parameterisation"),

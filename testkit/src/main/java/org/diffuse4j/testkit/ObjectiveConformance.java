@@ -15,6 +15,7 @@ import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.Teacher;
 import org.diffuse4j.api.TrainingBatch;
+import org.diffuse4j.api.FlowMapParameterisation;
 import org.diffuse4j.api.TrainingNetworks;
 import org.diffuse4j.api.analytic.GaussianMixture;
 import org.diffuse4j.api.tensor.Backend;
@@ -67,7 +68,25 @@ public final class ObjectiveConformance {
     assertLossFinite(o, p, s, teacherSolver);
   }
 
-  /** sampleTime(s, u) non-decreasing in u and inside [0, 1]; weight(s, t) finite and ≥ 0 there. */
+  /**
+   * The laws every flow-map objective ({@link Objective#trainsFlowMap()}) keeps, with a random
+   * two-time network read through the flow-map parameterisation {@code fm}.
+   *
+   * @param o the flow-map objective
+   * @param fm the flow-map parameterisation it trains (e.g. meanflow, ctm)
+   * @param s the schedule
+   */
+  public static void assertWellFormed(Objective o, FlowMapParameterisation fm, Schedule s) {
+    assertThat(o.trainsFlowMap()).as("%s: only objectives with trainsFlowMap() train a flow-map parameterisation", o)
+        .isTrue();
+    assertTimeDensity(o, s);
+    assertLossFinite(o, fm.diagonal(), s, null);
+  }
+
+  /**
+   * sampleTime(s, u) non-decreasing in u and inside [0, 1]; weight(s, t) finite and ≥ 0 there; a
+   * paired time (objectives that pair times) in [0, t].
+   */
   public static void assertTimeDensity(Objective o, Schedule s) {
     double previous = Double.NEGATIVE_INFINITY;
     for (int i = 1; i < 200; i++) {
@@ -78,6 +97,11 @@ public final class ObjectiveConformance {
       assertThat(t).as("%s on %s: sampleTime(schedule, u) must be an inverse CDF, non-decreasing in u (u = %s gives"
           + " %s < %s); fix sampleTime(Schedule, double)", o, s, u, t, previous).isGreaterThanOrEqualTo(previous);
       previous = t;
+      if (o.pairsTimes()) {
+        double tp = o.pairedTime(s, t, 0, pairU(i));
+        assertThat(tp).as("%s on %s: pairedTime(schedule, %s, 0, %s) = %s must be a time in [0, t]; fix pairedTime",
+            o, s, t, pairU(i), tp).isBetween(0.0, t);
+      }
       double w = o.weight(s, t);
       assertThat(Double.isFinite(w) && w >= 0).as("%s on %s: weight(schedule, %s) = %s must be finite and >= 0; fix"
           + " weight(Schedule, double)", o, s, t, w).isTrue();
@@ -95,10 +119,12 @@ public final class ObjectiveConformance {
     for (int i = 0; i < ROWS; i++) {
       times[i] = o.sampleTime(s, (i + 0.5) / ROWS, 0);
     }
+    FlowMapParameterisation fm = p instanceof FlowMapParameterisation.Diagonal d ? d.flowMap() : null;
     double[] loss = FlowMapConformance.run(b -> {
-      Network net = randomNetwork(b);
+      Network net = fm == null ? randomNetwork(b) : randomTwoTimeNetwork(b);
       Teacher teacher = teacherSolver == null ? null : new Teacher(gm.denoiser(s), null, s, teacherSolver);
-      TrainingNetworks nets = new TrainingNetworks(net, o.needs().contains(Objective.Need.TARGET) ? net : null, teacher);
+      TrainingNetworks nets = new TrainingNetworks(net, o.needs().contains(Objective.Need.TARGET) ? net : null, teacher,
+          fm);
       return List.of(o.loss(batch(o, s, b, gm.sample(7, 0, ROWS), times), nets, p));
     }).get(0);
     assertThat(loss).as("%s: loss(batch, networks, parameterisation) must have shape [B] = [%d] (one loss per example;"
@@ -206,11 +232,23 @@ public final class ObjectiveConformance {
       eps[2 * i + 1] = CounterNoise.gaussian(5, i, 31, 1);
       w[i] = o.weight(s, times[i]);
       labels[i] = i % 2;
-      paired[i] = o.pairsTimes() ? o.pairedTime(s, times[i], 0) : times[i];
+      paired[i] = o.pairsTimes() ? o.pairedTime(s, times[i], 0, pairU(i)) : times[i];
     }
     return new TrainingBatch(b.constant(x0, n, 2), b.constant(eps, n, 2), PathPoint.columns(s, times, b),
         b.constant(w, n, 1), new Condition(b.constant(labels, n)), new ConstantNoise(5, 0),
         o.pairsTimes() ? PathPoint.columns(s, paired, b) : null);
+  }
+
+  /** The uniform draw of example i's paired time: a low-discrepancy sequence in (0, 1). */
+  static double pairU(int i) {
+    return (0.5 + i * 0.6180339887498949) % 1.0;
+  }
+
+  /** raw = tanh(x W + (s, t) U) with fixed weights: a two-time network that is not the minimiser. */
+  static Network randomTwoTimeNetwork(Backend b) {
+    Tensor w = b.constant(new double[] {0.8, -0.3, 0.5, 1.1}, 2, 2);
+    Tensor u = b.constant(new double[] {0.7, -1.3, -0.4, 0.9}, 2, 2);
+    return (x, t, c) -> x.matmul(w).plus(t.reshape(-1, 2).matmul(u)).tanh();
   }
 
   /** raw = tanh(x W + t u) with fixed weights: a network that is not the minimiser. */

@@ -30,4 +30,14 @@ public interface NetworkFactory {
   default Model build(Backend backend, int dim, long seed) {
     return build(backend, dim, seed, Weights.trainable());
   }
+
+  /**
+   * How many time labels the network reads: 1, or 2 for a two-time network (a flow map's s and t,
+   * fed as the pair of {@link org.diffuse4j.api.FlowMapNetwork#times}).
+   *
+   * @return 1 by default
+   */
+  default int times() {
+    return 1;
+  }
 }

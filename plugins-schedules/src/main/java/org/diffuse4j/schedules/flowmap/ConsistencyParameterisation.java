@@ -2,6 +2,7 @@ package org.diffuse4j.schedules.flowmap;
 
 import org.diffuse4j.api.FlowMapParameterisation;
 import org.diffuse4j.api.PathPoint;
+import org.diffuse4j.api.Prediction;
 import org.diffuse4j.api.tensor.Tensor;
 
 /**
@@ -71,5 +72,11 @@ public record ConsistencyParameterisation(double sigmaData, double sigmaMin) imp
     Tensor rho = rho(s, t);
     Tensor f = end.div(t.alpha()).minus(x.div(s.alpha()).times(rho)).div(rho.rsub(1));
     return f.minus(x.div(s.alpha()).times(cSkip(s))).div(cOut(s));
+  }
+
+  /** At t = s the consistency function is the model's x̂0 (r_min = 0: DDIM's step with x̂0 = f). */
+  @Override
+  public Prediction instantaneous(Tensor raw, Tensor x, PathPoint s) {
+    return Prediction.fromX0(x, s, consistency(raw, x, s));
   }
 }

@@ -24,4 +24,10 @@ public record CtmParameterisation() implements FlowMapParameterisation {
     Tensor ratio = t.t().div(s.t());
     return end.minus(x.times(ratio)).div(ratio.rsub(1));
   }
+
+  /** u = (G − x)/(t − s) = (x − g)/s, defined at t = s as well (g(x, s, s) = x − s·v). */
+  @Override
+  public Tensor averageVelocity(Tensor raw, Tensor x, PathPoint s, PathPoint t) {
+    return x.minus(raw).div(s.t());
+  }
 }

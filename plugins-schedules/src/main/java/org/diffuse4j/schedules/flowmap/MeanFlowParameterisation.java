@@ -23,4 +23,10 @@ public record MeanFlowParameterisation() implements FlowMapParameterisation {
   public Tensor target(Tensor end, Tensor x, PathPoint s, PathPoint t) {
     return end.minus(x).div(t.t().minus(s.t()));
   }
+
+  /** u = h, defined at t = s as well (the velocity there). */
+  @Override
+  public Tensor averageVelocity(Tensor raw, Tensor x, PathPoint s, PathPoint t) {
+    return raw;
+  }
 }

@@ -262,4 +262,67 @@ class FlowMapParameterisationTest {
       assertThat(out[1][j]).isCloseTo(out[2][j], within(1e-12));
     }
   }
+
+  @Test
+  void diagonalPredictsThePosteriorMeanFromTheExactVelocity() {
+    // data N(m, c²): at x_s the posterior mean is m + (α c²/τ²)(x − α m), τ² = α²c² + σ² (closed form);
+    // meanflow's raw output at (x, s, s) is v itself, CTM's is g = x − s·v
+    double[] x = {0.3, -1.0, 2.2};
+    double m = gauss.mean()[0];
+    double c = gauss.std();
+    for (Schedule sch : new Schedule[] {RF, VP}) {
+      for (double s : new double[] {0.8, 0.3}) {
+        double[] v = gauss.velocity(sch, s, x);
+        double[] g = new double[3];
+        for (int i = 0; i < 3; i++) {
+          g[i] = x[i] - s * v[i];
+        }
+        double[][] out = run(b -> {
+          PathPoint p = PathPoint.at(sch, s, b);
+          Tensor xt = b.constant(x, 3, 1);
+          return List.of(new MeanFlowParameterisation().diagonal().interpret(b.constant(v, 3, 1), xt, p).x0(),
+              new CtmParameterisation().diagonal().interpret(b.constant(g, 3, 1), xt, p).x0());
+        });
+        double a = sch.alpha(s);
+        double tau2 = a * a * c * c + sch.sigma(s) * sch.sigma(s);
+        for (int i = 0; i < 3; i++) {
+          double posterior = m + a * c * c / tau2 * (x[i] - a * m);
+          assertThat(out[0][i]).as("meanflow %s s=%s", sch, s).isCloseTo(posterior, within(1e-12));
+          assertThat(out[1][i]).as("ctm %s s=%s", sch, s).isCloseTo(posterior, within(1e-12));
+        }
+      }
+    }
+  }
+
+  @Test
+  void averageVelocityIsTheJumpsSlopeAndStaysDefinedAtEqualTimes() {
+    // u = (G − x)/(t − s) for t ≠ s for any raw output; meanflow's and CTM's forms also hold at t = s
+    double[] x = {0.3, -1.0, 2.2};
+    double[] raw = {1.7, 0.2, -0.9};
+    for (FlowMapParameterisation fm : List.of(new MeanFlowParameterisation(), new CtmParameterisation())) {
+      double[][] out = run(b -> {
+        PathPoint s = PathPoint.at(VP, 0.7, b);
+        PathPoint t = PathPoint.at(VP, 0.2, b);
+        Tensor xt = b.constant(x, 3, 1);
+        Tensor r = b.constant(raw, 3, 1);
+        // (× 2: meanflow's u is the raw tensor itself, and a session fetches each tensor once)
+        return List.of(fm.averageVelocity(r, xt, s, t).times(2), fm.jump(r, xt, s, t).minus(xt).div(-0.25),
+            fm.averageVelocity(r, xt, s, s).times(3));
+      });
+      for (int i = 0; i < 3; i++) {
+        assertThat(out[0][i]).as("%s", fm).isCloseTo(out[1][i], within(1e-12));
+        assertThat(Double.isFinite(out[2][i])).as("%s at t = s", fm).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void twoTimeLabelIsThePairOfColumns() {
+    double[][] out = run(b -> List.of(FlowMapNetwork.times(b.scalar(0.9), b.scalar(0.2)),
+        FlowMapNetwork.times(b.constant(new double[] {0.9, 0.5}, 2, 1), b.scalar(0.2)),
+        FlowMapNetwork.times(b.scalar(0.9), b.constant(new double[] {0.1, 0.2}, 2, 1))));
+    assertThat(out[0]).containsExactly(0.9, 0.2);
+    assertThat(out[1]).containsExactly(0.9, 0.2, 0.5, 0.2);
+    assertThat(out[2]).containsExactly(0.9, 0.1, 0.9, 0.2);
+  }
 }

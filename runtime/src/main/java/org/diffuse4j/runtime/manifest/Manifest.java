@@ -43,6 +43,14 @@ public record Manifest(
         guidance, null);
   }
 
+  /**
+   * The flow-map parameterisation of a flow-map run (MeanFlow, CTM, consistency), whose diagonal is
+   * {@link #parameterisation()}; null for an ordinary model.
+   */
+  public org.diffuse4j.api.FlowMapParameterisation flowMap() {
+    return parameterisation instanceof org.diffuse4j.api.FlowMapParameterisation.Diagonal d ? d.flowMap() : null;
+  }
+
   /** The master seed. */
   public long seed() {
     return top.seed();

@@ -238,7 +238,8 @@ public final class ManifestLoader {
     DataSet data = build(registry, Kind.DATA, top.data(), "data", DataSet.class);
     NetworkFactory network = build(registry, Kind.NETWORK, top.network(), "network", NetworkFactory.class);
     Schedule schedule = build(registry, Kind.SCHEDULE, top.schedule(), "schedule", Schedule.class);
-    Parameterisation param = build(registry, Kind.PARAMETERISATION, top.parameterisation(), "parameterisation", Parameterisation.class);
+    Parameterisation param = parameterisation(
+        build(registry, Kind.PARAMETERISATION, top.parameterisation(), "parameterisation", Object.class), "parameterisation");
     Objective objective = build(registry, Kind.OBJECTIVE, top.objective(), "objective", Objective.class);
     Solver solver = build(registry, Kind.SOLVER, sampling.solver(), "sampling.solver", Solver.class);
     TimeGrid grid = build(registry, Kind.GRID, sampling.grid(), "sampling.grid", TimeGrid.class);
@@ -342,6 +343,27 @@ public final class ManifestLoader {
       return Map.of();
     }
     throw new OptionException("wrong type for '" + path + "': expected a map of options, got '" + raw + "'");
+  }
+
+  /**
+   * A parameterisation plugin as the engine uses it: a {@link Parameterisation} as is, a
+   * {@link org.diffuse4j.api.FlowMapParameterisation} on its {@linkplain
+   * org.diffuse4j.api.FlowMapParameterisation#diagonal() diagonal} (the flow map itself is then
+   * {@link Manifest#flowMap()}).
+   *
+   * @param plugin what the parameterisation plugin built
+   * @param path the manifest key, for the error message
+   * @return the parameterisation
+   */
+  public static Parameterisation parameterisation(Object plugin, String path) {
+    if (plugin instanceof org.diffuse4j.api.FlowMapParameterisation fm) {
+      return fm.diagonal();
+    }
+    if (plugin instanceof Parameterisation p) {
+      return p;
+    }
+    throw new OptionException("the parameterisation plugin at '" + path + "' built a " + plugin.getClass().getName()
+        + ", neither a Parameterisation nor a FlowMapParameterisation");
   }
 
   private static <T> T build(PluginRegistry registry, Kind kind, Object spec, String path, Class<T> type) {

@@ -25,6 +25,7 @@ public final class Preflight {
    */
   public static void check(Manifest m, boolean sampledInGraph) {
     grid(m);
+    flowMap(m);
     guidance(m);
     label(m);
     if (sampledInGraph) {
@@ -61,6 +62,40 @@ public final class Preflight {
             + "linear-quadratic, discrete-*) ignore the schedule's range: use a grid that follows it (karras, log-snr, "
             + "uniform) or a schedule whose range holds them");
       }
+    }
+  }
+
+  /**
+   * A flow-map run (MeanFlow, CTM) needs all three: a flow-map objective, a flow-map
+   * parameterisation and a network that reads two times; and no guidance (a jump is not guided).
+   */
+  static void flowMap(Manifest m) {
+    String objective = spec(m.resolved().get("objective"));
+    String param = spec(m.resolved().get("parameterisation"));
+    String network = spec(m.resolved().get("network"));
+    boolean objectiveMaps = m.objective().trainsFlowMap();
+    boolean paramMaps = m.flowMap() != null;
+    boolean networkMaps = m.network().times() == 2;
+    String fix = "a flow-map run sets all three: a flow-map objective (meanflow), a flow-map parameterisation "
+        + "(meanflow, ctm) and a two-time network (network: {name: mlp, times: 2})";
+    if (objectiveMaps && !paramMaps) {
+      throw new OptionException("objective " + objective + " trains a flow map G(x, s, t), but parameterisation "
+          + param + " is a one-time model's; " + fix);
+    }
+    if (paramMaps && !objectiveMaps) {
+      throw new OptionException("parameterisation " + param + " is a flow map G(x, s, t), but objective " + objective
+          + " trains a one-time model; " + fix);
+    }
+    if (paramMaps != networkMaps) {
+      throw new OptionException(paramMaps
+          ? "parameterisation " + param + " is a flow map G(x, s, t), but network " + network + " reads one time; " + fix
+          : "network " + network + " reads two times (s, t), but parameterisation " + param + " is a one-time model's; "
+              + "set network.times: 1, or make it " + fix);
+    }
+    Object guidance = m.resolved().get("guidance");
+    if (paramMaps && m.guidance() != null && !"'none'".equals(spec(guidance))) {
+      throw new OptionException("guidance " + spec(guidance) + " guides a denoiser, but this run's model is a flow map "
+          + "whose jumps it cannot guide; use guidance: none");
     }
   }
 

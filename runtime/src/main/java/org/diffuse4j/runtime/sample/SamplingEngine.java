@@ -119,6 +119,9 @@ public final class SamplingEngine implements AutoCloseable {
           ? (x, p) -> cd.predict(x, p, condition)
           : manifest.guidance().guide(cd, condition);
     };
+    org.diffuse4j.api.FlowMapParameterisation flowMap = manifest.flowMap();
+    ModelOf sampled = new ModelOf(modelOf, flowMap == null ? null : (network, lab) -> flowMap.flowMap(
+        org.diffuse4j.api.FlowMapNetwork.of(network), lab == null ? Condition.none() : new Condition(lab)));
     Denoiser denoiser = modelOf.apply(model.network(), labels);
     StepGraphs stepwise = null;
     Tensor unrolled = null;
@@ -127,10 +130,10 @@ public final class SamplingEngine implements AutoCloseable {
         throw new StepGraphs.Unsupported("unrolling was asked for", null);
       }
       stepwise = new StepGraphs(graph, be, manifest.solver(), manifest.schedule(), times, batch, dim, xInit, labels,
-          model.network(), modelOf, stepsPerRun);
+          model.network(), sampled, stepsPerRun);
     } catch (StepGraphs.Unsupported e) {
       // A solver with its own loop or a model with state across steps: unroll the whole loop.
-      SamplingProblem problem = new SamplingProblem(denoiser, manifest.schedule(), times, xInit, noise);
+      SamplingProblem problem = sampled.problem(model.network(), labels, manifest.schedule(), times, xInit, noise);
       unrolled = manifest.solver().solve(problem).x();
     }
     byStep = stepwise;
@@ -279,7 +282,8 @@ public final class SamplingEngine implements AutoCloseable {
   public double networkEvalMillis(int repeats) {
     Backend be = xInit.backend();
     Tensor single = model.network() != null
-        ? model.network().apply(xInit, be.scalar(times[0]), Condition.none())
+        ? model.network().apply(xInit, manifest.parameterisation().networkTime(
+            org.diffuse4j.api.PathPoint.at(manifest.schedule(), times[0], be)), Condition.none())
         : model.denoiser(manifest.parameterisation(), manifest.schedule())
             .predict(xInit, org.diffuse4j.api.PathPoint.at(manifest.schedule(), times[0], be), Condition.none()).x0();
     double[] x = CounterNoise.gaussian(0, 0, batch, dim, 0);

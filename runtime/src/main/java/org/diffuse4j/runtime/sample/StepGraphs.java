@@ -156,7 +156,7 @@ final class StepGraphs {
    * steps ({@link Denoiser#next()}), or a step reads a tensor from outside itself.
    */
   StepGraphs(Graph graph, Backend be, Solver solver, Schedule schedule, double[] times, int batch, int dim,
-      Tensor xInit, Tensor labels, Network network, BiFunction<Network, Tensor, Denoiser> model, int stepsPerRun) {
+      Tensor xInit, Tensor labels, Network network, ModelOf model, int stepsPerRun) {
     this.precision = be.precision();
     this.batch = batch;
     this.stepsPerRun = stepsPerRun;
@@ -182,7 +182,7 @@ final class StepGraphs {
   }
 
   private void trace(Precision precision, Solver solver, Schedule schedule, double[] times, int dim, Network network,
-      BiFunction<Network, Tensor, Denoiser> model, List<Integer> planList, List<double[]> paramList,
+      ModelOf model, List<Integer> planList, List<double[]> paramList,
       List<long[]> streamList, List<List<long[]>> firstShapes) {
     try (Graph setup = new Graph()) {
       traceSteps(new RecordingGraph(setup, true), precision, solver, schedule, times, dim, network, model,
@@ -191,7 +191,7 @@ final class StepGraphs {
   }
 
   private void traceSteps(RecordingGraph rec, Precision precision, Solver solver, Schedule schedule, double[] times,
-      int dim, Network network, BiFunction<Network, Tensor, Denoiser> model, List<Integer> planList,
+      int dim, Network network, ModelOf model, List<Integer> planList,
       List<double[]> paramList, List<long[]> streamList, List<List<long[]>> firstShapes) {
     Backend tb = new Backend(Ops.create(rec), precision);
     Current<TType> xin = new Current<>();
@@ -205,9 +205,9 @@ final class StepGraphs {
       }
       return x.backend().wrap(x.backend().tf().identityN(in).output().get(0));
     };
-    Denoiser d = model.apply(standIn, labels == null ? null : tb.wrap(lab));
     SlotNoise noise = new SlotNoise(batch);
-    SamplingProblem problem = new SamplingProblem(d, schedule, times, tb.wrap(xin), noise);
+    SamplingProblem problem = model.problem(standIn, labels == null ? null : tb.wrap(lab), schedule, times,
+        tb.wrap(xin), noise);
     Map<String, Integer> ids = new HashMap<>();
     List<long[]> shapes = List.of();
     SolverState prev = null;
@@ -296,13 +296,13 @@ final class StepGraphs {
   }
 
   private void build(Graph graph, Backend be, Solver solver, Schedule schedule, double[] times, Network network,
-      BiFunction<Network, Tensor, Denoiser> model, List<List<long[]>> firstShapes, int stepsPerRun) {
+      ModelOf model, List<List<long[]>> firstShapes, int stepsPerRun) {
     RecordingGraph rec = new RecordingGraph(graph, false);
     Backend rb = new Backend(Ops.create(rec).withSubScope("steps"), be.precision());
     Network opaque = network == null ? null : (x, t, c) -> rec.opaque(() -> network.apply(x, t, c));
-    Denoiser d = model.apply(opaque, labels == null ? null : rb.wrap(labels.op()));
     SlotNoise noise = new SlotNoise(batch);
-    SamplingProblem problem = new SamplingProblem(d, schedule, times, rb.wrap(xInit.op()), noise);
+    SamplingProblem problem = model.problem(opaque, labels == null ? null : rb.wrap(labels.op()), schedule, times,
+        rb.wrap(xInit.op()), noise);
     Map<String, Integer> ids = new HashMap<>();
     int runs = (plan.length + stepsPerRun - 1) / stepsPerRun;
     runPlan = new int[runs];

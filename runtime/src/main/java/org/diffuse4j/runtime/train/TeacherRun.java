@@ -68,7 +68,8 @@ public final class TeacherRun {
     }
     NetworkFactory factory = registry.create(NETWORK, top.network(), "network" + of);
     Schedule schedule = registry.create(SCHEDULE, top.schedule(), "schedule" + of);
-    Parameterisation param = registry.create(PARAMETERISATION, top.parameterisation(), "parameterisation" + of);
+    Parameterisation param = org.diffuse4j.runtime.manifest.ManifestLoader.parameterisation(
+        registry.create(PARAMETERISATION, top.parameterisation(), "parameterisation" + of), "parameterisation" + of);
     Solver solver = registry.create(SOLVER, o.solver(), "teacher.solver");
     if (solver.traits().stochastic()) {
       throw new OptionException("'teacher.solver' draws noise (an SDE sampler), but the teacher's step follows its "

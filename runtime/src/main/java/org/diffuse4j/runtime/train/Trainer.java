@@ -167,7 +167,7 @@ public final class Trainer implements AutoCloseable {
     }
     TrainingBatch tb = new TrainingBatch(x0, eps, point, columns[5], condition, extraNoise, paired);
     TrainingNetworks networks = new TrainingNetworks(model.network(), emaTarget == null ? null : emaTarget.target,
-        needs.contains(Objective.Need.TEACHER) ? teacher(manifest) : null);
+        needs.contains(Objective.Need.TEACHER) ? teacher(manifest) : null, manifest.flowMap());
     loss = manifest.objective().loss(tb, networks, manifest.parameterisation()).mean();
 
     updates = new Updates(be, manifest.training(), model.variables(), loss, slots, shard != null);
@@ -278,7 +278,7 @@ public final class Trainer implements AutoCloseable {
       cols[4][i] = schedule.sigmaDot(t);
       cols[5][i] = objective.weight(schedule, t);
       if (pairedColumns != null) {
-        double tp = objective.pairedTime(schedule, t, k);
+        double tp = objective.pairedTime(schedule, t, k, CounterNoise.uniform(noiseSeed, first + i, 2, 1));
         pairedCols[0][i] = tp;
         pairedCols[1][i] = schedule.alpha(tp);
         pairedCols[2][i] = schedule.sigma(tp);
