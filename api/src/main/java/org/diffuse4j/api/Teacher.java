@@ -49,13 +49,13 @@ public record Teacher(ConditionalDenoiser model, Guidance guidance, Schedule sch
   }
 
   /**
-   * The teacher's time at σ/α = r.
+   * The teacher's time at σ/α = r; r = 0 is the data, t = 0 (a step may end there: its x is x̂0).
    *
-   * @param r the noise-to-signal ratio σ/α &gt; 0, within the teacher schedule's range
-   * @return the time t on the teacher's schedule with σ(t)/α(t) = r
+   * @param r the noise-to-signal ratio σ/α &gt;= 0, within the teacher schedule's range or 0
+   * @return the time t on the teacher's schedule with σ(t)/α(t) = r, and 0 for r = 0
    */
   public double timeAt(double r) {
-    return schedule.timeOfLambda(-Math.log(r));
+    return r == 0 ? 0.0 : schedule.timeOfLambda(-Math.log(r));
   }
 
   /**
@@ -64,7 +64,7 @@ public record Teacher(ConditionalDenoiser model, Guidance guidance, Schedule sch
    *
    * @param y the scaled state x/α at σ/α = rFrom, shape [B, …]
    * @param rFrom the start noise-to-signal ratio σ/α
-   * @param rTo the end noise-to-signal ratio σ/α, below {@code rFrom}
+   * @param rTo the end noise-to-signal ratio σ/α, below {@code rFrom}; 0 ends at the data (t = 0)
    * @param c the condition: labels with one row per row of {@code y}, or none
    * @param noise the noise source handed to the solver (unused by an ODE step)
    * @return y = x/α at σ/α = rTo after one solver step, shape of {@code y}, gradient stopped

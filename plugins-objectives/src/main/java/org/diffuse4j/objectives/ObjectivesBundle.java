@@ -47,6 +47,14 @@ public final class ObjectivesBundle implements PluginBundle {
       @Option(doc = "exponent p of the adaptive weight 1/(d + c)^p (0: squared error)", def = "1", min = 0) double weight_p,
       @Option(doc = "offset c of the adaptive weight", def = "0.001", min = 1e-12) double weight_c) {}
 
+  /** Options of {@code progressive-distillation}. */
+  public record ProgressiveDistillationOptions(
+      @Option(doc = "N, the student's DDIM steps (the teacher takes 2N on the same grid)", def = "8", min = 1) int student_steps,
+      @Option(doc = "first time of the uniform grid (-1 = the schedule's tMax); sample with the same grid", def = "-1") double t_max,
+      @Option(doc = "last time of the uniform grid (-1 = the schedule's tMin, 0 = data as the paper)", def = "-1") double t_min,
+      @Option(doc = "loss weight: truncated-snr (max(SNR, 1)), snr+1 or none", def = "truncated-snr") String weight,
+      @Option(doc = "start the student at the teacher's weights (same network and parameterisation)", def = "true") boolean init) {}
+
   /** Options of {@code ect}. */
   public record EctOptions(
       @Option(doc = "smallest level r_min of σ/α (the boundary)", def = "0.002", min = 1e-9) double sigma_min,
@@ -147,6 +155,13 @@ public final class ObjectivesBundle implements PluginBundle {
                 "Song et al. 2023, Consistency models, Alg. 2"),
             ConsistencyDistillationOptions.class,
             o -> new ConsistencyDistillation(o.levels(), o.sigma_min(), o.sigma_max(), o.rho(), o.distance(), o.huber_c())),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "progressive-distillation",
+                "progressive distillation: one student DDIM step matches two of the teacher, ω·‖x̃ − x̂0‖²",
+                "Salimans & Ho 2022, Progressive distillation for fast sampling of diffusion models, Alg. 2"),
+            ProgressiveDistillationOptions.class,
+            o -> new ProgressiveDistillation(o.student_steps(), o.t_max(), o.t_min(),
+                ProgressiveDistillation.Weight.of(o.weight()), o.init())),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "ddpm-elbo",
                 "ε-MSE with the discrete ELBO weights (N/2)(SNR(t−1/N)/SNR(t) − 1) at t = k/N",

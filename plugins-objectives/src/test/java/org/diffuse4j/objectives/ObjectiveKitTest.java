@@ -41,6 +41,7 @@ class ObjectiveKitTest {
       "consistency-training", "regresses the EMA target's output at the adjacent level (a flow map), not a denoiser",
       "ect", "regresses the EMA target's output at an earlier time (a flow map), not a denoiser",
       "consistency-distillation", "regresses the EMA target after a teacher's ODE step (a flow map), not a denoiser",
+      "progressive-distillation", "regresses the x0 of one DDIM step that lands on the teacher's two steps, not a denoiser",
       "noisy-classifier", "a cross-entropy of class logits, not a regression",
       "meanflow", "trains a flow map (a two-time network) towards a JVP target, not a denoiser");
 
