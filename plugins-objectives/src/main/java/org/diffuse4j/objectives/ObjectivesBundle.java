@@ -50,6 +50,12 @@ public final class ObjectivesBundle implements PluginBundle {
       @Option(doc = "b of n(r) = 1 + k·sigmoid(−b r)", def = "1") double b,
       @Option(doc = "optimiser steps per stage d", def = "1000", min = 1) int stage_steps) {}
 
+  /** Options of {@code perflow}. */
+  public record PerFlowOptions(
+      @Option(doc = "number K of time windows (sample with K Euler steps on grid uniform)", def = "4", min = 1) int windows,
+      @Option(doc = "teacher solver steps per window (uniform in the teacher's t)", def = "8", min = 1) int teacher_steps,
+      @Option(doc = "start from the teacher run's weights (same network and parameterisation), as the paper", def = "true") boolean init) {}
+
   /** Options of {@code ddpm-elbo}. */
   public record ElboOptions(
       @Option(doc = "number of discrete levels N (t = k/N)", def = "1000", min = 1) int steps,
@@ -133,6 +139,12 @@ public final class ObjectivesBundle implements PluginBundle {
                 "Song et al. 2023, Consistency models, Alg. 2"),
             ConsistencyDistillationOptions.class,
             o -> new ConsistencyDistillation(o.levels(), o.sigma_min(), o.sigma_max(), o.rho(), o.distance(), o.huber_c())),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "perflow",
+                "piecewise rectified flow: in each of K windows the straight segment from the forward marginal to the teacher's ODE end point",
+                "Yan et al. 2024, PeRFlow: piecewise rectified flow as universal plug-and-play accelerator"),
+            PerFlowOptions.class,
+            o -> new PiecewiseRectifiedFlow(o.windows(), o.teacher_steps(), o.init())),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "ddpm-elbo",
                 "ε-MSE with the discrete ELBO weights (N/2)(SNR(t−1/N)/SNR(t) − 1) at t = k/N",

@@ -40,6 +40,7 @@ class ObjectiveKitTest {
       "consistency-training", "regresses the EMA target's output at the adjacent level (a flow map), not a denoiser",
       "ect", "regresses the EMA target's output at an earlier time (a flow map), not a denoiser",
       "consistency-distillation", "regresses the EMA target after a teacher's ODE step (a flow map), not a denoiser",
+      "perflow", "regresses the straight segment to the teacher's ODE end point of a time window, not a denoiser",
       "noisy-classifier", "a cross-entropy of class logits, not a regression");
 
   static Stream<String> shipped() {
