@@ -241,13 +241,14 @@ class PiecewiseRectifiedFlowTest {
 
   @Test
   void kStepsOfTheIdealStudentRecoverTheTeachersWindowEndPoints() {
-    // Gaussian data, exact teacher stepped by RK4 (M = 8 per window), K = 1, 2, 4. The ideal student's prediction
+    // Gaussian data, exact teacher stepped by RK4 (M = 2 per window: exactness does not depend on M, and the
+    // end points' accuracy is checked above), K = 1, 2, 4. The ideal student's prediction
     // at a window's start is the segment's (x0*, ε*); one Euler step of its velocity α̇ x0* + σ̇ ε* per window on
     // rectified flow, and one DDIM step α_e x0* + σ_e ε* on any schedule, land on the teacher's end point
     int n = 6;
     double[] eps = CounterNoise.gaussian(9, 0, n, 2, 1);
     for (int k : new int[] {1, 2, 4}) {
-      PiecewiseRectifiedFlow perflow = new PiecewiseRectifiedFlow(k, 8, false);
+      PiecewiseRectifiedFlow perflow = new PiecewiseRectifiedFlow(k, 2, false);
       for (Schedule s : new Schedule[] {RF, VP}) {
         double[] x = new double[2 * n];
         double[] data = GAUSS.asMixture().sample(4, 0, n);
@@ -256,13 +257,12 @@ class PiecewiseRectifiedFlowTest {
           x[i] = s.alpha(t0) * data[i] + s.sigma(t0) * eps[i];
         }
         Teacher teacher = new Teacher(GAUSS.asMixture().denoiser(s), null, s, new RungeKutta(ButcherTableau.RK4));
-        double[] want = teacherChain(s, x, k, 8);
+        double[] want = teacherChain(s, x, k, 2);
         double[] exact = GAUSS.jump(s, x, t0, s.tMin());
         double ddim = maxDiff(sample(new Ddim(0), ideal(perflow, teacher), s, k, x, n), want);
         double euler = maxDiff(sample(new RungeKutta(ButcherTableau.EULER), ideal(perflow, teacher), s, k, x, n), want);
         System.out.printf("perflow ideal student, K = %d on %s: |ddim − teacher| %.2e, |euler − teacher| %.2e, "
-            + "|teacher − exact| %.2e%n", k, s, ddim, euler, maxDiff(want, exact));
-        assertThat(maxDiff(want, exact)).as("the teacher's RK4 chain against the exact map (8 steps per window)").isLessThan(1e-3);
+            + "|teacher − exact map| %.2e%n", k, s, ddim, euler, maxDiff(want, exact));
         assertThat(ddim).as("K = %d DDIM steps of the ideal student on %s", k, s).isLessThan(1e-9);
         if (s == RF) {
           assertThat(euler).as("K = %d Euler steps of the ideal student on rectified flow", k).isLessThan(1e-9);
