@@ -54,7 +54,8 @@ public final class ObjectivesBundle implements PluginBundle {
   public record PerFlowOptions(
       @Option(doc = "number K of time windows (sample with K Euler steps on grid uniform)", def = "4", min = 1) int windows,
       @Option(doc = "teacher solver steps per window (uniform in the teacher's t)", def = "8", min = 1) int teacher_steps,
-      @Option(doc = "start from the teacher run's weights (same network and parameterisation), as the paper", def = "true") boolean init) {}
+      @Option(doc = "start from the teacher run's weights (same network and parameterisation), as the paper", def = "true") boolean init,
+      @Option(doc = "move each window's start up by this fraction of a window (0 = the paper), so the velocity's jump is off the sampled edges", def = "0", min = 0, max = 0.99) double edge_shift) {}
 
   /** Options of {@code ddpm-elbo}. */
   public record ElboOptions(
@@ -144,7 +145,7 @@ public final class ObjectivesBundle implements PluginBundle {
                 "piecewise rectified flow: in each of K windows the straight segment from the forward marginal to the teacher's ODE end point",
                 "Yan et al. 2024, PeRFlow: piecewise rectified flow as universal plug-and-play accelerator"),
             PerFlowOptions.class,
-            o -> new PiecewiseRectifiedFlow(o.windows(), o.teacher_steps(), o.init())),
+            o -> new PiecewiseRectifiedFlow(o.windows(), o.teacher_steps(), o.init(), o.edge_shift())),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "ddpm-elbo",
                 "ε-MSE with the discrete ELBO weights (N/2)(SNR(t−1/N)/SNR(t) − 1) at t = k/N",

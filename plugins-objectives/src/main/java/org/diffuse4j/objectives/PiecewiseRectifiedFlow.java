@@ -34,20 +34,31 @@ public final class PiecewiseRectifiedFlow implements Objective {
   private final int windows;
   private final int teacherSteps;
   private final boolean init;
+  private final double edgeShift;
 
   /**
    * @param windows the number K of time windows (K Euler steps on the window edges sample the student)
    * @param teacherSteps the teacher's solver steps M per window
    * @param init whether the student starts at the teacher run's weights ({@link Need#INIT}), as the paper
+   * @param edgeShift where a row's window changes, as a fraction of a window above each inner edge T_j: 0 is
+   *     the paper (window j holds (T_{j+1}, T_j]); s &gt; 0 gives window j the times (T_{j+1} + sΔ, T_j + sΔ],
+   *     its segment extended beyond its start, so the student's velocity jumps between windows away from the
+   *     edges where the sampler evaluates it
    */
-  public PiecewiseRectifiedFlow(int windows, int teacherSteps, boolean init) {
-    if (windows < 1 || teacherSteps < 1) {
-      throw new IllegalArgumentException("perflow needs windows >= 1 and teacher_steps >= 1, got " + windows + " and "
-          + teacherSteps);
+  public PiecewiseRectifiedFlow(int windows, int teacherSteps, boolean init, double edgeShift) {
+    if (windows < 1 || teacherSteps < 1 || !(edgeShift >= 0 && edgeShift < 1)) {
+      throw new IllegalArgumentException("perflow needs windows >= 1, teacher_steps >= 1 and 0 <= edge_shift < 1, got "
+          + windows + ", " + teacherSteps + " and " + edgeShift);
     }
     this.windows = windows;
     this.teacherSteps = teacherSteps;
     this.init = init;
+    this.edgeShift = edgeShift;
+  }
+
+  /** The paper's windows (no edge shift). */
+  public PiecewiseRectifiedFlow(int windows, int teacherSteps, boolean init) {
+    this(windows, teacherSteps, init, 0);
   }
 
   /** The number K of windows. */
@@ -91,7 +102,8 @@ public final class PiecewiseRectifiedFlow implements Objective {
 
   /**
    * Each row's straight segment in (r, y): the window holding the row's σ/α (a row exactly at an edge
-   * is in the window that starts there), the forward marginal at its start and the teacher's ODE
+   * is in the window that starts there; with an edge shift s, the change from window j − 1 to j is at
+   * T_j + s(T_{j−1} − T_j)), the forward marginal at its start and the teacher's ODE
    * solution at its end.
    *
    * @param b the batch: x0, ε, the rows' path points, condition
@@ -115,7 +127,8 @@ public final class PiecewiseRectifiedFlow implements Objective {
     Tensor rStart = zero.plus(r[0][0]);
     Tensor rEnd = zero.plus(r[0][teacherSteps]);
     for (int i = 1; i < windows; i++) {
-      Tensor below = rt.minus(r[i][0]).wherePositive(zero, one);
+      double boundary = ratio(teacher.schedule(), times[i][0] + edgeShift * (times[i - 1][0] - times[i][0]));
+      Tensor below = rt.minus(boundary).wherePositive(zero, one);
       level = level.plus(below);
       rStart = rStart.plus(below.times(r[i][0] - r[i - 1][0]));
       rEnd = rEnd.plus(below.times(r[i][teacherSteps] - r[i - 1][teacherSteps]));

@@ -266,9 +266,37 @@ class PiecewiseRectifiedFlowTest {
         assertThat(ddim).as("K = %d DDIM steps of the ideal student on %s", k, s).isLessThan(1e-9);
         if (s == RF) {
           assertThat(euler).as("K = %d Euler steps of the ideal student on rectified flow", k).isLessThan(1e-9);
+          double shifted = maxDiff(sample(new RungeKutta(ButcherTableau.EULER),
+              ideal(new PiecewiseRectifiedFlow(k, 2, false, 0.2), teacher), s, k, x, n), want);
+          assertThat(shifted).as("K = %d Euler steps with edge_shift 0.2", k).isLessThan(1e-9);
         } else {
           assertThat(euler).as("Euler is not exact on VP: the segment is straight in (σ/α, x/α), not in (t, x)")
               .isGreaterThan(1e-3);
+        }
+      }
+    }
+  }
+
+  @Test
+  void edgeShiftMovesWhereTheWindowChanges() {
+    // K = 4 on rectified flow, Δ = (tMax − tMin)/4: with edge_shift 0.2 a row at T_1 + 0.1Δ is in window 1 (its
+    // segment starts at T_1), one at T_1 + 0.3Δ in window 0; without the shift both are in window 0
+    double[][] w = PiecewiseRectifiedFlow.windowTimes(RF, 4, 1);
+    double delta = w[0][0] - w[1][0];
+    double[] t = {w[1][0] + 0.1 * delta, w[1][0] + 0.3 * delta};
+    double[] x0 = {0.3, -0.2, 0.3, -0.2};
+    double[] eps = {1.0, 0.5, 1.0, 0.5};
+    Teacher teacher = new Teacher(GAUSS.asMixture().denoiser(RF), null, RF, new RungeKutta(ButcherTableau.EULER));
+    double[][] starts = {{w[1][0], w[0][0]}, {w[0][0], w[0][0]}};
+    double[] shifts = {0.2, 0};
+    for (int c = 0; c < 2; c++) {
+      try (Graph g = new Graph(); Session ses = new Session(g)) {
+        Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
+        double[] rs = fetch(ses, new PiecewiseRectifiedFlow(4, 1, false, shifts[c]).segment(batch(b, RF, x0, eps, t), teacher)
+            .rStart());
+        for (int i = 0; i < 2; i++) {
+          double want = starts[c][i] / (1 - starts[c][i]);
+          assertThat(rs[i]).as("edge_shift %s, row %d", shifts[c], i).isCloseTo(want, within(1e-9 * want));
         }
       }
     }
