@@ -66,6 +66,13 @@ public final class ObjectivesBundle implements PluginBundle {
       @Option(doc = "b of n(r) = 1 + k·sigmoid(−b r)", def = "1") double b,
       @Option(doc = "optimiser steps per stage d", def = "1000", min = 1) int stage_steps) {}
 
+  /** Options of {@code perflow}. */
+  public record PerFlowOptions(
+      @Option(doc = "number K of time windows (sample with K Euler steps on grid uniform)", def = "4", min = 1) int windows,
+      @Option(doc = "teacher solver steps per window (uniform in the teacher's t)", def = "8", min = 1) int teacher_steps,
+      @Option(doc = "start from the teacher run's weights (same network and parameterisation), as the paper", def = "true") boolean init,
+      @Option(doc = "move each window's start up by this fraction of a window (0 = the paper), so the velocity's jump is off the sampled edges", def = "0", min = 0, max = 0.99) double edge_shift) {}
+
   /** Options of {@code ddpm-elbo}. */
   public record ElboOptions(
       @Option(doc = "number of discrete levels N (t = k/N)", def = "1000", min = 1) int steps,
@@ -162,6 +169,12 @@ public final class ObjectivesBundle implements PluginBundle {
             ProgressiveDistillationOptions.class,
             o -> new ProgressiveDistillation(o.student_steps(), o.t_max(), o.t_min(),
                 ProgressiveDistillation.Weight.of(o.weight()), o.init())),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "perflow",
+                "piecewise rectified flow: in each of K windows the straight segment from the forward marginal to the teacher's ODE end point",
+                "Yan et al. 2024, PeRFlow: piecewise rectified flow as universal plug-and-play accelerator"),
+            PerFlowOptions.class,
+            o -> new PiecewiseRectifiedFlow(o.windows(), o.teacher_steps(), o.init(), o.edge_shift())),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "ddpm-elbo",
                 "ε-MSE with the discrete ELBO weights (N/2)(SNR(t−1/N)/SNR(t) − 1) at t = k/N",

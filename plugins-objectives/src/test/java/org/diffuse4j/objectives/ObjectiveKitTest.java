@@ -36,14 +36,15 @@ class ObjectiveKitTest {
       "stochastic-interpolant", new String[] {"velocity", "trig"}); // its path is cos/sin(πt/2): the trig schedule's
 
   /** Objectives whose minimiser is not the exact denoiser's target, with the reason. */
-  static final Map<String, String> WELL_FORMED_ONLY = Map.of(
-      "sb-flow-matching", "x_t carries bridge noise σ√(t(1−t)) z beyond the schedule's path",
-      "consistency-training", "regresses the EMA target's output at the adjacent level (a flow map), not a denoiser",
-      "ect", "regresses the EMA target's output at an earlier time (a flow map), not a denoiser",
-      "consistency-distillation", "regresses the EMA target after a teacher's ODE step (a flow map), not a denoiser",
-      "progressive-distillation", "regresses the x0 of one DDIM step that lands on the teacher's two steps, not a denoiser",
-      "noisy-classifier", "a cross-entropy of class logits, not a regression",
-      "meanflow", "trains a flow map (a two-time network) towards a JVP target, not a denoiser");
+  static final Map<String, String> WELL_FORMED_ONLY = Map.ofEntries(
+      Map.entry("sb-flow-matching", "x_t carries bridge noise σ√(t(1−t)) z beyond the schedule's path"),
+      Map.entry("consistency-training", "regresses the EMA target's output at the adjacent level (a flow map), not a denoiser"),
+      Map.entry("ect", "regresses the EMA target's output at an earlier time (a flow map), not a denoiser"),
+      Map.entry("consistency-distillation", "regresses the EMA target after a teacher's ODE step (a flow map), not a denoiser"),
+      Map.entry("perflow", "regresses the straight segment to the teacher's ODE end point of a time window, not a denoiser"),
+      Map.entry("progressive-distillation", "regresses the x0 of one DDIM step that lands on the teacher's two steps, not a denoiser"),
+      Map.entry("noisy-classifier", "a cross-entropy of class logits, not a regression"),
+      Map.entry("meanflow", "trains a flow map (a two-time network) towards a JVP target, not a denoiser"));
 
   static Stream<String> shipped() {
     return new ObjectivesBundle().providers().stream().map(p -> p.info().name());
