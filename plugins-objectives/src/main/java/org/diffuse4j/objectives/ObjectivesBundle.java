@@ -50,6 +50,14 @@ public final class ObjectivesBundle implements PluginBundle {
       @Option(doc = "b of n(r) = 1 + k·sigmoid(−b r)", def = "1") double b,
       @Option(doc = "optimiser steps per stage d", def = "1000", min = 1) int stage_steps) {}
 
+  /** Options of {@code sct}. */
+  public record SctOptions(
+      @Option(doc = "σ_d of TrigFlow, tan τ = (σ/α)/σ_d (match the trigflow parameterisation's)", def = "0.5", min = 1e-9) double sigma_data,
+      @Option(doc = "mean of ln(σ_d tan τ) = ln(σ/α)", def = "-1.0") double p_mean,
+      @Option(doc = "standard deviation of ln(σ_d tan τ)", def = "1.4", min = 1e-9) double p_std,
+      @Option(doc = "c of the tangent normalisation g/(‖g‖ + c)", def = "0.1", min = 1e-12) double c,
+      @Option(doc = "H of the tangent warm-up r = min(1, step/H); 0: r = 1", def = "10000", min = 0) int warmup_steps) {}
+
   /** Options of {@code ddpm-elbo}. */
   public record ElboOptions(
       @Option(doc = "number of discrete levels N (t = k/N)", def = "1000", min = 1) int steps,
@@ -133,6 +141,12 @@ public final class ObjectivesBundle implements PluginBundle {
                 "Song et al. 2023, Consistency models, Alg. 2"),
             ConsistencyDistillationOptions.class,
             o -> new ConsistencyDistillation(o.levels(), o.sigma_min(), o.sigma_max(), o.rho(), o.distance(), o.huber_c())),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "sct",
+                "continuous-time consistency training on TrigFlow: ‖F_θ − F_θ⁻ − g‖², g the normalised tangent cos τ·df⁻/dτ by a JVP",
+                "Lu & Song 2024, Simplifying, stabilizing and scaling continuous-time consistency models, eq. 8, Alg. 1"),
+            SctOptions.class,
+            o -> new ContinuousConsistencyTraining(o.sigma_data(), o.p_mean(), o.p_std(), o.c(), o.warmup_steps())),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "ddpm-elbo",
                 "ε-MSE with the discrete ELBO weights (N/2)(SNR(t−1/N)/SNR(t) − 1) at t = k/N",

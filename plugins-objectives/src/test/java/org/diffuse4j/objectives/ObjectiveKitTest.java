@@ -40,7 +40,8 @@ class ObjectiveKitTest {
       "consistency-training", "regresses the EMA target's output at the adjacent level (a flow map), not a denoiser",
       "ect", "regresses the EMA target's output at an earlier time (a flow map), not a denoiser",
       "consistency-distillation", "regresses the EMA target after a teacher's ODE step (a flow map), not a denoiser",
-      "noisy-classifier", "a cross-entropy of class logits, not a regression");
+      "noisy-classifier", "a cross-entropy of class logits, not a regression",
+      "sct", "regresses its own output plus the normalised tangent cos τ·df⁻/dτ (a consistency function), not a denoiser");
 
   static Stream<String> shipped() {
     return new ObjectivesBundle().providers().stream().map(p -> p.info().name());
