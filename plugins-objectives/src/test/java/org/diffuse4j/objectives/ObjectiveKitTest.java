@@ -41,7 +41,8 @@ class ObjectiveKitTest {
       "ect", "regresses the EMA target's output at an earlier time (a flow map), not a denoiser",
       "consistency-distillation", "regresses the EMA target after a teacher's ODE step (a flow map), not a denoiser",
       "noisy-classifier", "a cross-entropy of class logits, not a regression",
-      "sct", "regresses its own output plus the normalised tangent cos τ·df⁻/dτ (a consistency function), not a denoiser");
+      "sct", "regresses its own output plus the normalised tangent cos τ·df⁻/dτ (a consistency function), not a denoiser",
+      "scd", "regresses its own output plus the normalised tangent along the teacher's velocity, not a denoiser");
 
   static Stream<String> shipped() {
     return new ObjectivesBundle().providers().stream().map(p -> p.info().name());
