@@ -39,4 +39,26 @@ class ContinuousConsistencyRunTest {
     Call s = TestRuns.cli("sample", run.toString(), "--set", "sampling.steps=2");
     assertThat(s.code()).as(s.err()).isZero();
   }
+
+  @Test
+  void scdDistilsFromATeacherRunOnAnotherSchedule() throws Exception {
+    Path teacher = tmp.resolve("teacher");
+    Call t = TestRuns.cli("run", TestRuns.manifest(tmp, TestRuns.TINY).toString(), "--out", teacher.toString());
+    assertThat(t.code()).as(t.err()).isZero();
+    String yaml = TestRuns.TINY.replace("schedule: rectified-flow", "schedule: {name: trigflow, sigma_data: 1.0}")
+        .replace("parameterisation: velocity", "parameterisation: {name: trigflow, sigma_data: 1.0}")
+        .replace("objective: test-regression",
+            "objective: {name: scd, sigma_data: 1.0, warmup_steps: 10, levels: 8}\nteacher: {run: " + teacher + "}")
+        .replace("solver: test-euler, grid: uniform, steps: 8",
+            "solver: multistep-consistency, grid: {name: uniform, t_min: 0.25, to_zero: true}, steps: 2");
+    Path run = tmp.resolve("scd");
+    Call c = TestRuns.cli("run", TestRuns.manifest(tmp, yaml).toString(), "--out", run.toString());
+    assertThat(c.code()).as(c.err()).isZero();
+    JsonNode metrics = new ObjectMapper().readTree(run.resolve("metrics.json").toFile());
+    assertThat(metrics.get("nfe").asInt()).isEqualTo(2);
+    assertThat(metrics.get("final_loss").asDouble()).isStrictlyBetween(0.0, 0.5);
+    for (double v : Npy.read(run.resolve("samples.npy")).data()) {
+      assertThat(Double.isFinite(v)).isTrue();
+    }
+  }
 }
