@@ -73,6 +73,23 @@ public final class ObjectivesBundle implements PluginBundle {
       @Option(doc = "start from the teacher run's weights (same network and parameterisation), as the paper", def = "true") boolean init,
       @Option(doc = "move each window's start up by this fraction of a window (0 = the paper), so the velocity's jump is off the sampled edges", def = "0", min = 0, max = 0.99) double edge_shift) {}
 
+  /** Options of {@code sct}. */
+  public record SctOptions(
+      @Option(doc = "σ_d of TrigFlow, tan τ = (σ/α)/σ_d (match the trigflow parameterisation's)", def = "0.5", min = 1e-9) double sigma_data,
+      @Option(doc = "mean of ln(σ_d tan τ) = ln(σ/α)", def = "-1.0") double p_mean,
+      @Option(doc = "standard deviation of ln(σ_d tan τ)", def = "1.4", min = 1e-9) double p_std,
+      @Option(doc = "c of the tangent normalisation g/(‖g‖ + c)", def = "0.1", min = 1e-12) double c,
+      @Option(doc = "H of the tangent warm-up r = min(1, step/H); 0: r = 1", def = "10000", min = 0) int warmup_steps) {}
+
+  /** Options of {@code scd}. */
+  public record ScdOptions(
+      @Option(doc = "σ_d of TrigFlow, tan τ = (σ/α)/σ_d (match the trigflow parameterisation's)", def = "0.5", min = 1e-9) double sigma_data,
+      @Option(doc = "mean of ln(σ_d tan τ) = ln(σ/α)", def = "-1.0") double p_mean,
+      @Option(doc = "standard deviation of ln(σ_d tan τ)", def = "1.4", min = 1e-9) double p_std,
+      @Option(doc = "c of the tangent normalisation g/(‖g‖ + c)", def = "0.1", min = 1e-12) double c,
+      @Option(doc = "H of the tangent warm-up r = min(1, step/H); 0: r = 1", def = "10000", min = 0) int warmup_steps,
+      @Option(doc = "K: times are the K quantiles (k + ½)/K of ln(σ/α), one teacher time per level", def = "32", min = 1) int levels) {}
+
   /** Options of {@code ddpm-elbo}. */
   public record ElboOptions(
       @Option(doc = "number of discrete levels N (t = k/N)", def = "1000", min = 1) int steps,
@@ -175,6 +192,19 @@ public final class ObjectivesBundle implements PluginBundle {
                 "Yan et al. 2024, PeRFlow: piecewise rectified flow as universal plug-and-play accelerator"),
             PerFlowOptions.class,
             o -> new PiecewiseRectifiedFlow(o.windows(), o.teacher_steps(), o.init(), o.edge_shift())),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "sct",
+                "continuous-time consistency training on TrigFlow: ‖F_θ − F_θ⁻ − g‖², g the normalised tangent cos τ·df⁻/dτ by a JVP",
+                "Lu & Song 2024, Simplifying, stabilizing and scaling continuous-time consistency models, eq. 8, Alg. 1"),
+            SctOptions.class,
+            o -> new ContinuousConsistencyTraining(o.sigma_data(), o.p_mean(), o.p_std(), o.c(), o.warmup_steps())),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "scd",
+                "continuous-time consistency distillation: sct's loss with the teacher's velocity cos τ·σ_d ε̂ − sin τ·x̂0 as the tangent direction",
+                "Lu & Song 2024, Simplifying, stabilizing and scaling continuous-time consistency models, eq. 8, Alg. 1"),
+            ScdOptions.class,
+            o -> new ContinuousConsistencyDistillation(o.sigma_data(), o.p_mean(), o.p_std(), o.c(), o.warmup_steps(),
+                o.levels())),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "ddpm-elbo",
                 "ε-MSE with the discrete ELBO weights (N/2)(SNR(t−1/N)/SNR(t) − 1) at t = k/N",

@@ -340,6 +340,10 @@ public final class SchedulesBundle implements PluginBundle {
         PluginProvider.of(
             info(PARAMETERISATION, "edm", "EDM preconditioning c_skip, c_out, c_in, c_noise in σ/α",
                 "Karras et al. 2022, Elucidating the design space, Table 1"),
-            EdmPreconditioningOptions.class, o -> new EdmParameterisation(o.sigma_data())));
+            EdmPreconditioningOptions.class, o -> new EdmParameterisation(o.sigma_data())),
+        PluginProvider.of(
+            info(PARAMETERISATION, "trigflow", "TrigFlow/sCM: x̂0 = cos τ·x_τ − σ_d sin τ·F(x_τ/σ_d, τ), tan τ = (σ/α)/σ_d",
+                "Lu & Song 2024, Simplifying, stabilizing and scaling continuous-time consistency models, eq. 5–6"),
+            EdmPreconditioningOptions.class, o -> new TrigFlowParameterisation(o.sigma_data())));
   }
 }

@@ -36,7 +36,8 @@ class ParameterisationTest {
       "score", new ScoreParameterisation(),
       "velocity", new VelocityParameterisation(),
       "v", new VParameterisation(),
-      "edm", new EdmParameterisation(0.5));
+      "edm", new EdmParameterisation(0.5),
+      "trigflow", new TrigFlowParameterisation(0.5));
   private static final List<Schedule> SCHEDULES = List.of(
       new VariancePreserving(0.1, 20), new RectifiedFlow(), new TrigFlow(0.5), new EdmSchedule(0.002, 80, 7),
       new VarianceExploding(0.01, 50), new SubVariancePreserving(0.1, 20));

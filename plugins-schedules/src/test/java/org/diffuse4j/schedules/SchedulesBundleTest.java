@@ -29,7 +29,7 @@ class SchedulesBundleTest {
         "discrete-linspace", "explicit", "normal", "sgm-uniform", "simple", "ddim-uniform", "beta", "kl-optimal", "ays",
         "linear-quadratic");
     assertThat(registry.entries(Kind.PARAMETERISATION).keySet()).containsExactlyInAnyOrder(
-        "eps", "x0", "score", "velocity", "v", "edm", "ctm", "meanflow", "consistency");
+        "eps", "x0", "score", "velocity", "v", "edm", "ctm", "meanflow", "consistency", "trigflow");
   }
 
   @Test

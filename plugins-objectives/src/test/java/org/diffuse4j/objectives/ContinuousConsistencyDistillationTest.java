@@ -1,0 +1,124 @@
+package org.diffuse4j.objectives;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.diffuse4j.api.Condition;
+import org.diffuse4j.api.CounterNoise;
+import org.diffuse4j.api.Network;
+import org.diffuse4j.api.PathPoint;
+import org.diffuse4j.api.Schedule;
+import org.diffuse4j.api.Teacher;
+import org.diffuse4j.api.TrainingBatch;
+import org.diffuse4j.api.TrainingNetworks;
+import org.diffuse4j.api.ConstantNoise;
+import org.diffuse4j.api.analytic.GaussianMixture;
+import org.diffuse4j.api.tensor.Backend;
+import org.diffuse4j.api.tensor.Feeds;
+import org.diffuse4j.api.tensor.Precision;
+import org.diffuse4j.api.tensor.Tensor;
+import org.diffuse4j.schedules.RectifiedFlow;
+import org.diffuse4j.schedules.TrigFlow;
+import org.diffuse4j.schedules.X0Parameterisation;
+import org.diffuse4j.solvers.ButcherTableau;
+import org.diffuse4j.solvers.RungeKutta;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+
+/**
+ * sCD with the exact Gaussian denoiser as the teacher (on rectified flow, the student on trigflow):
+ * its velocity is the marginal TrigFlow velocity, so the exact consistency function has zero
+ * tangent at any x; and each row's teacher velocity matches the closed form at its own level.
+ */
+class ContinuousConsistencyDistillationTest {
+  private static final double SD = 0.5;
+  private static final double[] M = {1.5, -0.5};
+  private static final double C = 0.7;
+  private static final int B = 6;
+  private static final int D = 2;
+
+  private static double[] run(Graph g, Tensor out) {
+    try (Session session = new Session(g); Result r = session.runner().fetch(out.op()).run()) {
+      return Feeds.values(r.get(0));
+    }
+  }
+
+  private static Network exactF(double cc) {
+    return (x, t, cond) -> {
+      Tensor m = x.backend().constant(M, 1, D);
+      Tensor ang = t.times(0.5 * Math.PI);
+      Tensor alpha = ang.cos();
+      Tensor r = ang.sin().times(SD).div(alpha);
+      Tensor k = r.square().plus(cc * cc).sqrt().rdiv(cc);
+      return m.plus(x.div(alpha).minus(m).times(k));
+    };
+  }
+
+  @Test
+  void theExactConsistencyFunctionHasZeroTangentAlongTheTeachersVelocity() {
+    TrigFlow student = new TrigFlow(SD);
+    RectifiedFlow teacherSchedule = new RectifiedFlow();
+    GaussianMixture gauss = new GaussianMixture(new double[][] {M}, new double[] {C}, new double[] {1});
+    ContinuousConsistencyDistillation scd = new ContinuousConsistencyDistillation(SD, -1, 1.4, 0.1, 0, 8);
+    double[] t = new double[B];
+    for (int i = 0; i < B; i++) {
+      t[i] = scd.sampleTime(student, (i * 5 % B + 0.5) / B); // levels out of order
+    }
+    double[] xs = CounterNoise.gaussian(41, 0, B, D, 1);
+    for (int k = 0; k < xs.length; k++) {
+      xs[k] = 1.3 * xs[k] + 0.2;
+    }
+    for (double cc : new double[] {C, 0.8 * C}) {
+      try (Graph g = new Graph()) {
+        Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
+        Teacher teacher = new Teacher(gauss.denoiser(teacherSchedule), null, teacherSchedule, new RungeKutta(ButcherTableau.EULER));
+        PathPoint p = PathPoint.columns(student, t, b);
+        Tensor x = b.constant(xs, B, D);
+        // x0 and ε are not used by sCD's tangent; the batch needs them for x_t = α x0 + σ ε = x
+        Tensor x0 = x.div(p.alpha());
+        TrainingBatch batch = new TrainingBatch(x0, x0.zerosLike(), p, p.t().zerosLike().plus(1), Condition.none(),
+            new ConstantNoise(1, 0));
+        Tensor v = scd.teacherVelocity(teacher, x.div(p.alpha()), p, Condition.none());
+        Tensor loss = scd.loss(batch, new TrainingNetworks(exactF(cc), null, teacher), new X0Parameterisation());
+        double[] vv = run(g, v);
+        double[] lv = run(g, loss);
+        // the marginal TrigFlow velocity of N(m, c²I) at x_τ = cos τ·y: d/dτ of cos τ·(m + κ(r)(y − m)) along r = σ_d tan τ
+        for (int i = 0; i < B; i++) {
+          double a = student.alpha(t[i]);
+          double r = student.sigma(t[i]) / a;
+          double tau = Math.atan(r / SD);
+          double drdtau = SD / (Math.cos(tau) * Math.cos(tau));
+          for (int j = 0; j < D; j++) {
+            double y = xs[i * D + j] / a;
+            // y_r = m + (√(c² + r²)/√(c² + r0²))(y − m): dy/dr = r/(c² + r²)·(y − m)
+            double dy = r / (C * C + r * r) * (y - M[j]) * drdtau;
+            double expected = -Math.sin(tau) * y + Math.cos(tau) * dy;
+            if (cc == C) {
+              assertThat(vv[i * D + j]).as("teacher velocity row %d", i).isCloseTo(expected, within(1e-10));
+            }
+          }
+          if (cc == C) {
+            assertThat(lv[i]).as("loss of the exact f, row %d", i).isLessThan(1e-20);
+          } else {
+            assertThat(lv[i]).as("loss of f with c 20%% off, row %d", i).isGreaterThan(1e-4);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void levelsAreTheLogNormalQuantiles() {
+    ContinuousConsistencyDistillation scd = new ContinuousConsistencyDistillation(SD, -1, 1.4, 0.1, 0, 4);
+    // Φ⁻¹(1/8, 3/8, 5/8, 7/8) = ∓1.1503494, ∓0.3186394
+    double[] z = {-1.1503493803760079, -0.31863936396437515, 0.31863936396437515, 1.1503493803760079};
+    for (int k = 0; k < 4; k++) {
+      assertThat(scd.levels()[k]).isCloseTo(Math.exp(-1 + 1.4 * z[k]), within(1e-6));
+    }
+    TrigFlow s = new TrigFlow(SD);
+    assertThat(scd.sampleTime(s, 0.6)).isCloseTo(s.timeOfLambda(-Math.log(scd.levels()[2])), within(1e-12));
+  }
+}
