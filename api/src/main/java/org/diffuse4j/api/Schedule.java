@@ -62,6 +62,16 @@ public interface Schedule {
   }
 
   /**
+   * The nearest usable time: {@code t} kept in [tMin, tMax] (time densities with unbounded support).
+   *
+   * @param t a time
+   * @return t clamped to [{@link #tMin()}, {@link #tMax()}]
+   */
+  default double clamp(double t) {
+    return Math.min(tMax(), Math.max(tMin(), t));
+  }
+
+  /**
    * Half log signal-to-noise ratio λ(t) = log(α/σ) (DPM-Solver's λ); decreasing in t.
    *
    * @param t time in [tMin, tMax]

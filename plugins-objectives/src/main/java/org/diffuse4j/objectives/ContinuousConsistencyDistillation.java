@@ -69,7 +69,7 @@ public final class ContinuousConsistencyDistillation implements Objective {
   public double sampleTime(Schedule schedule, double u) {
     int k = Math.min((int) (u * r.length), r.length - 1);
     double t = schedule.timeOfLambda(-Math.log(r[k]));
-    return Math.min(schedule.tMax(), Math.max(schedule.tMin(), t));
+    return schedule.clamp(t);
   }
 
   @Override

@@ -65,7 +65,7 @@ public final class ContinuousConsistencyTraining implements Objective {
   @Override
   public double sampleTime(Schedule schedule, double u) {
     double t = schedule.timeOfLambda(-(pMean + pStd * NormalQuantile.of(u)));
-    return Math.min(schedule.tMax(), Math.max(schedule.tMin(), t));
+    return schedule.clamp(t);
   }
 
   @Override

@@ -78,14 +78,10 @@ public final class MeanFlow implements Objective {
     return NormalQuantile.cdf((Math.log(x / (1 - x)) - pMean) / pStd);
   }
 
-  private static double clamp(Schedule schedule, double t) {
-    return Math.min(schedule.tMax(), Math.max(schedule.tMin(), t));
-  }
-
   /** The start time s (the larger of the pair), within the schedule's range. */
   @Override
   public double sampleTime(Schedule schedule, double u) {
-    return clamp(schedule, quantile(Math.sqrt(u)));
+    return schedule.clamp(quantile(Math.sqrt(u)));
   }
 
   @Override
@@ -96,7 +92,7 @@ public final class MeanFlow implements Objective {
   /** The end time t ≤ s: with probability {@code ratio} from F truncated to (0, s), else s. */
   @Override
   public double pairedTime(Schedule schedule, double s, long step, double u) {
-    return u < ratio ? clamp(schedule, Math.min(s, quantile(u / ratio * cdf(s)))) : s;
+    return u < ratio ? schedule.clamp(Math.min(s, quantile(u / ratio * cdf(s)))) : s;
   }
 
   /** MeanFlow's end time is random: the trainer calls {@link #pairedTime(Schedule, double, long, double)}. */
