@@ -43,7 +43,8 @@ class ObjectiveKitTest {
       "consistency-distillation", "regresses the EMA target after a teacher's ODE step (a flow map), not a denoiser",
       "progressive-distillation", "regresses the x0 of one DDIM step that lands on the teacher's two steps, not a denoiser",
       "noisy-classifier", "a cross-entropy of class logits, not a regression",
-      "meanflow", "trains a flow map (a two-time network) towards a JVP target, not a denoiser");
+      "meanflow", "trains a flow map (a two-time network) towards a JVP target, not a denoiser",
+      "ctm", "trains a flow map towards the EMA target's jump after a teacher's ODE solve, not a denoiser");
 
   static Stream<String> shipped() {
     return new ObjectivesBundle().providers().stream().map(p -> p.info().name());
@@ -65,12 +66,13 @@ class ObjectiveKitTest {
     } else if (o.trainsFlowMap()) {
       for (String fm : new String[] {"meanflow", "ctm"}) {
         FlowMapParameterisation param = REGISTRY.create(Kind.PARAMETERISATION, fm, "parameterisation");
-        ObjectiveConformance.assertWellFormed(o, param, REGISTRY.create(Kind.SCHEDULE, "rectified-flow", "schedule"));
+        Solver heun = o.needs().contains(Objective.Need.TEACHER) ? REGISTRY.create(Kind.SOLVER, "heun", "solver") : null;
+        ObjectiveConformance.assertWellFormed(o, param, REGISTRY.create(Kind.SCHEDULE, "rectified-flow", "schedule"), heun);
       }
     } else {
       Solver heun = REGISTRY.create(Kind.SOLVER, "heun", "solver");
-      ObjectiveConformance.assertWellFormed(o, REGISTRY.create(Kind.PARAMETERISATION, "edm", "parameterisation"),
-          REGISTRY.create(Kind.SCHEDULE, "edm", "schedule"), heun);
+      Parameterisation edm = REGISTRY.create(Kind.PARAMETERISATION, "edm", "parameterisation");
+      ObjectiveConformance.assertWellFormed(o, edm, REGISTRY.create(Kind.SCHEDULE, "edm", "schedule"), heun);
     }
   }
 
