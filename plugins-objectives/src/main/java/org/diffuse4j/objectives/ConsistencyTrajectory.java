@@ -38,7 +38,7 @@ public final class ConsistencyTrajectory implements Objective {
   private final ConsistencyDistillation.Distance distance;
   private final double huberC;
   private final double lambdaDsm;
-  /** The run's schedule, seen by {@link #sampleTime}: the loss needs the path points of the levels u. */
+  /** The run's schedule ({@link #bind}): the loss needs the path points of the levels u. */
   private volatile Schedule schedule;
 
   /**
@@ -83,9 +83,14 @@ public final class ConsistencyTrajectory implements Objective {
   /** The start s = level i, i uniform in 1 … N − 1. */
   @Override
   public double sampleTime(Schedule schedule, double u) {
-    this.schedule = schedule;
     int i = 1 + Math.min((int) (u * (r.length - 1)), r.length - 2);
     return timeAt(schedule, r[i]);
+  }
+
+  /** Keeps the run's schedule: the loss builds the path points of the teacher's levels u on it. */
+  @Override
+  public void bind(Schedule schedule) {
+    this.schedule = schedule;
   }
 
   @Override
@@ -133,7 +138,7 @@ public final class ConsistencyTrajectory implements Objective {
     }
     Schedule sch = schedule;
     if (sch == null) {
-      throw new IllegalStateException("ctm: sampleTime must be called (with the run's schedule) before loss");
+      throw new IllegalStateException("ctm: bind(schedule) must be called (with the run's schedule) before loss");
     }
     PathPoint s = b.point();
     PathPoint t = b.paired();

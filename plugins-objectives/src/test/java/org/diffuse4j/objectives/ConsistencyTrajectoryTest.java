@@ -45,6 +45,7 @@ class ConsistencyTrajectoryTest {
   static TrainingBatch batch(ConsistencyTrajectory o, Backend b, double[] s, double[] t) {
     double[] x0 = new double[2 * B];
     double[] eps = new double[2 * B];
+    o.bind(RF);
     for (int i = 0; i < B; i++) {
       s[i] = o.sampleTime(RF, (i + 0.5) / B);
       t[i] = o.pairedTime(RF, s[i], 0, (0.3 + 0.618 * i) % 1.0);
@@ -164,7 +165,7 @@ class ConsistencyTrajectoryTest {
     try (Graph g = new Graph()) {
       Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
       TrainingBatch batch = batch(plain, b, new double[B], new double[B]);
-      withDsm.sampleTime(RF, 0.5);
+      withDsm.bind(RF);
       Teacher teacher = new Teacher(new GaussianFlowMap(M, C).asMixture().denoiser(RF), null, RF,
           new RungeKutta(ButcherTableau.EULER));
       Network linear = (x, times, c) -> x.times(theta);

@@ -128,6 +128,7 @@ public final class ObjectiveConformance {
           + " schedule, solver) with a deterministic solver for the teacher's steps");
     }
     GaussianMixture gm = GaussianMixture.standard2d();
+    o.bind(s);
     double[] times = new double[ROWS];
     for (int i = 0; i < ROWS; i++) {
       times[i] = o.sampleTime(s, (i + 0.5) / ROWS, 0);
