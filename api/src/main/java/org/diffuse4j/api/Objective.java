@@ -69,6 +69,16 @@ public interface Objective {
   }
 
   /**
+   * Gives the objective the run's schedule before its loss graph is built (the trainer calls it once);
+   * nothing by default. For objectives whose loss needs path points at times of their own, drawn in
+   * the graph (CTM's teacher time u between the example's two times).
+   *
+   * @param schedule the run's schedule
+   */
+  default void bind(Schedule schedule) {
+  }
+
+  /**
    * Whether this objective trains a flow map G(x, s, t): the run then needs a flow-map
    * parameterisation and a network that reads two times, and the loss gets them in
    * {@link TrainingNetworks#flowMap()}. False by default.

@@ -47,6 +47,16 @@ public final class ObjectivesBundle implements PluginBundle {
       @Option(doc = "exponent p of the adaptive weight 1/(d + c)^p (0: squared error)", def = "1", min = 0) double weight_p,
       @Option(doc = "offset c of the adaptive weight", def = "0.001", min = 1e-12) double weight_c) {}
 
+  /** Options of {@code ctm} (levels as consistency distillation's; Kim et al. 2024 use N = 18 on CIFAR-10). */
+  public record CtmOptions(
+      @Option(doc = "number N of Karras levels of σ/α (s, u, t are levels; the teacher steps between adjacent ones)", def = "18", min = 2) int levels,
+      @Option(doc = "smallest level of σ/α", def = "0.002", min = 1e-9) double sigma_min,
+      @Option(doc = "largest level of σ/α (within the schedules' range)", def = "80", min = 1e-9) double sigma_max,
+      @Option(doc = "ρ of the Karras levels", def = "7", min = 1e-9) double rho,
+      @Option(doc = "weight λ_DSM of the denoising term ‖x̂0_θ(x_s, s) − x0‖² (0: none)", def = "1", min = 0) double lambda_dsm,
+      @Option(doc = "distance d in data space: l2 (squared) or pseudo-huber", def = "pseudo-huber") ConsistencyDistillation.Distance distance,
+      @Option(doc = "c of the pseudo-Huber distance (-1 = 0.00054·√dim)", def = "-1") double huber_c) {}
+
   /** Options of {@code progressive-distillation}. */
   public record ProgressiveDistillationOptions(
       @Option(doc = "N, the student's DDIM steps (the teacher takes 2N on the same grid)", def = "8", min = 1) int student_steps,
@@ -173,6 +183,13 @@ public final class ObjectivesBundle implements PluginBundle {
                 "Geng et al. 2025, Mean Flows for one-step generative modeling, eq. 10–11, Alg. 1"),
             MeanFlowOptions.class,
             o -> new MeanFlow(o.ratio(), o.p_mean(), o.p_std(), o.weight_p(), o.weight_c())),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "ctm",
+                "CTM: G_θ(x_s, s, t) matches the EMA target's jump from the teacher's ODE solution at u, both mapped to the data, + λ_DSM·DSM",
+                "Kim et al. 2024, Consistency trajectory models, eq. 7–9, Alg. 1"),
+            CtmOptions.class,
+            o -> new ConsistencyTrajectory(o.levels(), o.sigma_min(), o.sigma_max(), o.rho(), o.distance(), o.huber_c(),
+                o.lambda_dsm())),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "consistency-distillation",
                 "consistency distillation: the EMA target at the teacher's ODE step matches the student one level up",

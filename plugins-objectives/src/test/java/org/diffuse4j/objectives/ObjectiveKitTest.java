@@ -46,7 +46,8 @@ class ObjectiveKitTest {
       Map.entry("noisy-classifier", "a cross-entropy of class logits, not a regression"),
       Map.entry("meanflow", "trains a flow map (a two-time network) towards a JVP target, not a denoiser"),
       Map.entry("sct", "regresses its own output plus the normalised tangent cos τ·df⁻/dτ (a consistency function), not a denoiser"),
-      Map.entry("scd", "regresses its own output plus the normalised tangent along the teacher's velocity, not a denoiser"));
+      Map.entry("scd", "regresses its own output plus the normalised tangent along the teacher's velocity, not a denoiser"),
+      Map.entry("ctm", "trains a flow map towards the EMA target's jump after a teacher's ODE solve, not a denoiser"));
 
   static Stream<String> shipped() {
     return new ObjectivesBundle().providers().stream().map(p -> p.info().name());
@@ -68,12 +69,13 @@ class ObjectiveKitTest {
     } else if (o.trainsFlowMap()) {
       for (String fm : new String[] {"meanflow", "ctm"}) {
         FlowMapParameterisation param = REGISTRY.create(Kind.PARAMETERISATION, fm, "parameterisation");
-        ObjectiveConformance.assertWellFormed(o, param, REGISTRY.create(Kind.SCHEDULE, "rectified-flow", "schedule"));
+        Solver heun = o.needs().contains(Objective.Need.TEACHER) ? REGISTRY.create(Kind.SOLVER, "heun", "solver") : null;
+        ObjectiveConformance.assertWellFormed(o, param, REGISTRY.create(Kind.SCHEDULE, "rectified-flow", "schedule"), heun);
       }
     } else {
       Solver heun = REGISTRY.create(Kind.SOLVER, "heun", "solver");
-      ObjectiveConformance.assertWellFormed(o, REGISTRY.create(Kind.PARAMETERISATION, "edm", "parameterisation"),
-          REGISTRY.create(Kind.SCHEDULE, "edm", "schedule"), heun);
+      Parameterisation edm = REGISTRY.create(Kind.PARAMETERISATION, "edm", "parameterisation");
+      ObjectiveConformance.assertWellFormed(o, edm, REGISTRY.create(Kind.SCHEDULE, "edm", "schedule"), heun);
     }
   }
 

@@ -77,10 +77,23 @@ public final class ObjectiveConformance {
    * @param s the schedule
    */
   public static void assertWellFormed(Objective o, FlowMapParameterisation fm, Schedule s) {
+    assertWellFormed(o, fm, s, null);
+  }
+
+  /**
+   * The laws every flow-map objective keeps; {@code teacherSolver} (a deterministic solver) steps the
+   * teacher (the exact mixture denoiser) of objectives that {@linkplain Objective.Need#TEACHER need one} (CTM).
+   *
+   * @param o the flow-map objective
+   * @param fm the flow-map parameterisation it trains (e.g. meanflow, ctm)
+   * @param s the schedule
+   * @param teacherSolver the teacher's solver, or null for objectives without a teacher
+   */
+  public static void assertWellFormed(Objective o, FlowMapParameterisation fm, Schedule s, Solver teacherSolver) {
     assertThat(o.trainsFlowMap()).as("%s: only objectives with trainsFlowMap() train a flow-map parameterisation", o)
         .isTrue();
     assertTimeDensity(o, s);
-    assertLossFinite(o, fm.diagonal(), s, null);
+    assertLossFinite(o, fm.diagonal(), s, teacherSolver);
   }
 
   /**
@@ -115,6 +128,7 @@ public final class ObjectiveConformance {
           + " schedule, solver) with a deterministic solver for the teacher's steps");
     }
     GaussianMixture gm = GaussianMixture.standard2d();
+    o.bind(s);
     double[] times = new double[ROWS];
     for (int i = 0; i < ROWS; i++) {
       times[i] = o.sampleTime(s, (i + 0.5) / ROWS, 0);
