@@ -69,13 +69,16 @@ public interface Objective {
   }
 
   /**
-   * Gives the objective the run's schedule before its loss graph is built (the trainer calls it once);
-   * nothing by default. For objectives whose loss needs path points at times of their own, drawn in
-   * the graph (CTM's teacher time u between the example's two times).
+   * This objective for the run's schedule: the trainer builds the loss graph with the returned one.
+   * The default returns this objective; objectives whose loss needs path points at times of their
+   * own, drawn in the graph (CTM's teacher time u between the example's two times), return a copy
+   * that holds the schedule. Objectives stay immutable.
    *
    * @param schedule the run's schedule
+   * @return the objective whose {@code loss} the trainer builds
    */
-  default void bind(Schedule schedule) {
+  default Objective bind(Schedule schedule) {
+    return this;
   }
 
   /**

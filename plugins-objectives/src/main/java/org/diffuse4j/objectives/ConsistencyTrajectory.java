@@ -38,8 +38,8 @@ public final class ConsistencyTrajectory implements Objective {
   private final ConsistencyDistillation.Distance distance;
   private final double huberC;
   private final double lambdaDsm;
-  /** The run's schedule ({@link #bind}): the loss needs the path points of the levels u. */
-  private volatile Schedule schedule;
+  /** The run's schedule ({@link #bind}; null before): the loss needs the path points of the levels u. */
+  private final Schedule schedule;
 
   /**
    * @param levels number N of Karras levels of σ/α
@@ -59,6 +59,15 @@ public final class ConsistencyTrajectory implements Objective {
     this.distance = distance;
     this.huberC = huberC;
     this.lambdaDsm = lambdaDsm;
+    this.schedule = null;
+  }
+
+  private ConsistencyTrajectory(ConsistencyTrajectory o, Schedule schedule) {
+    this.r = o.r;
+    this.distance = o.distance;
+    this.huberC = o.huberC;
+    this.lambdaDsm = o.lambdaDsm;
+    this.schedule = schedule;
   }
 
   /** The levels r_0 … r_{N−1} of σ/α. */
@@ -87,10 +96,10 @@ public final class ConsistencyTrajectory implements Objective {
     return timeAt(schedule, r[i]);
   }
 
-  /** Keeps the run's schedule: the loss builds the path points of the teacher's levels u on it. */
+  /** This objective holding the run's schedule: the loss builds the path points of the teacher's levels u on it. */
   @Override
-  public void bind(Schedule schedule) {
-    this.schedule = schedule;
+  public ConsistencyTrajectory bind(Schedule schedule) {
+    return new ConsistencyTrajectory(this, schedule);
   }
 
   @Override

@@ -45,7 +45,6 @@ class ConsistencyTrajectoryTest {
   static TrainingBatch batch(ConsistencyTrajectory o, Backend b, double[] s, double[] t) {
     double[] x0 = new double[2 * B];
     double[] eps = new double[2 * B];
-    o.bind(RF);
     for (int i = 0; i < B; i++) {
       s[i] = o.sampleTime(RF, (i + 0.5) / B);
       t[i] = o.pairedTime(RF, s[i], 0, (0.3 + 0.618 * i) % 1.0);
@@ -96,7 +95,7 @@ class ConsistencyTrajectoryTest {
 
   @Test
   void theExactFlowMapHasLossNearZeroAndTheWrongGaussiansDoesNot() {
-    ConsistencyTrajectory o = new ConsistencyTrajectory(12, 0.002, 80, 7, Distance.L2, -1, 0);
+    ConsistencyTrajectory o = new ConsistencyTrajectory(12, 0.002, 80, 7, Distance.L2, -1, 0).bind(RF);
     try (Graph g = new Graph()) {
       Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
       TrainingBatch batch = batch(o, b, new double[B], new double[B]);
@@ -123,7 +122,7 @@ class ConsistencyTrajectoryTest {
     // θT; d = Σ(θa − θT)², and with θ held in the map to the data ∂d/∂θ = Σ 2θ(θa − θT)(1 − t/s)x_s
     // (not + Σ 2(θa − θT)(a − T), the derivative through the held map's own θ).
     double theta = 0.8;
-    ConsistencyTrajectory o = new ConsistencyTrajectory(12, 0.002, 80, 7, Distance.L2, -1, 0);
+    ConsistencyTrajectory o = new ConsistencyTrajectory(12, 0.002, 80, 7, Distance.L2, -1, 0).bind(RF);
     double[] s = new double[B];
     double[] t = new double[B];
     double[] target = new double[2 * B];
@@ -160,12 +159,11 @@ class ConsistencyTrajectoryTest {
     // g = θx on the diagonal: u = (x − g)/s = (1 − θ)x/s = v, so x̂0 = x − s·v = θx on rectified flow.
     double theta = 0.8;
     double lambda = 2.5;
-    ConsistencyTrajectory plain = new ConsistencyTrajectory(12, 0.002, 80, 7, Distance.L2, -1, 0);
-    ConsistencyTrajectory withDsm = new ConsistencyTrajectory(12, 0.002, 80, 7, Distance.L2, -1, lambda);
+    ConsistencyTrajectory plain = new ConsistencyTrajectory(12, 0.002, 80, 7, Distance.L2, -1, 0).bind(RF);
+    ConsistencyTrajectory withDsm = new ConsistencyTrajectory(12, 0.002, 80, 7, Distance.L2, -1, lambda).bind(RF);
     try (Graph g = new Graph()) {
       Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
       TrainingBatch batch = batch(plain, b, new double[B], new double[B]);
-      withDsm.bind(RF);
       Teacher teacher = new Teacher(new GaussianFlowMap(M, C).asMixture().denoiser(RF), null, RF,
           new RungeKutta(ButcherTableau.EULER));
       Network linear = (x, times, c) -> x.times(theta);
@@ -185,7 +183,7 @@ class ConsistencyTrajectoryTest {
 
   @Test
   void timesAreOrderedLevels() {
-    ConsistencyTrajectory o = new ConsistencyTrajectory(6, 0.002, 80, 7, Distance.L2, -1, 1);
+    ConsistencyTrajectory o = new ConsistencyTrajectory(6, 0.002, 80, 7, Distance.L2, -1, 1).bind(RF);
     double[] r = o.levels();
     java.util.Set<Double> starts = new java.util.TreeSet<>();
     for (int n = 0; n < 600; n++) {

@@ -122,13 +122,13 @@ public final class ObjectiveConformance {
   }
 
   /** For a random network on a mixture batch: loss of shape [B], finite and ≥ 0. */
-  public static void assertLossFinite(Objective o, Parameterisation p, Schedule s, Solver teacherSolver) {
+  public static void assertLossFinite(Objective unbound, Parameterisation p, Schedule s, Solver teacherSolver) {
+    Objective o = unbound.bind(s);
     if (o.needs().contains(Objective.Need.TEACHER) && teacherSolver == null) {
       throw new IllegalArgumentException(o + " needs a teacher: call assertWellFormed(objective, parameterisation,"
           + " schedule, solver) with a deterministic solver for the teacher's steps");
     }
     GaussianMixture gm = GaussianMixture.standard2d();
-    o.bind(s);
     double[] times = new double[ROWS];
     for (int i = 0; i < ROWS; i++) {
       times[i] = o.sampleTime(s, (i + 0.5) / ROWS, 0);

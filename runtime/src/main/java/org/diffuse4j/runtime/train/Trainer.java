@@ -168,8 +168,7 @@ public final class Trainer implements AutoCloseable {
     TrainingBatch tb = new TrainingBatch(x0, eps, point, columns[5], condition, extraNoise, paired);
     TrainingNetworks networks = new TrainingNetworks(model.network(), emaTarget == null ? null : emaTarget.target,
         needs.contains(Objective.Need.TEACHER) ? teacher(manifest) : null, manifest.flowMap());
-    manifest.objective().bind(manifest.schedule());
-    loss = manifest.objective().loss(tb, networks, manifest.parameterisation()).mean();
+    loss = manifest.objective().bind(manifest.schedule()).loss(tb, networks, manifest.parameterisation()).mean();
 
     updates = new Updates(be, manifest.training(), model.variables(), loss, slots, shard != null);
     variableNames = model.variables().stream().map(v -> v.op().name()).toList();
