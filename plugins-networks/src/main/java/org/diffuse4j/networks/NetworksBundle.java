@@ -44,7 +44,18 @@ public final class NetworksBundle implements PluginBundle {
     out.add(PluginProvider.of(
         new PluginInfo(NETWORK, "unet", "U-Net for square images: residual blocks, GroupNorm, attention, class embedding",
             "Ho et al. 2020; Dhariwal & Nichol 2021 (ADM)"),
-        UNetOptions.class, o -> (NetworkFactory) (backend, dim, seed, weights) -> UNet.forFlatImages(backend, dim, o, seed, weights)));
+        UNetOptions.class, o -> new NetworkFactory() {
+          @Override
+          public org.diffuse4j.api.model.Model build(org.diffuse4j.api.tensor.Backend backend, int dim, long seed,
+              org.diffuse4j.api.model.Weights weights) {
+            return UNet.forFlatImages(backend, dim, o, seed, weights);
+          }
+
+          @Override
+          public int times() {
+            return o.times();
+          }
+        }));
     return out;
   }
 }

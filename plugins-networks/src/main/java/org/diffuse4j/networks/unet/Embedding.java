@@ -11,7 +11,8 @@ import org.tensorflow.types.TInt32;
  * (Vaswani et al. 2017 §3.5, as in DDPM), through Dense → SiLU → Dense, plus a learned class
  * embedding (Dhariwal &amp; Nichol 2021) whose table has {@code num_classes + 1} rows; the last row is
  * the null class used by {@link Condition#none()} and by negative labels (classifier-free guidance,
- * Ho &amp; Salimans 2022).
+ * Ho &amp; Salimans 2022). A two-time U-Net (a flow map's (s, t), {@code times} = 2) embeds s and
+ * s − t and feeds both to the first Dense.
  */
 final class Embedding {
   private final Backend backend;
@@ -20,17 +21,19 @@ final class Embedding {
   private final Dense dense1;
   private final Dense dense2;
   private final Tensor classTable;
+  private final int times;
 
-  Embedding(Params p, String name, int sinusoidDim, int dim, int numClasses, double timeScale) {
+  Embedding(Params p, String name, int sinusoidDim, int dim, int numClasses, double timeScale, int times) {
     this.backend = p.backend();
     this.numClasses = numClasses;
+    this.times = times;
     int half = sinusoidDim / 2;
     double[] f = new double[half];
     for (int i = 0; i < half; i++) {
       f[i] = timeScale * Math.exp(-Math.log(10000.0) * i / Math.max(1, half - 1));
     }
     frequencies = backend.constant(f, 1, half);
-    dense1 = new Dense(p, name + "/time1", 2 * half, dim);
+    dense1 = new Dense(p, name + "/time1", times * 2 * half, dim);
     dense2 = new Dense(p, name + "/time2", dim, dim);
     classTable = numClasses > 0 ? p.normal(name + "/classes", 1, numClasses + 1, dim) : null;
   }
@@ -39,10 +42,22 @@ final class Embedding {
   Tensor apply(Tensor x, Tensor t, Condition condition) {
     var tf = backend.tf();
     Operand<TInt32> batch = tf.slice(tf.shape(x.op()), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
-    Operand<TInt32> columnShape = tf.concat(java.util.List.of(batch, tf.constant(new int[] {1})), tf.constant(0));
-    Tensor column = backend.wrap(tf.broadcastTo(t.reshape(-1, 1).op(), columnShape));
-    Tensor arg = column.matmul(frequencies);
-    Tensor emb = dense2.apply(dense1.apply(arg.sin().concat(1, arg.cos())).silu());
+    Operand<TInt32> columnShape = tf.concat(java.util.List.of(batch, tf.constant(new int[] {times})), tf.constant(0));
+    Tensor features;
+    if (times == 2) {
+      long[] shape = t.shape().asArray();
+      if (shape.length == 0 || shape[shape.length - 1] != 2) {
+        throw new IllegalArgumentException("this unet reads two times (times: 2): its time label must be the pair (s, t) "
+            + "of FlowMapNetwork.times, shape [B, 2], not " + t.shape() + "; give it a flow-map parameterisation "
+            + "(meanflow, ctm) or set times: 1");
+      }
+      Tensor pair = backend.wrap(tf.broadcastTo(t.reshape(-1, 2).op(), columnShape));
+      features = sinusoids(pair.matmul(backend.constant(new double[] {1, 0}, 2, 1)))
+          .concat(1, sinusoids(pair.matmul(backend.constant(new double[] {1, -1}, 2, 1))));
+    } else {
+      features = sinusoids(backend.wrap(tf.broadcastTo(t.reshape(-1, 1).op(), columnShape)));
+    }
+    Tensor emb = dense2.apply(dense1.apply(features).silu());
     if (classTable == null) {
       if (condition.isConditional()) {
         throw new IllegalArgumentException("this U-Net is unconditional (num_classes = 0) but got class labels");
@@ -50,6 +65,12 @@ final class Embedding {
       return emb;
     }
     return emb.plus(classRows(condition));
+  }
+
+  /** [sin(t·f_k), cos(t·f_k)] of a [B, 1] time column. */
+  private Tensor sinusoids(Tensor column) {
+    Tensor arg = column.matmul(frequencies);
+    return arg.sin().concat(1, arg.cos());
   }
 
   /** [B, dim] rows of the class table, or the null row [1, dim] for no condition. */

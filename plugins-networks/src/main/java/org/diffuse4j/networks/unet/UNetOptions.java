@@ -14,7 +14,15 @@ public record UNetOptions(
     @Option(doc = "GroupNorm groups; must divide every level's channel count", def = "8", min = 1, max = 1024) int groups,
     @Option(doc = "number of classes for class conditioning (0 = unconditional); row num_classes is the null class", def = "0", min = 0, max = 100000) int num_classes,
     @Option(doc = "image channels (1 for grey images, 3 for RGB)", def = "1", min = 1, max = 64) int channels,
-    @Option(doc = "scale applied to t before the sinusoidal embedding (1000 matches DDPM's integer steps)", def = "1000", min = 0) double time_scale) {
+    @Option(doc = "scale applied to t before the sinusoidal embedding (1000 matches DDPM's integer steps)", def = "1000", min = 0) double time_scale,
+    @Option(doc = "time labels read: 1, or 2 for a two-time flow-map network (s, t), embedded as s and s − t", def = "1",
+        min = 1, max = 2) int times) {
+
+  /** A one-time U-Net (times = 1). */
+  public UNetOptions(int base_channels, int[] channel_mult, int res_blocks, int[] attention_resolutions, int groups,
+      int num_classes, int channels, double time_scale) {
+    this(base_channels, channel_mult, res_blocks, attention_resolutions, groups, num_classes, channels, time_scale, 1);
+  }
 
   /** The defaults above: 32 channels, levels ×[1, 2, 2], 2 blocks, attention at 7×7, unconditional, grey. */
   public static UNetOptions defaults() {
@@ -37,7 +45,8 @@ public record UNetOptions(
 
   /** A copy with another number of classes. */
   public UNetOptions withClasses(int numClasses) {
-    return new UNetOptions(base_channels, channel_mult, res_blocks, attention_resolutions, groups, numClasses, channels, time_scale);
+    return new UNetOptions(base_channels, channel_mult, res_blocks, attention_resolutions, groups, numClasses, channels,
+        time_scale, times);
   }
 
   /** Whether the level with side {@code resolution} gets self-attention. */

@@ -102,6 +102,31 @@ class UNetTest {
   }
 
   @Test
+  void twoTimeUNetReadsBothTimesAndAScalarPairEqualsColumns() {
+    UNetOptions two = new UNetOptions(8, new int[] {1, 2}, 1, new int[] {14}, 4, 10, 1, 10, 2);
+    double[][] v = run(b -> {
+      UNet net = new UNet(b, 28, 28, two, 1);
+      org.diffuse4j.api.FlowMapNetwork g = org.diffuse4j.api.FlowMapNetwork.of(net);
+      Tensor x = images(b, 2);
+      Condition c = new Condition(b.constant(new double[] {3, -1}, 2));
+      return new Built(List.of(perturbOutput(b, net)), List.of(
+          g.jump(x, b.scalar(0.8), b.scalar(0.3), c),
+          g.jump(x, b.constant(new double[] {0.8, 0.8}, 2, 1), b.constant(new double[] {0.3, 0.3}, 2, 1), c),
+          g.jump(x, b.scalar(0.8), b.scalar(0.5), c),
+          g.jump(x, b.scalar(0.6), b.scalar(0.3), c)));
+    });
+    assertThat(v[0]).hasSize(2 * 784).containsExactly(v[1]);
+    assertThat(v[0]).as("the end time is read").isNotEqualTo(v[2]);
+    assertThat(v[0]).as("the start time is read").isNotEqualTo(v[3]);
+    try (Graph g = new Graph()) {
+      Backend b = new Backend(Ops.create(g), Precision.FLOAT32);
+      UNet net = new UNet(b, 28, 28, two, 1);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> net.apply(images(b, 2), b.scalar(0.5), Condition.none()))
+          .hasMessageContaining("reads two times");
+    }
+  }
+
+  @Test
   void variableNamesAreHierarchicalAndUnique() {
     try (Graph g = new Graph()) {
       UNet net = new UNet(new Backend(Ops.create(g), Precision.FLOAT32), 28, 28, SMALL, 1);
