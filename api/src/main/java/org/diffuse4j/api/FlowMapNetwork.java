@@ -46,4 +46,32 @@ public interface FlowMapNetwork {
     Tensor tc = t.reshape(-1, 1);
     return sc.plus(tc.zerosLike()).concat(1, tc.plus(sc.zerosLike()));
   }
+
+  /**
+   * Refuses a time label that is not the pair of {@link #times} (its last axis must be 2), for a
+   * network plugin that reads two times.
+   *
+   * @param label the network's time label
+   * @param network the network plugin's name, for the message
+   * @throws IllegalArgumentException if {@code label} is a scalar or its last axis is not 2
+   */
+  static void requirePair(Tensor label, String network) {
+    long[] shape = label.shape().asArray();
+    if (shape.length == 0 || shape[shape.length - 1] != 2) {
+      throw new IllegalArgumentException("this " + network + " reads two times (times: 2): its time label must be the "
+          + "pair (s, t) of FlowMapNetwork.times, shape [B, 2], not " + label.shape() + "; give it a flow-map "
+          + "parameterisation (meanflow, ctm) or set times: 1");
+    }
+  }
+
+  /**
+   * The columns a two-time network embeds: the start s and the gap s − t of pairs (s, t).
+   *
+   * @param pairs the pairs (s, t), shape [B, 2]
+   * @return {s, s − t}, two [B, 1] columns
+   */
+  static Tensor[] startAndGap(Tensor pairs) {
+    return new Tensor[] {pairs.matmul(pairs.backend().constant(new double[] {1, 0}, 2, 1)),
+        pairs.matmul(pairs.backend().constant(new double[] {1, -1}, 2, 1))};
+  }
 }

@@ -3,6 +3,7 @@ package org.diffuse4j.networks;
 import java.util.ArrayList;
 import java.util.List;
 import org.diffuse4j.api.Condition;
+import org.diffuse4j.api.FlowMapNetwork;
 import org.diffuse4j.api.CounterNoise;
 import org.diffuse4j.api.Network;
 import org.diffuse4j.api.model.Model;
@@ -95,15 +96,10 @@ public final class Mlp implements Network, Model {
     Tensor tColumn;
     if (options.times() == 2) {
       // the pair (s, t) as [B, 2] or [1, 2] (FlowMapNetwork.times)
-      long[] shape = t.shape().asArray();
-      if (shape.length == 0 || shape[shape.length - 1] != 2) {
-        throw new IllegalArgumentException("this mlp reads two times (times: 2): its time label must be the pair (s, t) "
-            + "of FlowMapNetwork.times, shape [B, 2], not " + t.shape() + "; give it a flow-map parameterisation "
-            + "(meanflow, ctm) or set times: 1");
-      }
-      Tensor pair = zeros.plus(t.reshape(-1, 2));
-      tColumn = pair.matmul(backend.constant(new double[] {1, 0}, 2, 1));
-      embedding = embed(tColumn).concat(1, embed(pair.matmul(backend.constant(new double[] {1, -1}, 2, 1))));
+      FlowMapNetwork.requirePair(t, "mlp");
+      Tensor[] startAndGap = FlowMapNetwork.startAndGap(zeros.plus(t.reshape(-1, 2)));
+      tColumn = startAndGap[0];
+      embedding = embed(tColumn).concat(1, embed(startAndGap[1]));
     } else {
       tColumn = zeros.plus(t.rank() == 1 ? t.reshape(-1, 1) : t);
       embedding = embed(tColumn);

@@ -22,18 +22,8 @@ public final class NetworksBundle implements PluginBundle {
     out.add(PluginProvider.of(
         new PluginInfo(NETWORK, "mlp", "MLP with a sinusoidal time embedding, for low-dimensional data",
             "Ho et al. 2020 (time embedding); Lipman et al. 2023 (toy flow matching)"),
-        MlpOptions.class, o -> new NetworkFactory() {
-          @Override
-          public org.diffuse4j.api.model.Model build(org.diffuse4j.api.tensor.Backend backend, int dim, long seed,
-              org.diffuse4j.api.model.Weights weights) {
-            return new Mlp(backend, dim, o, seed, weights);
-          }
-
-          @Override
-          public int times() {
-            return o.times();
-          }
-        }));
+        MlpOptions.class, o -> NetworkFactory.withTimes(o.times(),
+            (backend, dim, seed, weights) -> new Mlp(backend, dim, o, seed, weights))));
     out.add(PluginProvider.of(
         new PluginInfo(NETWORK, "gmm", "exact posterior-mean denoiser of a Gaussian mixture (nothing to train)",
             "closed form; seed 003 eq. 9"),
@@ -44,18 +34,8 @@ public final class NetworksBundle implements PluginBundle {
     out.add(PluginProvider.of(
         new PluginInfo(NETWORK, "unet", "U-Net for square images: residual blocks, GroupNorm, attention, class embedding",
             "Ho et al. 2020; Dhariwal & Nichol 2021 (ADM)"),
-        UNetOptions.class, o -> new NetworkFactory() {
-          @Override
-          public org.diffuse4j.api.model.Model build(org.diffuse4j.api.tensor.Backend backend, int dim, long seed,
-              org.diffuse4j.api.model.Weights weights) {
-            return UNet.forFlatImages(backend, dim, o, seed, weights);
-          }
-
-          @Override
-          public int times() {
-            return o.times();
-          }
-        }));
+        UNetOptions.class, o -> NetworkFactory.withTimes(o.times(),
+            (backend, dim, seed, weights) -> UNet.forFlatImages(backend, dim, o, seed, weights))));
     return out;
   }
 }

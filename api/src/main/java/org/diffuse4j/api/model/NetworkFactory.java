@@ -40,4 +40,25 @@ public interface NetworkFactory {
   default int times() {
     return 1;
   }
+
+  /**
+   * {@code factory} reading {@code times} time labels (a plugin whose options say how many).
+   *
+   * @param times 1, or 2 for a two-time flow-map network
+   * @param factory the recipe
+   * @return the recipe with {@link #times()} = {@code times}
+   */
+  static NetworkFactory withTimes(int times, NetworkFactory factory) {
+    return new NetworkFactory() {
+      @Override
+      public Model build(Backend backend, int dim, long seed, Weights weights) {
+        return factory.build(backend, dim, seed, weights);
+      }
+
+      @Override
+      public int times() {
+        return times;
+      }
+    };
+  }
 }

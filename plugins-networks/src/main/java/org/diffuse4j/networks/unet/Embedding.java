@@ -1,6 +1,7 @@
 package org.diffuse4j.networks.unet;
 
 import org.diffuse4j.api.Condition;
+import org.diffuse4j.api.FlowMapNetwork;
 import org.diffuse4j.api.tensor.Backend;
 import org.diffuse4j.api.tensor.Tensor;
 import org.tensorflow.Operand;
@@ -45,15 +46,9 @@ final class Embedding {
     Operand<TInt32> columnShape = tf.concat(java.util.List.of(batch, tf.constant(new int[] {times})), tf.constant(0));
     Tensor features;
     if (times == 2) {
-      long[] shape = t.shape().asArray();
-      if (shape.length == 0 || shape[shape.length - 1] != 2) {
-        throw new IllegalArgumentException("this unet reads two times (times: 2): its time label must be the pair (s, t) "
-            + "of FlowMapNetwork.times, shape [B, 2], not " + t.shape() + "; give it a flow-map parameterisation "
-            + "(meanflow, ctm) or set times: 1");
-      }
-      Tensor pair = backend.wrap(tf.broadcastTo(t.reshape(-1, 2).op(), columnShape));
-      features = sinusoids(pair.matmul(backend.constant(new double[] {1, 0}, 2, 1)))
-          .concat(1, sinusoids(pair.matmul(backend.constant(new double[] {1, -1}, 2, 1))));
+      FlowMapNetwork.requirePair(t, "unet");
+      Tensor[] startAndGap = FlowMapNetwork.startAndGap(backend.wrap(tf.broadcastTo(t.reshape(-1, 2).op(), columnShape)));
+      features = sinusoids(startAndGap[0]).concat(1, sinusoids(startAndGap[1]));
     } else {
       features = sinusoids(backend.wrap(tf.broadcastTo(t.reshape(-1, 1).op(), columnShape)));
     }

@@ -92,9 +92,9 @@ public final class Preflight {
           : "network " + network + " reads two times (s, t), but parameterisation " + param + " is a one-time model's; "
               + "set network.times: 1, or make it " + fix);
     }
-    Object guidance = m.resolved().get("guidance");
-    if (paramMaps && m.guidance() != null && !"'none'".equals(spec(guidance))) {
-      throw new OptionException("guidance " + spec(guidance) + " guides a denoiser, but this run's model is a flow map "
+    String guidance = spec(m.resolved().get("guidance"));
+    if (paramMaps && m.guidance() != null && !guidance.equals(spec("none"))) {
+      throw new OptionException("guidance " + guidance + " guides a denoiser, but this run's model is a flow map "
           + "whose jumps it cannot guide; use guidance: none");
     }
   }
