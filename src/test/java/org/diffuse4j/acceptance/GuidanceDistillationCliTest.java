@@ -23,7 +23,7 @@ class GuidanceDistillationCliTest {
       schedule: rectified-flow
       parameterisation: velocity
       objective: {name: flow-matching, p_uncond: 0.2}
-      training: {steps: 100, batch_size: 128, lr: 0.003, log_every: 50}
+      training: {steps: 60, batch_size: 128, lr: 0.003, log_every: 30}
       guidance: {name: cfg, scale: 3}
       sampling: {solver: euler, grid: uniform, steps: 4, n: 200, batch_size: 200, label: all}
       seed: 1
@@ -36,7 +36,7 @@ class GuidanceDistillationCliTest {
       parameterisation: velocity
       objective: {name: guidance-distillation, w_min: 1, w_max: 5}
       teacher: {run: '%s'}
-      training: {steps: 60, batch_size: 128, lr: 0.003, log_every: 30}
+      training: {steps: 30, batch_size: 128, lr: 0.003, log_every: 30}
       guidance: %s
       sampling: {solver: euler, grid: uniform, steps: 4, n: 200, batch_size: 200, label: all}
       seed: 1
