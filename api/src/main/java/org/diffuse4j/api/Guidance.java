@@ -34,4 +34,17 @@ public interface Guidance {
   default boolean needsLabels() {
     return false;
   }
+
+  /**
+   * Whether this guidance feeds its scale to the network in {@link Condition#scale()} instead of
+   * combining predictions ({@code distilled}: one evaluation of a guidance-distilled student, Meng et
+   * al. 2023); such guidance needs a network that {@linkplain
+   * org.diffuse4j.api.model.NetworkFactory#readsGuidanceScale() reads the scale}, and every other
+   * guidance needs one that does not.
+   *
+   * @return false by default
+   */
+  default boolean feedsGuidanceScale() {
+    return false;
+  }
 }

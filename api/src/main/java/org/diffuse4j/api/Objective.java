@@ -93,6 +93,17 @@ public interface Objective {
   }
 
   /**
+   * Whether this objective feeds the network a guidance scale in {@link Condition#scale()} (guidance
+   * distillation, Meng et al. 2023): the run then needs a network that {@linkplain
+   * org.diffuse4j.api.model.NetworkFactory#readsGuidanceScale() reads it}. False by default.
+   *
+   * @return true for objectives that train a guidance-conditioned student
+   */
+  default boolean feedsGuidanceScale() {
+    return false;
+  }
+
+  /**
    * Per-example weight w(t), evaluated in Java from the schedule; 1 by default.
    *
    * @param schedule the run's schedule

@@ -54,6 +54,11 @@ public final class GuidanceBundle implements PluginBundle {
   }
 
 
+  /** Options of {@code distilled}. */
+  public record DistilledOptions(
+      @Option(doc = "guidance scale w fed to the network, as cfg's: 1 = conditional model, 0 = unconditional",
+          def = "2", min = 0) double scale) {}
+
   /** Options of {@code cfg-plus-plus}. */
   public record CfgPlusPlusOptions(
       @Option(doc = "lambda in [0, 1]: x0 = x0_u + lambda (x0_c - x0_u), renoised with eps_u", def = "0.6", min = 0, max = 1)
@@ -207,6 +212,11 @@ public final class GuidanceBundle implements PluginBundle {
                 "Ho & Salimans 2022; Kynkaanniemi et al. 2024 (interval); Lin et al. 2024 (rescale)"),
             CfgOptions.class,
             o -> new ClassifierFree(o.scaleSchedule(), o.rescale(), o.rescale_target())),
+        PluginProvider.of(
+            new PluginInfo(GUIDANCE, "distilled",
+                "a guidance-distilled network reads the scale w itself: cfg's guided prediction in 1 evaluation",
+                "Meng et al. 2023, On distillation of guided diffusion models, section 4.1"),
+            DistilledOptions.class, o -> new Distilled(o.scale())),
         PluginProvider.of(
             new PluginInfo(GUIDANCE, "cfg-plus-plus",
                 "CFG++: guided x0 = x0_u + lambda (x0_c - x0_u), renoised with eps_u (2 evaluations)",

@@ -37,6 +37,11 @@ public record Stack(Guidance base, List<PredictionFilter> filters) implements Gu
   }
 
   @Override
+  public boolean feedsGuidanceScale() {
+    return base.feedsGuidanceScale();
+  }
+
+  @Override
   public Denoiser guide(ConditionalDenoiser model, Condition condition) {
     return new Filtered(base.guide(model, condition), filters);
   }

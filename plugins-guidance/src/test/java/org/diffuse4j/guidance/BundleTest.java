@@ -15,7 +15,7 @@ class BundleTest {
     PluginRegistry reg = PluginRegistry.discover(getClass().getClassLoader());
     assertThat(reg.entries(Kind.GUIDANCE).keySet())
         .containsExactlyInAnyOrder("none", "cfg", "cfg-plus-plus", "rectified-cfg", "apg", "autoguidance",
-            "classifier", "dynamic-thresholding", "stack");
+            "classifier", "dynamic-thresholding", "stack", "distilled");
     for (PluginProvider<?> p : new GuidanceBundle().providers()) {
       assertThat(p.info().kind()).isEqualTo(Kind.GUIDANCE);
       assertThat(p.info().reference()).isNotBlank();

@@ -35,7 +35,7 @@ class GuidanceKitTest {
   void everyShippedGuidanceIsCovered() {
     Set<String> shipped = new GuidanceBundle().providers().stream().map(p -> p.info().name()).collect(Collectors.toSet());
     assertThat(shipped).containsExactlyInAnyOrder("none", "cfg", "cfg-plus-plus", "rectified-cfg", "apg", "autoguidance",
-        "classifier", "dynamic-thresholding", "stack");
+        "classifier", "dynamic-thresholding", "stack", "distilled");
   }
 
   @Test
@@ -48,6 +48,15 @@ class GuidanceKitTest {
   @Test
   void cfg() {
     GuidanceConformance.assertConforms(named("cfg"), Model.UNCONDITIONAL, Model.CONDITIONAL);
+  }
+
+  /**
+   * One evaluation at the requested labels with the scale in the condition: on the analytic mixture,
+   * which does not read the scale, the conditional model at every scale.
+   */
+  @Test
+  void distilled() {
+    GuidanceConformance.assertConforms(named("distilled"), Model.CONDITIONAL, Model.CONDITIONAL);
   }
 
   /** x̂0 = x̂0_u + λ(x̂0_c − x̂0_u) renoised with ε̂_u: the unconditional model at 0; at 1 its ε̂ is still ε̂_u. */

@@ -20,7 +20,11 @@ import org.tensorflow.types.TInt32;
  * activation) → dense back to x's width. With {@code num_classes > 0} a learned class embedding
  * (one row per class plus a null class) is added to the time embedding. With {@code times: 2} the
  * time label is the pair (s, t) of a flow map and both s and s − t are embedded (MeanFlow, Geng et
- * al. 2025, §4.3, found (t, t − r) the best pair). Weights are graph variables named {@code mlp/layerK/w|b}
+ * al. 2025, §4.3, found (t, t − r) the best pair). With {@code guidance_input} the network reads the
+ * guidance scale w of the condition (Meng et al. 2023, "On Distillation of Guided Diffusion Models",
+ * §4.1: a Fourier embedding of w added to the time embedding): the sinusoidal features of w
+ * (frequencies 1 … 10⁻⁴, the time label's without its time_scale) times a learned matrix
+ * {@code mlp/guidance_embedding} are added to the time embedding. Weights are graph variables named {@code mlp/layerK/w|b}
  * with deterministic initial values (LeCun normal from {@link CounterNoise}), so two graphs built
  * with the same seed start identically and a checkpoint restores by name.
  */
@@ -33,6 +37,8 @@ public final class Mlp implements Network, Model {
   private final Weights weights;
   private final Tensor frequencies;
   private final Tensor classEmbedding; // [num_classes + 1, time_embedding], or null
+  private final Tensor guidanceFrequencies; // [1, time_embedding / 2], or null
+  private final Tensor guidanceEmbedding; // [time_embedding, times * time_embedding], or null
 
   /** Adds the weights for data of width {@code dim} to the backend's graph. */
   public Mlp(Backend backend, int dim, MlpOptions options, long seed) {
@@ -60,6 +66,23 @@ public final class Mlp implements Network, Model {
       classEmbedding = variable("mlp/class_embedding", backend.constant(init, classes + 1, e));
     } else {
       classEmbedding = null;
+    }
+    if (options.guidance_input()) {
+      int te = options.time_embedding();
+      double[] g = new double[half];
+      for (int k = 0; k < half; k++) {
+        g[k] = Math.exp(-Math.log(10000.0) * k / Math.max(1, half - 1));
+      }
+      guidanceFrequencies = backend.constant(g, 1, half);
+      int e = options.times() * te;
+      double[] init = new double[te * e];
+      for (int i = 0; i < init.length; i++) {
+        init[i] = Math.sqrt(1.0 / te) * CounterNoise.gaussian(seed, 0, 0x9d15, i);
+      }
+      guidanceEmbedding = variable("mlp/guidance_embedding", backend.constant(init, te, e));
+    } else {
+      guidanceFrequencies = null;
+      guidanceEmbedding = null;
     }
     int in = dim + options.times() * options.time_embedding();
     for (int l = 0; l <= options.depth(); l++) {
@@ -107,6 +130,9 @@ public final class Mlp implements Network, Model {
     if (classEmbedding != null) {
       embedding = embedding.plus(classFeatures(condition, tColumn));
     }
+    if (guidanceEmbedding != null) {
+      embedding = embedding.plus(guidanceFeatures(condition, tColumn));
+    }
     Tensor h = x.concat(1, embedding);
     for (int l = 0; l < layers.size(); l++) {
       Dense d = layers.get(l);
@@ -132,6 +158,16 @@ public final class Mlp implements Network, Model {
     Operand<TInt32> ids = tf.dtypes.cast(index.op(), TInt32.class);
     Operand oneHot = tf.oneHot(ids, tf.constant(nullClass + 1), (Operand) backend.scalar(1).op(), (Operand) backend.scalar(0).op());
     return backend.wrap(oneHot).matmul(classEmbedding);
+  }
+
+  /** The projected sinusoidal features of the condition's guidance scale w (a scalar, [B] or [B, 1]). */
+  private Tensor guidanceFeatures(Condition condition, Tensor tColumn) {
+    if (!condition.hasScale()) {
+      throw new IllegalArgumentException("this mlp reads the guidance scale (guidance_input: true) but the condition "
+          + "carries none; sample it with guidance: {name: distilled, scale: W}");
+    }
+    Tensor arg = tColumn.zerosLike().plus(condition.scale().reshape(-1, 1)).matmul(guidanceFrequencies);
+    return arg.sin().concat(1, arg.cos()).matmul(guidanceEmbedding);
   }
 
   @Override

@@ -22,8 +22,8 @@ public final class NetworksBundle implements PluginBundle {
     out.add(PluginProvider.of(
         new PluginInfo(NETWORK, "mlp", "MLP with a sinusoidal time embedding, for low-dimensional data",
             "Ho et al. 2020 (time embedding); Lipman et al. 2023 (toy flow matching)"),
-        MlpOptions.class, o -> NetworkFactory.withTimes(o.times(),
-            (backend, dim, seed, weights) -> new Mlp(backend, dim, o, seed, weights))));
+        MlpOptions.class, o -> NetworkFactory.withGuidanceScale(o.guidance_input(), NetworkFactory.withTimes(o.times(),
+            (backend, dim, seed, weights) -> new Mlp(backend, dim, o, seed, weights)))));
     out.add(PluginProvider.of(
         new PluginInfo(NETWORK, "gmm", "exact posterior-mean denoiser of a Gaussian mixture (nothing to train)",
             "closed form; seed 003 eq. 9"),
@@ -34,8 +34,8 @@ public final class NetworksBundle implements PluginBundle {
     out.add(PluginProvider.of(
         new PluginInfo(NETWORK, "unet", "U-Net for square images: residual blocks, GroupNorm, attention, class embedding",
             "Ho et al. 2020; Dhariwal & Nichol 2021 (ADM)"),
-        UNetOptions.class, o -> NetworkFactory.withTimes(o.times(),
-            (backend, dim, seed, weights) -> UNet.forFlatImages(backend, dim, o, seed, weights))));
+        UNetOptions.class, o -> NetworkFactory.withGuidanceScale(o.guidance_input(), NetworkFactory.withTimes(o.times(),
+            (backend, dim, seed, weights) -> UNet.forFlatImages(backend, dim, o, seed, weights)))));
     return out;
   }
 }

@@ -87,4 +87,41 @@ class MlpTest {
     assertThat(built.variables().get(0).shape().asArray()).containsExactly(4, 16);
     assertThat(built.variables().get(1).shape().asArray()).containsExactly(3 + 2 * 8, 16);
   }
+
+  @Test
+  void guidanceInputReadsTheScaleAddsOneVariableAndRefusesAConditionWithoutIt() {
+    MlpOptions guided = new MlpOptions(16, 2, 8, Activation.SILU, 1000, 3, 1, true);
+    MlpOptions plain = new MlpOptions(16, 2, 8, Activation.SILU, 1000, 3, 1, false);
+    double[][] v = run(Precision.FLOAT64, b -> {
+      Mlp net = new Mlp(b, 3, guided, 5);
+      Tensor labels = b.constant(new double[] {0, 1, 2, -1}, 4);
+      Tensor t = b.scalar(0.4);
+      return List.of(
+          net.apply(x(b), t, new Condition(labels).withScale(b.scalar(2))),
+          net.apply(x(b), t, new Condition(labels).withScale(b.constant(new double[] {2, 2, 2, 2}, 4, 1))),
+          net.apply(x(b), t, new Condition(labels).withScale(b.scalar(3))),
+          net.apply(x(b), t, new Condition(labels).withScale(b.constant(new double[] {2, 3, 2, 3}, 4))));
+    });
+    assertThat(v[0]).as("a scalar scale is a constant column").containsExactly(v[1]);
+    assertThat(v[0]).as("the scale is read").isNotEqualTo(v[2]);
+    for (int i = 0; i < 12; i++) { // a per-example scale: rows 1 and 3 are the w = 3 rows
+      assertThat(v[3][i]).isCloseTo(i / 3 % 2 == 0 ? v[0][i] : v[2][i], org.assertj.core.api.Assertions.within(1e-12));
+    }
+    Graph g = new Graph();
+    try (g) {
+      Backend b = new Backend(Ops.create(g), Precision.FLOAT32);
+      Mlp net = new Mlp(b, 3, guided, 5);
+      assertThat(net.variables()).hasSize(new Mlp(b, 3, plain, 5).variables().size() + 1);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> net.apply(x(b), b.scalar(0.5), Condition.none()))
+          .hasMessageContaining("guidance_input").hasMessageContaining("distilled");
+    }
+    // off, a scale in the condition changes nothing: the network reads labels only
+    double[][] off = run(Precision.FLOAT64, b -> {
+      Mlp net = new Mlp(b, 3, plain, 5);
+      Tensor labels = b.constant(new double[] {0, 1, 2, -1}, 4);
+      return List.of(net.apply(x(b), b.scalar(0.4), new Condition(labels)),
+          net.apply(x(b), b.scalar(0.4), new Condition(labels).withScale(b.scalar(3))));
+    });
+    assertThat(off[1]).containsExactly(off[0]);
+  }
 }

@@ -32,6 +32,6 @@ public record ConditionDropout(double pUncond, double nullLabel) {
     Tensor labels = c.labels();
     Tensor z = noise.gaussian(STREAM, labels);
     Tensor nul = labels.zerosLike().plus(nullLabel);
-    return new Condition(z.minus(NormalQuantile.of(pUncond)).wherePositive(labels, nul));
+    return new Condition(z.minus(NormalQuantile.of(pUncond)).wherePositive(labels, nul), c.scale());
   }
 }

@@ -65,6 +65,12 @@ public final class ObjectivesBundle implements PluginBundle {
       @Option(doc = "loss weight: truncated-snr (max(SNR, 1)), snr+1 or none", def = "truncated-snr") String weight,
       @Option(doc = "start the student at the teacher's weights (same network and parameterisation)", def = "true") boolean init) {}
 
+  /** Options of {@code guidance-distillation} (w in cfg's convention: Meng et al.'s w' ∈ [0, 4] is [1, 5]). */
+  public record GuidanceDistillationOptions(
+      @Option(doc = "smallest guidance scale w drawn (cfg's convention: 1 = conditional model)", def = "1", min = 0) double w_min,
+      @Option(doc = "largest guidance scale w drawn", def = "5", min = 0) double w_max,
+      @Option(doc = "loss weight: truncated-snr (max(SNR, 1)), snr+1 or none", def = "truncated-snr") String weight) {}
+
   /** Options of {@code ect}. */
   public record EctOptions(
       @Option(doc = "smallest level r_min of σ/α (the boundary)", def = "0.002", min = 1e-9) double sigma_min,
@@ -203,6 +209,12 @@ public final class ObjectivesBundle implements PluginBundle {
             ProgressiveDistillationOptions.class,
             o -> new ProgressiveDistillation(o.student_steps(), o.t_max(), o.t_min(),
                 ProgressiveDistillation.Weight.of(o.weight()), o.init())),
+        PluginProvider.of(
+            new PluginInfo(OBJECTIVE, "guidance-distillation",
+                "guidance distillation: a student reading w matches the teacher's CFG x0_u + w (x0_c - x0_u), ω·‖·‖²",
+                "Meng et al. 2023, On distillation of guided diffusion models, section 4.1, eq. 6"),
+            GuidanceDistillationOptions.class,
+            o -> new GuidanceDistillation(o.w_min(), o.w_max(), ProgressiveDistillation.Weight.of(o.weight()))),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "perflow",
                 "piecewise rectified flow: in each of K windows the straight segment from the forward marginal to the teacher's ODE end point",

@@ -53,7 +53,7 @@ public final class ProgressiveDistillation implements Objective {
           return w;
         }
       }
-      throw new IllegalArgumentException("progressive-distillation: weight '" + name
+      throw new IllegalArgumentException("weight '" + name
           + "' is not one of truncated-snr, snr+1, none");
     }
 

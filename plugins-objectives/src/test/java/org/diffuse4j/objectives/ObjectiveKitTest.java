@@ -43,6 +43,7 @@ class ObjectiveKitTest {
       Map.entry("consistency-distillation", "regresses the EMA target after a teacher's ODE step (a flow map), not a denoiser"),
       Map.entry("perflow", "regresses the straight segment to the teacher's ODE end point of a time window, not a denoiser"),
       Map.entry("progressive-distillation", "regresses the x0 of one DDIM step that lands on the teacher's two steps, not a denoiser"),
+      Map.entry("guidance-distillation", "regresses the teacher's classifier-free-guided x0 at a drawn scale w, not a denoiser"),
       Map.entry("noisy-classifier", "a cross-entropy of class logits, not a regression"),
       Map.entry("meanflow", "trains a flow map (a two-time network) towards a JVP target, not a denoiser"),
       Map.entry("sct", "regresses its own output plus the normalised tangent cos τ·df⁻/dτ (a consistency function), not a denoiser"),

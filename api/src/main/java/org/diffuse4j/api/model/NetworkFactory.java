@@ -42,6 +42,17 @@ public interface NetworkFactory {
   }
 
   /**
+   * Whether the network reads the guidance scale w of {@link org.diffuse4j.api.Condition#scale()}: a
+   * guidance-distilled student (Meng et al. 2023), sampled with one evaluation per call by the
+   * {@code distilled} guidance.
+   *
+   * @return false by default
+   */
+  default boolean readsGuidanceScale() {
+    return false;
+  }
+
+  /**
    * {@code factory} reading {@code times} time labels (a plugin whose options say how many).
    *
    * @param times 1, or 2 for a two-time flow-map network
@@ -58,6 +69,37 @@ public interface NetworkFactory {
       @Override
       public int times() {
         return times;
+      }
+
+      @Override
+      public boolean readsGuidanceScale() {
+        return factory.readsGuidanceScale();
+      }
+    };
+  }
+
+  /**
+   * {@code factory} reading the guidance scale or not (a plugin whose options say so).
+   *
+   * @param reads whether the network reads {@link org.diffuse4j.api.Condition#scale()}
+   * @param factory the recipe
+   * @return the recipe with {@link #readsGuidanceScale()} = {@code reads}
+   */
+  static NetworkFactory withGuidanceScale(boolean reads, NetworkFactory factory) {
+    return new NetworkFactory() {
+      @Override
+      public Model build(Backend backend, int dim, long seed, Weights weights) {
+        return factory.build(backend, dim, seed, weights);
+      }
+
+      @Override
+      public int times() {
+        return factory.times();
+      }
+
+      @Override
+      public boolean readsGuidanceScale() {
+        return reads;
       }
     };
   }

@@ -13,7 +13,9 @@ import org.tensorflow.types.TInt32;
  * embedding (Dhariwal &amp; Nichol 2021) whose table has {@code num_classes + 1} rows; the last row is
  * the null class used by {@link Condition#none()} and by negative labels (classifier-free guidance,
  * Ho &amp; Salimans 2022). A two-time U-Net (a flow map's (s, t), {@code times} = 2) embeds s and
- * s − t and feeds both to the first Dense.
+ * s − t and feeds both to the first Dense. A U-Net that reads the guidance scale w (Meng et al. 2023,
+ * §4.1: a Fourier embedding of w added to the time embedding) adds a Dense of w's sinusoidal features
+ * (frequencies 1 … 10⁻⁴) to the first Dense's output.
  */
 final class Embedding {
   private final Backend backend;
@@ -23,8 +25,11 @@ final class Embedding {
   private final Dense dense2;
   private final Tensor classTable;
   private final int times;
+  private final Tensor guidanceFrequencies; // or null
+  private final Dense guidance; // or null
 
-  Embedding(Params p, String name, int sinusoidDim, int dim, int numClasses, double timeScale, int times) {
+  Embedding(Params p, String name, int sinusoidDim, int dim, int numClasses, double timeScale, int times,
+      boolean guidanceInput) {
     this.backend = p.backend();
     this.numClasses = numClasses;
     this.times = times;
@@ -37,6 +42,17 @@ final class Embedding {
     dense1 = new Dense(p, name + "/time1", times * 2 * half, dim);
     dense2 = new Dense(p, name + "/time2", dim, dim);
     classTable = numClasses > 0 ? p.normal(name + "/classes", 1, numClasses + 1, dim) : null;
+    if (guidanceInput) {
+      double[] g = new double[half];
+      for (int i = 0; i < half; i++) {
+        g[i] = Math.exp(-Math.log(10000.0) * i / Math.max(1, half - 1));
+      }
+      guidanceFrequencies = backend.constant(g, 1, half);
+      guidance = new Dense(p, name + "/guidance", 2 * half, dim);
+    } else {
+      guidanceFrequencies = null;
+      guidance = null;
+    }
   }
 
   /** The embedding [B, dim] for time t (scalar, [B] or [B, 1]) and the condition; batch from x. */
@@ -52,7 +68,18 @@ final class Embedding {
     } else {
       features = sinusoids(backend.wrap(tf.broadcastTo(t.reshape(-1, 1).op(), columnShape)));
     }
-    Tensor emb = dense2.apply(dense1.apply(features).silu());
+    Tensor first = dense1.apply(features);
+    if (guidance != null) {
+      if (!condition.hasScale()) {
+        throw new IllegalArgumentException("this U-Net reads the guidance scale (guidance_input: true) but the "
+            + "condition carries none; sample it with guidance: {name: distilled, scale: W}");
+      }
+      Tensor w = backend.wrap(tf.broadcastTo(condition.scale().reshape(-1, 1).op(), tf.concat(java.util.List.of(batch,
+          tf.constant(new int[] {1})), tf.constant(0))));
+      Tensor arg = w.matmul(guidanceFrequencies);
+      first = first.plus(guidance.apply(arg.sin().concat(1, arg.cos())));
+    }
+    Tensor emb = dense2.apply(first.silu());
     if (classTable == null) {
       if (condition.isConditional()) {
         throw new IllegalArgumentException("this U-Net is unconditional (num_classes = 0) but got class labels");

@@ -59,7 +59,8 @@ public final class UNet implements Network, Model {
     int base = o.base_channels();
     int embDim = 4 * base;
     int g = o.groups();
-    embedding = new Embedding(params, "unet/embed", base + base % 2, embDim, o.num_classes(), o.time_scale(), o.times());
+    embedding = new Embedding(params, "unet/embed", base + base % 2, embDim, o.num_classes(), o.time_scale(), o.times(),
+        o.guidance_input());
     convIn = new Conv(params, "unet/in", channels, base, 3, 1, 1);
 
     Deque<Integer> skipChannels = new ArrayDeque<>();

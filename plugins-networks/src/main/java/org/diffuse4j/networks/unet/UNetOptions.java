@@ -16,7 +16,17 @@ public record UNetOptions(
     @Option(doc = "image channels (1 for grey images, 3 for RGB)", def = "1", min = 1, max = 64) int channels,
     @Option(doc = "scale applied to t before the sinusoidal embedding (1000 matches DDPM's integer steps)", def = "1000", min = 0) double time_scale,
     @Option(doc = "time labels read: 1, or 2 for a two-time flow-map network (s, t), embedded as s and s − t", def = "1",
-        min = 1, max = 2) int times) {
+        min = 1, max = 2) int times,
+    @Option(doc = "read the guidance scale w of the condition (a guidance-distilled student, Meng et al. 2023): "
+        + "a sinusoidal embedding of w through a Dense, added to the time embedding's first Dense", def = "false")
+        boolean guidance_input) {
+
+  /** A U-Net that does not read the guidance scale. */
+  public UNetOptions(int base_channels, int[] channel_mult, int res_blocks, int[] attention_resolutions, int groups,
+      int num_classes, int channels, double time_scale, int times) {
+    this(base_channels, channel_mult, res_blocks, attention_resolutions, groups, num_classes, channels, time_scale, times,
+        false);
+  }
 
   /** A one-time U-Net (times = 1). */
   public UNetOptions(int base_channels, int[] channel_mult, int res_blocks, int[] attention_resolutions, int groups,
@@ -46,7 +56,7 @@ public record UNetOptions(
   /** A copy with another number of classes. */
   public UNetOptions withClasses(int numClasses) {
     return new UNetOptions(base_channels, channel_mult, res_blocks, attention_resolutions, groups, numClasses, channels,
-        time_scale, times);
+        time_scale, times, guidance_input);
   }
 
   /** Whether the level with side {@code resolution} gets self-attention. */

@@ -127,6 +127,30 @@ class UNetTest {
   }
 
   @Test
+  void guidanceInputUNetReadsTheScale() {
+    UNetOptions guided = new UNetOptions(8, new int[] {1, 2}, 1, new int[] {14}, 4, 10, 1, 1000, 1, true);
+    double[][] v = run(b -> {
+      UNet net = new UNet(b, 28, 28, guided, 1);
+      Tensor x = images(b, 2);
+      Condition c = new Condition(b.constant(new double[] {3, -1}, 2));
+      return new Built(List.of(perturbOutput(b, net)), List.of(
+          net.apply(x, b.scalar(0.5), c.withScale(b.scalar(2))),
+          net.apply(x, b.scalar(0.5), c.withScale(b.constant(new double[] {2, 2}, 2))),
+          net.apply(x, b.scalar(0.5), c.withScale(b.scalar(4)))));
+    });
+    assertThat(v[0]).hasSize(2 * 784).containsExactly(v[1]);
+    assertThat(maxAbsDiff(v[0], v[2])).as("the scale is read").isGreaterThan(1e-4);
+    try (Graph g = new Graph()) {
+      Backend b = new Backend(Ops.create(g), Precision.FLOAT32);
+      UNet net = new UNet(b, 28, 28, guided, 1);
+      assertThat(net.variables().stream().map(w -> w.op().name()))
+          .contains("unet/embed/guidance/w", "unet/embed/guidance/b");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> net.apply(images(b, 2), b.scalar(0.5), Condition.none()))
+          .hasMessageContaining("guidance_input");
+    }
+  }
+
+  @Test
   void variableNamesAreHierarchicalAndUnique() {
     try (Graph g = new Graph()) {
       UNet net = new UNet(new Backend(Ops.create(g), Precision.FLOAT32), 28, 28, SMALL, 1);

@@ -26,6 +26,7 @@ public final class Preflight {
   public static void check(Manifest m, boolean sampledInGraph) {
     grid(m);
     flowMap(m);
+    guidanceScale(m);
     guidance(m);
     label(m);
     if (sampledInGraph) {
@@ -96,6 +97,35 @@ public final class Preflight {
     if (paramMaps && m.guidance() != null && !guidance.equals(spec("none"))) {
       throw new OptionException("guidance " + guidance + " guides a denoiser, but this run's model is a flow map "
           + "whose jumps it cannot guide; use guidance: none");
+    }
+  }
+
+  /**
+   * A network that reads the guidance scale w (a guidance-distilled student, Meng et al. 2023) is
+   * trained by an objective that feeds w and sampled by guidance that feeds it ({@code distilled});
+   * any other guidance would call a model that is already guided (cfg: two evaluations of it) or give
+   * it no w, and {@code distilled} on a network without the input would drop w.
+   */
+  static void guidanceScale(Manifest m) {
+    String network = spec(m.resolved().get("network"));
+    String objective = spec(m.resolved().get("objective"));
+    boolean reads = m.network().readsGuidanceScale();
+    if (m.objective().feedsGuidanceScale() && !reads) {
+      throw new OptionException("objective " + objective + " feeds the student the guidance scale w, but network "
+          + network + " does not read it; set network.guidance_input: true");
+    }
+    boolean feeds = m.guidance() != null && m.guidance().feedsGuidanceScale();
+    String guidance = m.guidance() == null ? "'none'" : spec(m.resolved().get("guidance"));
+    if (feeds && !reads) {
+      throw new OptionException("guidance " + guidance + " feeds the guidance scale w to the network, but network "
+          + network + " does not read it (it is not a guidance-distilled student); use guidance: cfg, or distil the "
+          + "run with objective: guidance-distillation and network.guidance_input: true");
+    }
+    if (reads && !feeds) {
+      throw new OptionException("network " + network + " reads the guidance scale w (guidance_input: true), but guidance "
+          + guidance + " does not feed it" + (m.guidance() != null && m.guidance().needsConditionalModel()
+              ? " and would guide a model that is already guided (two evaluations of the student per call)" : "")
+          + "; use guidance: {name: distilled, scale: W} (one evaluation at scale W)");
     }
   }
 

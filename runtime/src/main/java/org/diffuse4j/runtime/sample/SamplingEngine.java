@@ -281,9 +281,11 @@ public final class SamplingEngine implements AutoCloseable {
    */
   public double networkEvalMillis(int repeats) {
     Backend be = xInit.backend();
+    // a guidance-distilled student reads w: time it at w = 1
+    Condition probe = manifest.network().readsGuidanceScale() ? Condition.none().withScale(be.scalar(1)) : Condition.none();
     Tensor single = model.network() != null
         ? model.network().apply(xInit, manifest.parameterisation().networkTime(
-            org.diffuse4j.api.PathPoint.at(manifest.schedule(), times[0], be)), Condition.none())
+            org.diffuse4j.api.PathPoint.at(manifest.schedule(), times[0], be)), probe)
         : model.denoiser(manifest.parameterisation(), manifest.schedule())
             .predict(xInit, org.diffuse4j.api.PathPoint.at(manifest.schedule(), times[0], be), Condition.none()).x0();
     double[] x = CounterNoise.gaussian(0, 0, batch, dim, 0);
