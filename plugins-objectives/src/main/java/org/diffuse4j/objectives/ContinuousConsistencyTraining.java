@@ -1,6 +1,8 @@
 package org.diffuse4j.objectives;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.diffuse4j.api.Condition;
 import org.diffuse4j.api.Network;
 import org.diffuse4j.api.Objective;
@@ -8,6 +10,7 @@ import org.diffuse4j.api.Parameterisation;
 import org.diffuse4j.api.PathPoint;
 import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.TrainingBatch;
+import org.diffuse4j.api.TrainingNetworks;
 import org.diffuse4j.api.tensor.Tensor;
 
 /**
@@ -25,7 +28,8 @@ import org.diffuse4j.api.tensor.Tensor;
  * and F is the raw output the parameterisation's x̂0 implies, F = (cos τ·x_τ − x̂0)/(σ_d sin τ) (the
  * network's output itself with {@code parameterisation: trigflow}). The derivative along the
  * trajectory is taken in the schedule's t (x, t, α, σ all move: dual perturbation s, JVP along 1)
- * and divided by dτ/dt = σ_d(ασ̇ − σα̇)/(σ_d²α² + σ²). The adaptive weighting w_φ is not included.
+ * and divided by dτ/dt = σ_d(ασ̇ − σα̇)/(σ_d²α² + σ²). With {@code adaptive} the loss is the paper's
+ * adaptive form e^{w_φ}·loss − w_φ (eq. 9; {@link org.diffuse4j.api.LearnedWeight}, w_φ = −u_φ).
  * The warm-up factor reaches the graph as the paired time: t' = r·t (the loss reads r = t'/t),
  * because the loss does not see the optimiser step.
  */
@@ -35,6 +39,7 @@ public final class ContinuousConsistencyTraining implements Objective {
   private final double pStd;
   private final double c;
   private final long warmupSteps;
+  private final boolean adaptive;
 
   /**
    * The paper's CIFAR-10 settings are σ_d = 0.5, P_mean = −1.0, P_std = 1.4, c = 0.1, H = 10,000.
@@ -44,8 +49,10 @@ public final class ContinuousConsistencyTraining implements Objective {
    * @param pStd standard deviation of ln(σ_d tan τ)
    * @param c the tangent normalisation's offset
    * @param warmupSteps H of the tangent warm-up r = min(1, k/H); 0 for r = 1 throughout
+   * @param adaptive whether the loss is weighted by a learned w_φ(t) (eq. 9)
    */
-  public ContinuousConsistencyTraining(double sigmaData, double pMean, double pStd, double c, long warmupSteps) {
+  public ContinuousConsistencyTraining(double sigmaData, double pMean, double pStd, double c, long warmupSteps,
+      boolean adaptive) {
     if (!(sigmaData > 0 && pStd > 0 && c > 0 && warmupSteps >= 0)) {
       throw new IllegalArgumentException("sct needs sigma_data > 0, p_std > 0, c > 0 and warmup_steps >= 0");
     }
@@ -54,6 +61,18 @@ public final class ContinuousConsistencyTraining implements Objective {
     this.pStd = pStd;
     this.c = c;
     this.warmupSteps = warmupSteps;
+    this.adaptive = adaptive;
+  }
+
+  /** The learned weighting w_φ when {@code adaptive}; nothing else. */
+  @Override
+  public Set<Need> needs() {
+    return adaptive ? EnumSet.of(Need.WEIGHTING) : Set.of();
+  }
+
+  /** Whether the loss is weighted by a learned w_φ(t). */
+  public boolean adaptive() {
+    return adaptive;
   }
 
   /** The tangent warm-up r = min(1, k/H) at optimiser step k (1 when H = 0). */
@@ -85,6 +104,12 @@ public final class ContinuousConsistencyTraining implements Objective {
     PathPoint p = b.point();
     Tensor velocity = trigVelocity(b.x0(), b.eps(), p);
     return loss(b.xt(), p, velocity, r, b.condition(), network, param);
+  }
+
+  /** The loss above, weighted by the learned w_φ when {@code adaptive}: e^{w}·loss − w. */
+  @Override
+  public Tensor loss(TrainingBatch b, TrainingNetworks networks, Parameterisation param) {
+    return networks.weigh(loss(b, networks.network(), param), b.point());
   }
 
   /**

@@ -106,7 +106,7 @@ class ContinuousConsistencyTrainingTest {
         eps[k] = (xs[k] - a * x0[k]) / sg;
       }
     }
-    ContinuousConsistencyTraining sct = new ContinuousConsistencyTraining(SD, -1, 1.4, 0.1, 0);
+    ContinuousConsistencyTraining sct = new ContinuousConsistencyTraining(SD, -1, 1.4, 0.1, 0, false);
     Parameterisation param = new X0Parameterisation();
     for (double cc : new double[] {C, 0.8 * C}) {
       try (Graph g = new Graph()) {
@@ -145,7 +145,7 @@ class ContinuousConsistencyTrainingTest {
     for (Object[] cs : cases) {
       Schedule s = (Schedule) cs[0];
       Parameterisation param = (Parameterisation) cs[1];
-      ContinuousConsistencyTraining sct = new ContinuousConsistencyTraining(SD, -1, 1.4, 0.1, 0);
+      ContinuousConsistencyTraining sct = new ContinuousConsistencyTraining(SD, -1, 1.4, 0.1, 0, false);
       try (Graph g = new Graph()) {
         Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
         Tensor wt = b.constant(w, D, D);
@@ -205,7 +205,7 @@ class ContinuousConsistencyTrainingTest {
     double[] w = CounterNoise.gaussian(31, 0, D, D, 7);
     double r = 0.3;
     double c = 0.1;
-    ContinuousConsistencyTraining sct = new ContinuousConsistencyTraining(SD, -1, 1.4, c, 0);
+    ContinuousConsistencyTraining sct = new ContinuousConsistencyTraining(SD, -1, 1.4, c, 0, false);
     double[] lv;
     double[] gw;
     try (Graph g = new Graph()) {
@@ -256,7 +256,7 @@ class ContinuousConsistencyTrainingTest {
 
   @Test
   void timesAreLogNormalInSigmaOverAlphaAndTheWarmUpRidesOnThePairedTime() {
-    ContinuousConsistencyTraining sct = new ContinuousConsistencyTraining(SD, -1, 1.4, 0.1, 100);
+    ContinuousConsistencyTraining sct = new ContinuousConsistencyTraining(SD, -1, 1.4, 0.1, 100, false);
     TrigFlow s = new TrigFlow(SD);
     // u = Φ(1): ln r = −1 + 1.4 = 0.4, so t = (2/π) atan(e^0.4/σ_d)
     double u = 0.8413447460685429; // Φ(1)

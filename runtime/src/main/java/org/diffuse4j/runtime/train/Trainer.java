@@ -141,8 +141,13 @@ public final class Trainer implements AutoCloseable {
       throw new org.diffuse4j.api.plugin.OptionException("the data has " + classes + " classes but network.num_classes is "
           + model.classes() + "; set network.num_classes: " + classes);
     }
+    LogVarianceNetwork weighting = needs.contains(Objective.Need.WEIGHTING) ? new LogVarianceNetwork(be, manifest.seed()) : null;
+    List<org.tensorflow.op.core.Variable<?>> trained = new ArrayList<>(model.variables());
+    if (weighting != null) {
+      trained.addAll(weighting.variables());
+    }
     // the optimiser's slots before the loss graph: naming them then costs a scan of a small graph
-    Updates.Slots slots = Updates.slots(be, manifest.training(), model.variables(),
+    Updates.Slots slots = Updates.slots(be, manifest.training(), trained,
         emaTarget == null ? java.util.Map.of() : emaTarget.slots);
     x0 = be.placeholder("x0", rows, dim);
     eps = be.placeholder("eps", rows, dim);
@@ -167,10 +172,10 @@ public final class Trainer implements AutoCloseable {
     }
     TrainingBatch tb = new TrainingBatch(x0, eps, point, columns[5], condition, extraNoise, paired);
     TrainingNetworks networks = new TrainingNetworks(model.network(), emaTarget == null ? null : emaTarget.target,
-        needs.contains(Objective.Need.TEACHER) ? teacher(manifest) : null, manifest.flowMap());
+        needs.contains(Objective.Need.TEACHER) ? teacher(manifest) : null, manifest.flowMap(), weighting);
     loss = manifest.objective().bind(manifest.schedule()).loss(tb, networks, manifest.parameterisation()).mean();
 
-    updates = new Updates(be, manifest.training(), model.variables(), loss, slots, shard != null);
+    updates = new Updates(be, manifest.training(), trained, loss, slots, shard != null);
     variableNames = model.variables().stream().map(v -> v.op().name()).toList();
     session = new Session(graph);
   }
