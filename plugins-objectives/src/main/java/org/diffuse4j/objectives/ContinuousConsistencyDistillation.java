@@ -73,17 +73,6 @@ public final class ContinuousConsistencyDistillation implements Objective {
   }
 
   @Override
-  public boolean pairsTimes() {
-    return true;
-  }
-
-  /** The warm-up factor as a paired time, as {@link ContinuousConsistencyTraining#pairedTime}. */
-  @Override
-  public double pairedTime(Schedule schedule, double t, long step) {
-    return sct.pairedTime(schedule, t, step);
-  }
-
-  @Override
   public Tensor loss(TrainingBatch b, Network network, Parameterisation param) {
     throw new IllegalStateException("scd needs a teacher: give the manifest 'teacher: {run: DIR}'");
   }
@@ -94,7 +83,7 @@ public final class ContinuousConsistencyDistillation implements Objective {
       return loss(b, networks.network(), param);
     }
     PathPoint p = b.point();
-    Tensor warm = b.paired() == null ? p.t().zerosLike().plus(1) : b.paired().t().div(p.t());
+    Tensor warm = sct.warmup(b);
     Tensor x = b.xt();
     Tensor v = teacherVelocity(networks.teacher(), x.div(p.alpha()), p, b.condition());
     return networks.weigh(sct.loss(x, p, v, warm, b.condition(), networks.network(), param), p);

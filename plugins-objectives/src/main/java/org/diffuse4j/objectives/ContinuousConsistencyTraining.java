@@ -30,8 +30,7 @@ import org.diffuse4j.api.tensor.Tensor;
  * trajectory is taken in the schedule's t (x, t, α, σ all move: dual perturbation s, JVP along 1)
  * and divided by dτ/dt = σ_d(ασ̇ − σα̇)/(σ_d²α² + σ²). With {@code adaptive} the loss is the paper's
  * adaptive form e^{w_φ}·loss − w_φ (eq. 9; {@link org.diffuse4j.api.LearnedWeight}, w_φ = −u_φ).
- * The warm-up factor reaches the graph as the paired time: t' = r·t (the loss reads r = t'/t),
- * because the loss does not see the optimiser step.
+ * The warm-up factor is computed in the graph from the batch's optimiser step.
  */
 public final class ContinuousConsistencyTraining implements Objective {
   private final double sigmaData;
@@ -87,20 +86,23 @@ public final class ContinuousConsistencyTraining implements Objective {
     return schedule.clamp(t);
   }
 
-  @Override
-  public boolean pairsTimes() {
-    return true;
-  }
-
-  /** r(k)·t: carries the warm-up factor into the graph (the loss reads r = t'/t). */
-  @Override
-  public double pairedTime(Schedule schedule, double t, long step) {
-    return warmup(step) * t;
+  /**
+   * The tangent warm-up r = min(1, k/H) in the graph, at the batch's optimiser step (1 when H = 0 or
+   * outside a trainer, where the batch has no step).
+   *
+   * @param b the training batch
+   * @return r, a scalar or a [B, 1] column of ones
+   */
+  public Tensor warmup(TrainingBatch b) {
+    if (warmupSteps == 0 || b.step() == null) {
+      return b.point().t().zerosLike().plus(1);
+    }
+    return b.step().times(1.0 / warmupSteps).clip(0, 1);
   }
 
   @Override
   public Tensor loss(TrainingBatch b, Network network, Parameterisation param) {
-    Tensor r = b.paired() == null ? b.point().t().zerosLike().plus(1) : b.paired().t().div(b.point().t());
+    Tensor r = warmup(b);
     PathPoint p = b.point();
     Tensor velocity = trigVelocity(b.x0(), b.eps(), p);
     return loss(b.xt(), p, velocity, r, b.condition(), network, param);
@@ -118,7 +120,7 @@ public final class ContinuousConsistencyTraining implements Objective {
    * @param x the noisy state on the schedule, shape [B, …]
    * @param p the schedule's path point at each row's time, [B, 1] columns
    * @param velocity dx_τ/dτ, the TrigFlow velocity (conditional for sCT, the teacher's for sCD)
-   * @param r the tangent warm-up factor, a [B, 1] column
+   * @param r the tangent warm-up factor, a scalar or a [B, 1] column
    * @param condition the examples' condition
    * @param network the network being trained
    * @param param the run's parameterisation
