@@ -155,7 +155,12 @@ public interface Objective {
      * The weights start from a trained run's ({@code teacher: {run: DIR}}, same network and
      * parameterisation) instead of the network's initialisation: tuning, as easy consistency tuning.
      */
-    INIT
+    INIT,
+    /**
+     * A learned per-time log-variance u_φ of the loss ({@link LearnedWeight}), trained with the
+     * model: the objective weighs its loss as L·e^{−u} + u (EDM2's uncertainty weighting, sCM's w_φ).
+     */
+    WEIGHTING
   }
 
   /**

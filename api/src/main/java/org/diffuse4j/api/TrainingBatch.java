@@ -7,7 +7,8 @@ import org.diffuse4j.api.tensor.Tensor;
  * objective's coupling), per-sample path coefficients at the sampled times, the per-sample weight
  * w(t) the objective asked for, the condition and a noise source for any extra randomness; and, for
  * an objective that {@linkplain Objective#pairsTimes() pairs times}, the path coefficients at each
- * example's earlier paired time (null otherwise).
+ * example's earlier paired time (null otherwise); and the optimiser step, for warm-ups and curricula
+ * computed in the graph.
  *
  * @param x0 the clean samples, shape [B, …]
  * @param eps the noise paired with each row of {@code x0}, shape of {@code x0}
@@ -16,9 +17,26 @@ import org.diffuse4j.api.tensor.Tensor;
  * @param condition the examples' condition (class labels or none)
  * @param noise the noise source for any extra randomness the objective draws
  * @param paired the path coefficients at each example's earlier paired time, [B, 1] columns, or null
+ * @param step the optimiser step k (from 0) as a scalar, or null outside a trainer (tests, the kits)
  */
-public record TrainingBatch(
-    Tensor x0, Tensor eps, PathPoint point, Tensor weight, Condition condition, NoiseSource noise, PathPoint paired) {
+public record TrainingBatch(Tensor x0, Tensor eps, PathPoint point, Tensor weight, Condition condition, NoiseSource noise,
+    PathPoint paired, Tensor step) {
+
+  /**
+   * A batch without the optimiser step (outside a trainer).
+   *
+   * @param x0 the clean samples, shape [B, …]
+   * @param eps the noise paired with each row of {@code x0}, shape of {@code x0}
+   * @param point the path coefficients at each example's time, [B, 1] columns
+   * @param weight the per-example loss weight w(t), a [B, 1] column
+   * @param condition the examples' condition (class labels or none)
+   * @param noise the noise source for any extra randomness the objective draws
+   * @param paired the path coefficients at each example's earlier paired time, or null
+   */
+  public TrainingBatch(Tensor x0, Tensor eps, PathPoint point, Tensor weight, Condition condition, NoiseSource noise,
+      PathPoint paired) {
+    this(x0, eps, point, weight, condition, noise, paired, null);
+  }
 
   /**
    * A batch with one time per example.
@@ -31,7 +49,7 @@ public record TrainingBatch(
    * @param noise the noise source for any extra randomness the objective draws
    */
   public TrainingBatch(Tensor x0, Tensor eps, PathPoint point, Tensor weight, Condition condition, NoiseSource noise) {
-    this(x0, eps, point, weight, condition, noise, null);
+    this(x0, eps, point, weight, condition, noise, null, null);
   }
 
   /**

@@ -11,8 +11,22 @@ package org.diffuse4j.api;
  * @param target the EMA target network θ⁻, or null unless {@link Objective.Need#TARGET} was asked for
  * @param teacher the frozen teacher, or null unless {@link Objective.Need#TEACHER} was asked for
  * @param flowMap the run's flow-map parameterisation, or null for a run of an ordinary model
+ * @param weighting the learned log-variance u_φ of the loss, or null unless {@link Objective.Need#WEIGHTING} was asked for
  */
-public record TrainingNetworks(Network network, Network target, Teacher teacher, FlowMapParameterisation flowMap) {
+public record TrainingNetworks(Network network, Network target, Teacher teacher, FlowMapParameterisation flowMap,
+    LearnedWeight weighting) {
+
+  /**
+   * The networks without a learned weighting.
+   *
+   * @param network the network being trained
+   * @param target the EMA target network θ⁻, or null
+   * @param teacher the frozen teacher, or null
+   * @param flowMap the run's flow-map parameterisation, or null
+   */
+  public TrainingNetworks(Network network, Network target, Teacher teacher, FlowMapParameterisation flowMap) {
+    this(network, target, teacher, flowMap, null);
+  }
 
   /**
    * The networks of an ordinary (one-time) model.
@@ -58,6 +72,18 @@ public record TrainingNetworks(Network network, Network target, Teacher teacher,
       throw new IllegalStateException("no EMA target: the objective must list Need.TARGET in needs()");
     }
     return requireFlowMap().flowMap(FlowMapNetwork.of(target), condition);
+  }
+
+  /**
+   * {@code loss} weighed by the learned log-variance (L·e^{−u} + u), or {@code loss} itself when the
+   * objective did not ask for {@link Objective.Need#WEIGHTING}.
+   *
+   * @param loss the per-example loss, shape [B]
+   * @param p the examples' path points
+   * @return the weighted loss, shape [B]
+   */
+  public org.diffuse4j.api.tensor.Tensor weigh(org.diffuse4j.api.tensor.Tensor loss, PathPoint p) {
+    return weighting == null ? loss : weighting.weigh(loss, p);
   }
 
   private FlowMapParameterisation requireFlowMap() {

@@ -42,11 +42,11 @@ public final class ContinuousConsistencyDistillation implements Objective {
    * @param levels K, the number of σ/α levels
    */
   public ContinuousConsistencyDistillation(double sigmaData, double pMean, double pStd, double c, long warmupSteps,
-      int levels) {
+      int levels, boolean adaptive) {
     if (levels < 1) {
       throw new IllegalArgumentException("scd needs levels >= 1, got " + levels);
     }
-    this.sct = new ContinuousConsistencyTraining(sigmaData, pMean, pStd, c, warmupSteps);
+    this.sct = new ContinuousConsistencyTraining(sigmaData, pMean, pStd, c, warmupSteps, adaptive);
     this.sigmaData = sigmaData;
     this.r = new double[levels];
     for (int k = 0; k < levels; k++) {
@@ -61,7 +61,7 @@ public final class ContinuousConsistencyDistillation implements Objective {
 
   @Override
   public Set<Need> needs() {
-    return EnumSet.of(Need.TEACHER);
+    return sct.adaptive() ? EnumSet.of(Need.TEACHER, Need.WEIGHTING) : EnumSet.of(Need.TEACHER);
   }
 
   /** The level r_k, k = ⌊uK⌋, as a time of the schedule (kept in [tMin, tMax]). */
@@ -70,17 +70,6 @@ public final class ContinuousConsistencyDistillation implements Objective {
     int k = Math.min((int) (u * r.length), r.length - 1);
     double t = schedule.timeOfLambda(-Math.log(r[k]));
     return schedule.clamp(t);
-  }
-
-  @Override
-  public boolean pairsTimes() {
-    return true;
-  }
-
-  /** The warm-up factor as a paired time, as {@link ContinuousConsistencyTraining#pairedTime}. */
-  @Override
-  public double pairedTime(Schedule schedule, double t, long step) {
-    return sct.pairedTime(schedule, t, step);
   }
 
   @Override
@@ -94,10 +83,10 @@ public final class ContinuousConsistencyDistillation implements Objective {
       return loss(b, networks.network(), param);
     }
     PathPoint p = b.point();
-    Tensor warm = b.paired() == null ? p.t().zerosLike().plus(1) : b.paired().t().div(p.t());
+    Tensor warm = sct.warmup(b);
     Tensor x = b.xt();
     Tensor v = teacherVelocity(networks.teacher(), x.div(p.alpha()), p, b.condition());
-    return sct.loss(x, p, v, warm, b.condition(), networks.network(), param);
+    return networks.weigh(sct.loss(x, p, v, warm, b.condition(), networks.network(), param), p);
   }
 
   /**

@@ -1,6 +1,8 @@
 package org.diffuse4j.objectives;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.diffuse4j.api.Condition;
 import org.diffuse4j.api.Network;
 import org.diffuse4j.api.Objective;
@@ -8,6 +10,7 @@ import org.diffuse4j.api.Parameterisation;
 import org.diffuse4j.api.PathPoint;
 import org.diffuse4j.api.Schedule;
 import org.diffuse4j.api.TrainingBatch;
+import org.diffuse4j.api.TrainingNetworks;
 import org.diffuse4j.api.tensor.Tensor;
 
 /**
@@ -25,9 +28,9 @@ import org.diffuse4j.api.tensor.Tensor;
  * and F is the raw output the parameterisation's x̂0 implies, F = (cos τ·x_τ − x̂0)/(σ_d sin τ) (the
  * network's output itself with {@code parameterisation: trigflow}). The derivative along the
  * trajectory is taken in the schedule's t (x, t, α, σ all move: dual perturbation s, JVP along 1)
- * and divided by dτ/dt = σ_d(ασ̇ − σα̇)/(σ_d²α² + σ²). The adaptive weighting w_φ is not included.
- * The warm-up factor reaches the graph as the paired time: t' = r·t (the loss reads r = t'/t),
- * because the loss does not see the optimiser step.
+ * and divided by dτ/dt = σ_d(ασ̇ − σα̇)/(σ_d²α² + σ²). With {@code adaptive} the loss is the paper's
+ * adaptive form e^{w_φ}·loss − w_φ (eq. 9; {@link org.diffuse4j.api.LearnedWeight}, w_φ = −u_φ).
+ * The warm-up factor is computed in the graph from the batch's optimiser step.
  */
 public final class ContinuousConsistencyTraining implements Objective {
   private final double sigmaData;
@@ -35,6 +38,7 @@ public final class ContinuousConsistencyTraining implements Objective {
   private final double pStd;
   private final double c;
   private final long warmupSteps;
+  private final boolean adaptive;
 
   /**
    * The paper's CIFAR-10 settings are σ_d = 0.5, P_mean = −1.0, P_std = 1.4, c = 0.1, H = 10,000.
@@ -44,8 +48,10 @@ public final class ContinuousConsistencyTraining implements Objective {
    * @param pStd standard deviation of ln(σ_d tan τ)
    * @param c the tangent normalisation's offset
    * @param warmupSteps H of the tangent warm-up r = min(1, k/H); 0 for r = 1 throughout
+   * @param adaptive whether the loss is weighted by a learned w_φ(t) (eq. 9)
    */
-  public ContinuousConsistencyTraining(double sigmaData, double pMean, double pStd, double c, long warmupSteps) {
+  public ContinuousConsistencyTraining(double sigmaData, double pMean, double pStd, double c, long warmupSteps,
+      boolean adaptive) {
     if (!(sigmaData > 0 && pStd > 0 && c > 0 && warmupSteps >= 0)) {
       throw new IllegalArgumentException("sct needs sigma_data > 0, p_std > 0, c > 0 and warmup_steps >= 0");
     }
@@ -54,6 +60,18 @@ public final class ContinuousConsistencyTraining implements Objective {
     this.pStd = pStd;
     this.c = c;
     this.warmupSteps = warmupSteps;
+    this.adaptive = adaptive;
+  }
+
+  /** The learned weighting w_φ when {@code adaptive}; nothing else. */
+  @Override
+  public Set<Need> needs() {
+    return adaptive ? EnumSet.of(Need.WEIGHTING) : Set.of();
+  }
+
+  /** Whether the loss is weighted by a learned w_φ(t). */
+  public boolean adaptive() {
+    return adaptive;
   }
 
   /** The tangent warm-up r = min(1, k/H) at optimiser step k (1 when H = 0). */
@@ -68,23 +86,32 @@ public final class ContinuousConsistencyTraining implements Objective {
     return schedule.clamp(t);
   }
 
-  @Override
-  public boolean pairsTimes() {
-    return true;
-  }
-
-  /** r(k)·t: carries the warm-up factor into the graph (the loss reads r = t'/t). */
-  @Override
-  public double pairedTime(Schedule schedule, double t, long step) {
-    return warmup(step) * t;
+  /**
+   * The tangent warm-up r = min(1, k/H) in the graph, at the batch's optimiser step (1 when H = 0 or
+   * outside a trainer, where the batch has no step).
+   *
+   * @param b the training batch
+   * @return r, a scalar or a [B, 1] column of ones
+   */
+  public Tensor warmup(TrainingBatch b) {
+    if (warmupSteps == 0 || b.step() == null) {
+      return b.point().t().zerosLike().plus(1);
+    }
+    return b.step().times(1.0 / warmupSteps).clip(0, 1);
   }
 
   @Override
   public Tensor loss(TrainingBatch b, Network network, Parameterisation param) {
-    Tensor r = b.paired() == null ? b.point().t().zerosLike().plus(1) : b.paired().t().div(b.point().t());
+    Tensor r = warmup(b);
     PathPoint p = b.point();
     Tensor velocity = trigVelocity(b.x0(), b.eps(), p);
     return loss(b.xt(), p, velocity, r, b.condition(), network, param);
+  }
+
+  /** The loss above, weighted by the learned w_φ when {@code adaptive}: e^{w}·loss − w. */
+  @Override
+  public Tensor loss(TrainingBatch b, TrainingNetworks networks, Parameterisation param) {
+    return networks.weigh(loss(b, networks.network(), param), b.point());
   }
 
   /**
@@ -93,7 +120,7 @@ public final class ContinuousConsistencyTraining implements Objective {
    * @param x the noisy state on the schedule, shape [B, …]
    * @param p the schedule's path point at each row's time, [B, 1] columns
    * @param velocity dx_τ/dτ, the TrigFlow velocity (conditional for sCT, the teacher's for sCD)
-   * @param r the tangent warm-up factor, a [B, 1] column
+   * @param r the tangent warm-up factor, a scalar or a [B, 1] column
    * @param condition the examples' condition
    * @param network the network being trained
    * @param param the run's parameterisation

@@ -95,7 +95,8 @@ public final class ObjectivesBundle implements PluginBundle {
       @Option(doc = "mean of ln(σ_d tan τ) = ln(σ/α)", def = "-1.0") double p_mean,
       @Option(doc = "standard deviation of ln(σ_d tan τ)", def = "1.4", min = 1e-9) double p_std,
       @Option(doc = "c of the tangent normalisation g/(‖g‖ + c)", def = "0.1", min = 1e-12) double c,
-      @Option(doc = "H of the tangent warm-up r = min(1, step/H); 0: r = 1", def = "10000", min = 0) int warmup_steps) {}
+      @Option(doc = "H of the tangent warm-up r = min(1, step/H); 0: r = 1", def = "10000", min = 0) int warmup_steps,
+      @Option(doc = "weight the loss by a learned w_φ(t): e^{w}·loss − w (the paper's eq. 9)", def = "false") boolean adaptive_weight) {}
 
   /** Options of {@code scd}. */
   public record ScdOptions(
@@ -104,7 +105,8 @@ public final class ObjectivesBundle implements PluginBundle {
       @Option(doc = "standard deviation of ln(σ_d tan τ)", def = "1.4", min = 1e-9) double p_std,
       @Option(doc = "c of the tangent normalisation g/(‖g‖ + c)", def = "0.1", min = 1e-12) double c,
       @Option(doc = "H of the tangent warm-up r = min(1, step/H); 0: r = 1", def = "10000", min = 0) int warmup_steps,
-      @Option(doc = "K: times are the K quantiles (k + ½)/K of ln(σ/α), one teacher time per level", def = "32", min = 1) int levels) {}
+      @Option(doc = "K: times are the K quantiles (k + ½)/K of ln(σ/α), one teacher time per level", def = "32", min = 1) int levels,
+      @Option(doc = "weight the loss by a learned w_φ(t): e^{w}·loss − w (the paper's eq. 9)", def = "false") boolean adaptive_weight) {}
 
   /** Options of {@code ddpm-elbo}. */
   public record ElboOptions(
@@ -226,14 +228,15 @@ public final class ObjectivesBundle implements PluginBundle {
                 "continuous-time consistency training on TrigFlow: ‖F_θ − F_θ⁻ − g‖², g the normalised tangent cos τ·df⁻/dτ by a JVP",
                 "Lu & Song 2024, Simplifying, stabilizing and scaling continuous-time consistency models, eq. 8, Alg. 1"),
             SctOptions.class,
-            o -> new ContinuousConsistencyTraining(o.sigma_data(), o.p_mean(), o.p_std(), o.c(), o.warmup_steps())),
+            o -> new ContinuousConsistencyTraining(o.sigma_data(), o.p_mean(), o.p_std(), o.c(), o.warmup_steps(),
+                o.adaptive_weight())),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "scd",
                 "continuous-time consistency distillation: sct's loss with the teacher's velocity cos τ·σ_d ε̂ − sin τ·x̂0 as the tangent direction",
                 "Lu & Song 2024, Simplifying, stabilizing and scaling continuous-time consistency models, eq. 8, Alg. 1"),
             ScdOptions.class,
             o -> new ContinuousConsistencyDistillation(o.sigma_data(), o.p_mean(), o.p_std(), o.c(), o.warmup_steps(),
-                o.levels())),
+                o.levels(), o.adaptive_weight())),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "ddpm-elbo",
                 "ε-MSE with the discrete ELBO weights (N/2)(SNR(t−1/N)/SNR(t) − 1) at t = k/N",

@@ -62,7 +62,7 @@ class ContinuousConsistencyDistillationTest {
     TrigFlow student = new TrigFlow(SD);
     RectifiedFlow teacherSchedule = new RectifiedFlow();
     GaussianMixture gauss = new GaussianMixture(new double[][] {M}, new double[] {C}, new double[] {1});
-    ContinuousConsistencyDistillation scd = new ContinuousConsistencyDistillation(SD, -1, 1.4, 0.1, 0, 8);
+    ContinuousConsistencyDistillation scd = new ContinuousConsistencyDistillation(SD, -1, 1.4, 0.1, 0, 8, false);
     double[] t = new double[B];
     for (int i = 0; i < B; i++) {
       t[i] = scd.sampleTime(student, (i * 5 % B + 0.5) / B); // levels out of order
@@ -112,7 +112,7 @@ class ContinuousConsistencyDistillationTest {
 
   @Test
   void levelsAreTheLogNormalQuantiles() {
-    ContinuousConsistencyDistillation scd = new ContinuousConsistencyDistillation(SD, -1, 1.4, 0.1, 0, 4);
+    ContinuousConsistencyDistillation scd = new ContinuousConsistencyDistillation(SD, -1, 1.4, 0.1, 0, 4, false);
     // Φ⁻¹(1/8, 3/8, 5/8, 7/8) = ∓1.1503494, ∓0.3186394
     double[] z = {-1.1503493803760079, -0.31863936396437515, 0.31863936396437515, 1.1503493803760079};
     for (int k = 0; k < 4; k++) {

@@ -9,6 +9,7 @@ import org.diffuse4j.api.Network;
 import org.diffuse4j.api.Parameterisation;
 import org.diffuse4j.api.PathPoint;
 import org.diffuse4j.api.Schedule;
+import org.diffuse4j.api.TrainingBatch;
 import org.diffuse4j.api.tensor.Backend;
 import org.diffuse4j.api.tensor.Feeds;
 import org.diffuse4j.api.tensor.Precision;
@@ -106,7 +107,7 @@ class ContinuousConsistencyTrainingTest {
         eps[k] = (xs[k] - a * x0[k]) / sg;
       }
     }
-    ContinuousConsistencyTraining sct = new ContinuousConsistencyTraining(SD, -1, 1.4, 0.1, 0);
+    ContinuousConsistencyTraining sct = new ContinuousConsistencyTraining(SD, -1, 1.4, 0.1, 0, false);
     Parameterisation param = new X0Parameterisation();
     for (double cc : new double[] {C, 0.8 * C}) {
       try (Graph g = new Graph()) {
@@ -145,7 +146,7 @@ class ContinuousConsistencyTrainingTest {
     for (Object[] cs : cases) {
       Schedule s = (Schedule) cs[0];
       Parameterisation param = (Parameterisation) cs[1];
-      ContinuousConsistencyTraining sct = new ContinuousConsistencyTraining(SD, -1, 1.4, 0.1, 0);
+      ContinuousConsistencyTraining sct = new ContinuousConsistencyTraining(SD, -1, 1.4, 0.1, 0, false);
       try (Graph g = new Graph()) {
         Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
         Tensor wt = b.constant(w, D, D);
@@ -205,7 +206,7 @@ class ContinuousConsistencyTrainingTest {
     double[] w = CounterNoise.gaussian(31, 0, D, D, 7);
     double r = 0.3;
     double c = 0.1;
-    ContinuousConsistencyTraining sct = new ContinuousConsistencyTraining(SD, -1, 1.4, c, 0);
+    ContinuousConsistencyTraining sct = new ContinuousConsistencyTraining(SD, -1, 1.4, c, 0, false);
     double[] lv;
     double[] gw;
     try (Graph g = new Graph()) {
@@ -255,8 +256,8 @@ class ContinuousConsistencyTrainingTest {
   }
 
   @Test
-  void timesAreLogNormalInSigmaOverAlphaAndTheWarmUpRidesOnThePairedTime() {
-    ContinuousConsistencyTraining sct = new ContinuousConsistencyTraining(SD, -1, 1.4, 0.1, 100);
+  void timesAreLogNormalInSigmaOverAlphaAndTheWarmUpFollowsTheOptimiserStep() {
+    ContinuousConsistencyTraining sct = new ContinuousConsistencyTraining(SD, -1, 1.4, 0.1, 100, false);
     TrigFlow s = new TrigFlow(SD);
     // u = Φ(1): ln r = −1 + 1.4 = 0.4, so t = (2/π) atan(e^0.4/σ_d)
     double u = 0.8413447460685429; // Φ(1)
@@ -264,6 +265,19 @@ class ContinuousConsistencyTrainingTest {
     assertThat(sct.warmup(0)).isEqualTo(0.0);
     assertThat(sct.warmup(25)).isEqualTo(0.25);
     assertThat(sct.warmup(500)).isEqualTo(1.0);
-    assertThat(sct.pairedTime(s, 0.6, 50)).isCloseTo(0.3, within(1e-15));
+    assertThat(sct.pairsTimes()).as("the warm-up reads the batch's step, not a paired time").isFalse();
+    // in the graph, from the batch's step: r = min(1, k/H) at k = 0, 25, 500, and 1 without a step
+    double[] t = {0.3, 0.6};
+    for (long k : new long[] {0, 25, 500}) {
+      try (Graph g = new Graph()) {
+        Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
+        PathPoint p = PathPoint.columns(s, t, b);
+        Tensor zeros = b.constant(new double[4], 2, 2);
+        TrainingBatch batch = new TrainingBatch(zeros, zeros, p, p.t(), Condition.none(), null, null, b.scalar(k));
+        assertThat(run(g, sct.warmup(batch))[0]).as("r at step %d", k).isEqualTo(sct.warmup(k));
+        TrainingBatch noStep = new TrainingBatch(zeros, zeros, p, p.t(), Condition.none(), null);
+        assertThat(run(g, sct.warmup(noStep))).containsExactly(1.0, 1.0);
+      }
+    }
   }
 }

@@ -82,6 +82,7 @@ public final class Trainer implements AutoCloseable {
   private final Tensor x0;
   private final Tensor eps;
   private final Tensor[] columns = new Tensor[6]; // t, alpha, sigma, alphaDot, sigmaDot, weight
+  private final Tensor step; // the optimiser step k, a scalar (TrainingBatch.step)
   private final Tensor[] pairedColumns; // t, alpha, sigma, alphaDot, sigmaDot at the paired time, or null
   private final Tensor labels;
   private final FedNoise extraNoise;
@@ -141,8 +142,13 @@ public final class Trainer implements AutoCloseable {
       throw new org.diffuse4j.api.plugin.OptionException("the data has " + classes + " classes but network.num_classes is "
           + model.classes() + "; set network.num_classes: " + classes);
     }
+    LogVarianceNetwork weighting = needs.contains(Objective.Need.WEIGHTING) ? new LogVarianceNetwork(be, manifest.seed()) : null;
+    List<org.tensorflow.op.core.Variable<?>> trained = new ArrayList<>(model.variables());
+    if (weighting != null) {
+      trained.addAll(weighting.variables());
+    }
     // the optimiser's slots before the loss graph: naming them then costs a scan of a small graph
-    Updates.Slots slots = Updates.slots(be, manifest.training(), model.variables(),
+    Updates.Slots slots = Updates.slots(be, manifest.training(), trained,
         emaTarget == null ? java.util.Map.of() : emaTarget.slots);
     x0 = be.placeholder("x0", rows, dim);
     eps = be.placeholder("eps", rows, dim);
@@ -165,12 +171,13 @@ public final class Trainer implements AutoCloseable {
     } else {
       pairedColumns = null;
     }
-    TrainingBatch tb = new TrainingBatch(x0, eps, point, columns[5], condition, extraNoise, paired);
+    step = be.placeholder("step");
+    TrainingBatch tb = new TrainingBatch(x0, eps, point, columns[5], condition, extraNoise, paired, step);
     TrainingNetworks networks = new TrainingNetworks(model.network(), emaTarget == null ? null : emaTarget.target,
-        needs.contains(Objective.Need.TEACHER) ? teacher(manifest) : null, manifest.flowMap());
+        needs.contains(Objective.Need.TEACHER) ? teacher(manifest) : null, manifest.flowMap(), weighting);
     loss = manifest.objective().bind(manifest.schedule()).loss(tb, networks, manifest.parameterisation()).mean();
 
-    updates = new Updates(be, manifest.training(), model.variables(), loss, slots, shard != null);
+    updates = new Updates(be, manifest.training(), trained, loss, slots, shard != null);
     variableNames = model.variables().stream().map(v -> v.op().name()).toList();
     session = new Session(graph);
   }
@@ -317,6 +324,7 @@ public final class Trainer implements AutoCloseable {
   /** The learning rate, β powers and EMA decay of step k. */
   private void feedSchedules(Session.Runner r, List<org.tensorflow.Tensor> open, int k) {
     TrainingOptions o = manifest.training();
+    r.feed(step.op(), keep(open, Feeds.scalar(precision, k)));
     r.feed(updates.lr.op(), keep(open, Feeds.scalar(precision, o.learningRate(k))));
     r.feed(updates.beta1Power.op(), keep(open, Feeds.scalar(precision, Math.pow(Updates.BETA1, k + 1))));
     r.feed(updates.beta2Power.op(), keep(open, Feeds.scalar(precision, Math.pow(Updates.BETA2, k + 1))));
