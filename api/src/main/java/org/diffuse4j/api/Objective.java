@@ -104,6 +104,18 @@ public interface Objective {
   }
 
   /**
+   * The sampling grid t_0 &gt; … &gt; t_N the trained model is only good on, or null (the default) for a
+   * model of the whole path: a progressive-distillation student learns one step between adjacent
+   * times of its own grid and nothing else. Preflight refuses a sampling grid with other times.
+   *
+   * @param schedule the run's schedule
+   * @return the times the sampling grid must visit, from noise to data; null if any grid will do
+   */
+  default double[] samplingGrid(Schedule schedule) {
+    return null;
+  }
+
+  /**
    * Per-example weight w(t), evaluated in Java from the schedule; 1 by default.
    *
    * @param schedule the run's schedule

@@ -3,6 +3,7 @@ package org.diffuse4j.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.diffuse4j.api.plugin.OptionException;
@@ -132,5 +133,55 @@ class ManifestValidationTest {
     Call ok = TestRuns.cli("validate", TestRuns.manifest(tmp, TestRuns.TINY).toString(), "--set", "sampling.steps=3");
     assertThat(ok.code()).as(ok.err()).isZero();
     assertThat(ok.out()).contains("steps: 3", "manifest is valid");
+  }
+
+  /**
+   * A progressive-distillation student of N steps has learnt one step between adjacent times of its
+   * grid (uniform from the schedule's tMax to tMin) and nothing else: validate (and run, sample) refuse
+   * any other sampling grid and name the one that fits.
+   */
+  @Test
+  void progressiveDistillationStudentSamplesOnItsTrainingGrid() throws Exception {
+    Path teacher = Files.createDirectories(tmp.resolve("teacher"));
+    Files.writeString(teacher.resolve("manifest.yaml"), """
+        data: gmm
+        network: gmm
+        schedule: rectified-flow
+        parameterisation: velocity
+        """);
+    String student = """
+        data: gmm
+        network: {name: mlp, width: 8, depth: 1, time_embedding: 4}
+        schedule: rectified-flow
+        parameterisation: velocity
+        objective: {name: progressive-distillation, student_steps: 4, init: false}
+        teacher: {run: '%s', solver: ddim}
+        training: {steps: 5, batch_size: 8, lr: 0.01}
+        sampling: {solver: ddim, grid: uniform, steps: 4, n: 8}
+        """.formatted(teacher);
+    // its own grid: 0.9999, 0.74995, 0.5, 0.25005, 0.0001, as uniform or as the explicit list
+    assertThat(resolve(student).sampling().steps()).isEqualTo(4);
+    assertThat(resolve(student, "sampling.grid={name: explicit, times: [0.9999, 0.74995, 0.5, 0.25005, 0.0001]}"))
+        .isNotNull();
+    assertThatThrownBy(() -> resolve(student, "sampling.steps=2"))
+        .isInstanceOf(OptionException.class)
+        .hasMessageContaining("'progressive-distillation' trains a student for 4 steps on the times "
+            + "[0.9999, 0.74995, 0.5, 0.25005, 0.0001]")
+        .hasMessageContaining("sampling.steps=2 visits 2 steps")
+        .hasMessageContaining("--set sampling.steps=4 --set \"sampling.grid=uniform\"");
+    // the right number of steps on another grid
+    assertThatThrownBy(() -> resolve(student, "sampling.grid=karras"))
+        .hasMessageContaining("sampling.steps=4 visits point ")
+        .hasMessageContaining("; sample it on its own grid")
+        .hasMessageNotContaining("distil a student");
+    assertThatThrownBy(() -> resolve(student, "sampling.steps=8")).hasMessageContaining("distil a student for 8 steps");
+    // a grid of the objective's own bounds: the fix names them
+    String bounded = student.replace("init: false}", "init: false, t_max: 0.9, t_min: 0}");
+    assertThat(resolve(bounded, "sampling.grid={name: uniform, t_max: 0.9, t_min: 0}")).isNotNull();
+    assertThatThrownBy(() -> resolve(bounded))
+        .hasMessageContaining("[0.9, 0.675, 0.45, 0.225, 0]")
+        .hasMessageContaining("sampling.grid={name: uniform, t_max: 0.9, t_min: 0.0}");
+    // every other objective samples on any grid
+    assertThat(resolve(TestRuns.TINY, "sampling.steps=3").sampling().steps()).isEqualTo(3);
   }
 }

@@ -111,6 +111,12 @@ public final class ProgressiveDistillation implements Objective {
     return t;
   }
 
+  /** The student's grid ({@link #grid}): it has learnt one DDIM step between adjacent times of it only. */
+  @Override
+  public double[] samplingGrid(Schedule schedule) {
+    return grid(schedule);
+  }
+
   @Override
   public Set<Need> needs() {
     return init ? EnumSet.of(Need.TEACHER, Need.INIT) : EnumSet.of(Need.TEACHER);

@@ -11,7 +11,8 @@ import org.tensorflow.op.Ops;
 
 /**
  * The checks across sections that {@link ManifestLoader#resolve} runs after every plugin is built
- * and before any work: the grid the solver will visit, a solver that needs an eager backend, guidance
+ * and before any work: the grid the solver will visit (and the one a distilled student was trained
+ * for), a solver that needs an eager backend, guidance
  * that needs a class-conditional network, and the initial-noise file. {@code validate} runs exactly
  * these, so a manifest it accepts does not fail on them after training.
  */
@@ -25,6 +26,7 @@ public final class Preflight {
    */
   public static void check(Manifest m, boolean sampledInGraph) {
     grid(m);
+    samplingGrid(m);
     flowMap(m);
     guidanceScale(m);
     guidance(m);
@@ -64,6 +66,64 @@ public final class Preflight {
             + "uniform) or a schedule whose range holds them");
       }
     }
+  }
+
+  /**
+   * A model trained for one grid only ({@link org.diffuse4j.api.Objective#samplingGrid}: a
+   * progressive-distillation student of N steps) samples on that grid's times: sampling.steps = N and
+   * the same points, to 10⁻⁹.
+   */
+  static void samplingGrid(Manifest m) {
+    double[] want = m.objective().samplingGrid(m.schedule());
+    if (want == null) {
+      return;
+    }
+    int steps = m.sampling().steps();
+    double[] got = m.grid().times(m.schedule(), steps);
+    int differs = -1;
+    for (int k = 0; k < Math.max(want.length, got.length) && differs < 0; k++) {
+      if (k >= want.length || k >= got.length || Math.abs(want[k] - got[k]) > 1e-9) {
+        differs = k;
+      }
+    }
+    if (differs < 0) {
+      return;
+    }
+    int n = want.length - 1;
+    String visits = got.length != want.length
+        ? steps + " steps"
+        : "point " + differs + " at t = " + fmt(got[differs]) + " instead of " + fmt(want[differs]);
+    throw new OptionException("objective " + spec(m.resolved().get("objective")) + " trains a student for " + n
+        + " steps on the times " + times(want) + " and nothing else, but 'sampling.grid' " + spec(m.sampling().grid())
+        + " with sampling.steps=" + steps + " visits " + visits + "; sample it on its own grid: --set sampling.steps="
+        + n + " --set \"sampling.grid=" + uniform(want, m.schedule()) + "\" (with solver ddim)"
+        + (steps == n ? "" : ", or distil a student for " + steps + " steps (objective.student_steps=" + steps + ")"));
+  }
+
+  /** The uniform grid with {@code t}'s bounds, as a manifest value. */
+  private static String uniform(double[] t, org.diffuse4j.api.Schedule schedule) {
+    double hi = t[0];
+    double lo = t[t.length - 1];
+    String bounds = (hi == schedule.tMax() ? "" : ", t_max: " + hi) + (lo == schedule.tMin() ? "" : ", t_min: " + lo);
+    return bounds.isEmpty() ? "uniform" : "{name: uniform" + bounds + "}";
+  }
+
+  /** Grid times for a message: all of them up to 9, else the first three and the last. */
+  private static String times(double[] t) {
+    StringBuilder b = new StringBuilder("[");
+    for (int k = 0; k < t.length; k++) {
+      if (t.length > 9 && k == 3) {
+        b.append(", …");
+        k = t.length - 1;
+      }
+      b.append(k == 0 ? "" : ", ").append(fmt(t[k]));
+    }
+    return b.append("]").toString();
+  }
+
+  private static String fmt(double t) {
+    String s = String.format(java.util.Locale.ROOT, "%.6g", t);
+    return s.contains(".") ? s.replaceAll("0+(?=$|e)", "").replaceAll("\\.(?=$|e)", "") : s;
   }
 
   /**
