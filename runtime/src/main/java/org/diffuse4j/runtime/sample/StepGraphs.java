@@ -21,6 +21,8 @@ import org.diffuse4j.api.tensor.Feeds;
 import org.diffuse4j.api.tensor.Precision;
 import org.diffuse4j.api.tensor.Tensor;
 import org.diffuse4j.runtime.graph.RecordingGraph;
+import org.diffuse4j.runtime.graph.ShapeGraph;
+import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
@@ -146,6 +148,7 @@ final class StepGraphs {
   /** Per plan entry: the step's input state's k and nfe (0 for the initial state). */
   private final List<Integer> kList = new ArrayList<>();
   private final List<Integer> nfeList = new ArrayList<>();
+  private final boolean tracedInJava;
 
   /**
    * Traces every step of {@code solver} over {@code times} and builds one subgraph per distinct run
@@ -173,7 +176,7 @@ final class StepGraphs {
     List<double[]> paramList = new ArrayList<>();
     List<long[]> streamList = new ArrayList<>();
     List<List<long[]>> firstShapes = new ArrayList<>();
-    trace(be.precision(), solver, schedule, times, dim, network, model,
+    tracedInJava = trace(be.precision(), solver, schedule, times, dim, network, model,
         planList, paramList, streamList, firstShapes);
     plan = planList.stream().mapToInt(Integer::intValue).toArray();
     params = paramList.toArray(double[][]::new);
@@ -181,16 +184,31 @@ final class StepGraphs {
     build(graph, be, solver, schedule, times, network, model, firstShapes, stepsPerRun);
   }
 
-  private void trace(Precision precision, Solver solver, Schedule schedule, double[] times, int dim, Network network,
+  /**
+   * Traces every step, in Java ({@link ShapeGraph}: no TensorFlow call, microseconds per op) when
+   * every op of every step can be, else (anything the Java trace refuses or fails on) again in
+   * throw-away TensorFlow graphs, which decide. Returns whether the Java trace was used.
+   */
+  private boolean trace(Precision precision, Solver solver, Schedule schedule, double[] times, int dim, Network network,
       ModelOf model, List<Integer> planList, List<double[]> paramList,
       List<long[]> streamList, List<List<long[]>> firstShapes) {
+    try {
+      traceSteps(new RecordingGraph(new ShapeGraph(), true), true, precision, solver, schedule, times, dim, network,
+          model, planList, paramList, streamList, firstShapes);
+      return true;
+    } catch (RuntimeException e) {
+      for (List<?> l : List.of(planList, paramList, streamList, firstShapes, kList, nfeList)) {
+        l.clear();
+      }
+    }
     try (Graph setup = new Graph()) {
-      traceSteps(new RecordingGraph(setup, true), precision, solver, schedule, times, dim, network, model,
+      traceSteps(new RecordingGraph(setup, true), false, precision, solver, schedule, times, dim, network, model,
           planList, paramList, streamList, firstShapes);
     }
+    return false;
   }
 
-  private void traceSteps(RecordingGraph rec, Precision precision, Solver solver, Schedule schedule, double[] times,
+  private void traceSteps(RecordingGraph rec, boolean inJava, Precision precision, Solver solver, Schedule schedule, double[] times,
       int dim, Network network, ModelOf model, List<Integer> planList,
       List<double[]> paramList, List<long[]> streamList, List<List<long[]>> firstShapes) {
     Backend tb = new Backend(Ops.create(rec), precision);
@@ -211,7 +229,7 @@ final class StepGraphs {
     Map<String, Integer> ids = new HashMap<>();
     List<long[]> shapes = List.of();
     SolverState prev = null;
-    Graph scratch = null;
+    ExecutionEnvironment scratch = null;
     Ops raw = null;
     try {
     for (int step = -1; prev == null || !prev.done(problem); step++) {
@@ -220,10 +238,10 @@ final class StepGraphs {
       }
       if (scratch == null || rec.size() > SCRATCH_OPS) {
         // a few thousand steps' ops per throw-away graph: creating and deleting graphs costs too
-        if (scratch != null) {
-          scratch.close();
+        if (scratch instanceof Graph g) {
+          g.close();
         }
-        scratch = new Graph();
+        scratch = inJava ? new ShapeGraph() : new Graph();
         raw = Ops.create(scratch);
         rec.use(scratch);
         rec.clearSize();
@@ -289,8 +307,8 @@ final class StepGraphs {
       }
     }
     } finally {
-      if (scratch != null) {
-        scratch.close();
+      if (scratch instanceof Graph g) {
+        g.close();
       }
     }
   }
@@ -393,6 +411,11 @@ final class StepGraphs {
     all.add(s.x());
     all.addAll(s.history());
     return all;
+  }
+
+  /** Whether the steps were traced in Java ({@link ShapeGraph}) rather than in TensorFlow graphs. */
+  boolean tracedInJava() {
+    return tracedInJava;
   }
 
   /** Number of distinct graphs of {@code stepsPerRun} consecutive steps (the initial state counts as a step). */
