@@ -36,18 +36,21 @@ import org.tensorflow.types.family.TType;
 
 /**
  * A solver run a few steps per {@code Session.run}, with one graph per distinct sequence of step
- * structures. Each
- * step's Java code (the unchanged {@link Solver#init}/{@link Solver#step}) is first traced through a
- * {@link RecordingGraph} into a throw-away graph, with the network stood in by an identity: that
- * gives the step's signature (its ops with every floating scalar as a parameter), the scalars and
- * the noise streams it asks for. The steps are then cut into runs of {@code stepsPerRun} (the
- * initial state counts as step 0); runs with the same sequence of signatures (all runs of steady
- * steps, typically) share one graph, built once with the real network, and each run feeds its own
- * scalars and noise; the solver state (x and history) stays in TensorFlow tensors between runs.
- * Graph memory so depends on {@code stepsPerRun} and the number of distinct runs (first, steady,
- * last), not on the number of steps; the computation is the unrolled graph's op for op, so the
- * samples are bitwise the same. Tracing costs a few graph ops per step (about 1 ms of CPU for a
- * heun step with guidance), which is what still grows with the step count.
+ * structures. Each step's Java code (the unchanged {@link Solver#init}/{@link Solver#step}) is first
+ * traced through a {@link RecordingGraph}, with the network stood in by an identity: that gives the
+ * step's signature (its ops with every floating scalar as a parameter), the scalars and the noise
+ * streams it asks for. The trace builds no TensorFlow op: it runs in a {@link ShapeGraph}, which
+ * records each op in Java with its shapes inferred (a few microseconds per op); when a step uses
+ * an op or shape the Java trace does not infer, every step is traced again into throw-away
+ * TensorFlow graphs (about 1 ms per step), which decide. The steps are then cut into runs of
+ * {@code stepsPerRun} (the initial state counts as step 0); runs with the same sequence of
+ * signatures (all runs of steady steps, typically) share one graph, built once with the real
+ * network, and each run feeds its own scalars and noise; the solver state (x and history) stays in
+ * TensorFlow tensors between runs. Graph memory so depends on {@code stepsPerRun} and the number of
+ * distinct runs (first, steady, last), not on the number of steps; the computation is the unrolled
+ * graph's op for op, so the samples are bitwise the same. What still grows with the step count is
+ * the Java trace (the solver's own arithmetic and a few small objects per op) and the per-step
+ * scalars kept for feeding.
  */
 final class StepGraphs {
   /** Why a solver or model cannot run step by step; the engine then unrolls the loop instead. */
