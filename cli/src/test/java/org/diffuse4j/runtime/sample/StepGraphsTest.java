@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The sampling engine's step graphs ({@link StepGraphs}): the same bits as the whole loop unrolled
  * into one graph (the computation is op for op the same), for every registered solver, with
- * classifier-free guidance and labels; and a graph whose size does not depend on the step count.
+ * classifier-free guidance and labels, whether its steps are traced in Java or in TensorFlow; and a
+ * graph whose size does not depend on the step count.
  * The model is an untrained class-conditional MLP (its initial weights), which is all the
  * comparison needs.
  */
@@ -60,6 +61,7 @@ class StepGraphsTest {
   @Test
   void everySolverGivesTheUnrolledLoopsBitsStepByStep() {
     List<String> stepwise = new ArrayList<>();
+    List<String> inJava = new ArrayList<>();
     for (String solver : REGISTRY.entries(Kind.SOLVER).keySet()) {
       Manifest m;
       try {
@@ -81,10 +83,17 @@ class StepGraphsTest {
         if (e.stepGraphs() > 0) {
           stepwise.add(solver);
         }
+        if (e.tracedInJava()) {
+          inJava.add(solver);
+        }
       }
     }
     System.out.println("step by step: " + stepwise.size() + " solvers " + stepwise);
+    System.out.println("traced in Java: " + inJava.size() + " solvers " + inJava);
     assertThat(stepwise).contains("euler", "heun", "dpmpp-2m", "dpmpp-3m", "unipc", "rk4", "euler-maruyama",
+        "dpmpp-2m-sde", "dpmpp-sde", "ddpm", "pndm", "pc");
+    // and those were traced in Java (ShapeGraph), not op by op in TensorFlow graphs
+    assertThat(inJava).contains("euler", "heun", "dpmpp-2m", "dpmpp-3m", "unipc", "rk4", "euler-maruyama",
         "dpmpp-2m-sde", "dpmpp-sde", "ddpm", "pndm", "pc");
   }
 
@@ -108,6 +117,7 @@ class StepGraphsTest {
       // the first run (initial state, 9 steps), the steady runs and the last step
       try (SamplingEngine e = new SamplingEngine(m, 2, B, null, 10)) {
         assertThat(e.stepGraphs()).as("%d steps", steps).isEqualTo(3);
+        assertThat(e.tracedInJava()).isTrue();
         ops[i] = e.graphOps();
         x[i++] = e.sample(3, N, null, null);
       }

@@ -30,8 +30,8 @@ import org.tensorflow.types.TFloat64;
  * inputs, with each floating scalar {@code Const} replaced by a numbered parameter) as a signature
  * string, and the parameters' values and ops. Two pieces of code that build the same signature
  * build the same computation up to those scalars, so one graph serves both with the scalars fed.
- * The graph it builds into can be switched ({@link #use}), so code can be traced step after step
- * into small throw-away graphs.
+ * The environment it builds into can be switched ({@link #use}), so code can be traced step after
+ * step into small throw-away graphs, or into a {@link ShapeGraph}, which builds no TensorFlow op.
  */
 public final class RecordingGraph implements ExecutionEnvironment {
   /** Thrown when a traced op reads a value that is neither built in this step nor declared as an input. */
@@ -42,7 +42,7 @@ public final class RecordingGraph implements ExecutionEnvironment {
   }
 
   private final OpScope scope = new OpScope(this);
-  private Graph graph;
+  private ExecutionEnvironment graph;
   private boolean signatures;
   private int opaque;
   private final Map<Operation, String> refs = new IdentityHashMap<>();
@@ -53,19 +53,14 @@ public final class RecordingGraph implements ExecutionEnvironment {
   private final List<Operation> paramOps = new ArrayList<>();
 
   /** Records into {@code graph}; {@code signatures} also builds the signature (needs every input declared). */
-  public RecordingGraph(Graph graph, boolean signatures) {
+  public RecordingGraph(ExecutionEnvironment graph, boolean signatures) {
     this.graph = graph;
     this.signatures = signatures;
   }
 
-  /** Builds from now on into {@code g}. */
-  public void use(Graph g) {
+  /** Builds from now on into {@code g} (a {@link Graph} or a {@link ShapeGraph}). */
+  public void use(ExecutionEnvironment g) {
     this.graph = g;
-  }
-
-  /** The graph ops are built into now. */
-  public Graph graph() {
-    return graph;
   }
 
   /** Starts a new record: forgets the previous signature, parameters and inputs. */

@@ -165,6 +165,11 @@ public final class SamplingEngine implements AutoCloseable {
     return byStep == null ? 0 : byStep.structureCount();
   }
 
+  /** Whether the steps were traced in Java, without TensorFlow ({@link StepGraphs}); false when unrolled. */
+  boolean tracedInJava() {
+    return byStep != null && byStep.tracedInJava();
+  }
+
   /** Number of ops in the sampling graph (network, weights and every step graph). */
   public int graphOps() {
     int n = 0;

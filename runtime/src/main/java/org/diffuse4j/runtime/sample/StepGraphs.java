@@ -21,6 +21,8 @@ import org.diffuse4j.api.tensor.Feeds;
 import org.diffuse4j.api.tensor.Precision;
 import org.diffuse4j.api.tensor.Tensor;
 import org.diffuse4j.runtime.graph.RecordingGraph;
+import org.diffuse4j.runtime.graph.ShapeGraph;
+import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
@@ -34,18 +36,21 @@ import org.tensorflow.types.family.TType;
 
 /**
  * A solver run a few steps per {@code Session.run}, with one graph per distinct sequence of step
- * structures. Each
- * step's Java code (the unchanged {@link Solver#init}/{@link Solver#step}) is first traced through a
- * {@link RecordingGraph} into a throw-away graph, with the network stood in by an identity: that
- * gives the step's signature (its ops with every floating scalar as a parameter), the scalars and
- * the noise streams it asks for. The steps are then cut into runs of {@code stepsPerRun} (the
- * initial state counts as step 0); runs with the same sequence of signatures (all runs of steady
- * steps, typically) share one graph, built once with the real network, and each run feeds its own
- * scalars and noise; the solver state (x and history) stays in TensorFlow tensors between runs.
- * Graph memory so depends on {@code stepsPerRun} and the number of distinct runs (first, steady,
- * last), not on the number of steps; the computation is the unrolled graph's op for op, so the
- * samples are bitwise the same. Tracing costs a few graph ops per step (about 1 ms of CPU for a
- * heun step with guidance), which is what still grows with the step count.
+ * structures. Each step's Java code (the unchanged {@link Solver#init}/{@link Solver#step}) is first
+ * traced through a {@link RecordingGraph}, with the network stood in by an identity: that gives the
+ * step's signature (its ops with every floating scalar as a parameter), the scalars and the noise
+ * streams it asks for. The trace builds no TensorFlow op: it runs in a {@link ShapeGraph}, which
+ * records each op in Java with its shapes inferred (a few microseconds per op); when a step uses
+ * an op or shape the Java trace does not infer, every step is traced again into throw-away
+ * TensorFlow graphs (about 1 ms per step), which decide. The steps are then cut into runs of
+ * {@code stepsPerRun} (the initial state counts as step 0); runs with the same sequence of
+ * signatures (all runs of steady steps, typically) share one graph, built once with the real
+ * network, and each run feeds its own scalars and noise; the solver state (x and history) stays in
+ * TensorFlow tensors between runs. Graph memory so depends on {@code stepsPerRun} and the number of
+ * distinct runs (first, steady, last), not on the number of steps; the computation is the unrolled
+ * graph's op for op, so the samples are bitwise the same. What still grows with the step count is
+ * the Java trace (the solver's own arithmetic and a few small objects per op) and the per-step
+ * scalars kept for feeding.
  */
 final class StepGraphs {
   /** Why a solver or model cannot run step by step; the engine then unrolls the loop instead. */
@@ -146,6 +151,7 @@ final class StepGraphs {
   /** Per plan entry: the step's input state's k and nfe (0 for the initial state). */
   private final List<Integer> kList = new ArrayList<>();
   private final List<Integer> nfeList = new ArrayList<>();
+  private final boolean tracedInJava;
 
   /**
    * Traces every step of {@code solver} over {@code times} and builds one subgraph per distinct run
@@ -173,7 +179,7 @@ final class StepGraphs {
     List<double[]> paramList = new ArrayList<>();
     List<long[]> streamList = new ArrayList<>();
     List<List<long[]>> firstShapes = new ArrayList<>();
-    trace(be.precision(), solver, schedule, times, dim, network, model,
+    tracedInJava = trace(be.precision(), solver, schedule, times, dim, network, model,
         planList, paramList, streamList, firstShapes);
     plan = planList.stream().mapToInt(Integer::intValue).toArray();
     params = paramList.toArray(double[][]::new);
@@ -181,16 +187,31 @@ final class StepGraphs {
     build(graph, be, solver, schedule, times, network, model, firstShapes, stepsPerRun);
   }
 
-  private void trace(Precision precision, Solver solver, Schedule schedule, double[] times, int dim, Network network,
+  /**
+   * Traces every step, in Java ({@link ShapeGraph}: no TensorFlow call, microseconds per op) when
+   * every op of every step can be, else (anything the Java trace refuses or fails on) again in
+   * throw-away TensorFlow graphs, which decide. Returns whether the Java trace was used.
+   */
+  private boolean trace(Precision precision, Solver solver, Schedule schedule, double[] times, int dim, Network network,
       ModelOf model, List<Integer> planList, List<double[]> paramList,
       List<long[]> streamList, List<List<long[]>> firstShapes) {
+    try {
+      traceSteps(new RecordingGraph(new ShapeGraph(), true), true, precision, solver, schedule, times, dim, network,
+          model, planList, paramList, streamList, firstShapes);
+      return true;
+    } catch (RuntimeException e) {
+      for (List<?> l : List.of(planList, paramList, streamList, firstShapes, kList, nfeList)) {
+        l.clear();
+      }
+    }
     try (Graph setup = new Graph()) {
-      traceSteps(new RecordingGraph(setup, true), precision, solver, schedule, times, dim, network, model,
+      traceSteps(new RecordingGraph(setup, true), false, precision, solver, schedule, times, dim, network, model,
           planList, paramList, streamList, firstShapes);
     }
+    return false;
   }
 
-  private void traceSteps(RecordingGraph rec, Precision precision, Solver solver, Schedule schedule, double[] times,
+  private void traceSteps(RecordingGraph rec, boolean inJava, Precision precision, Solver solver, Schedule schedule, double[] times,
       int dim, Network network, ModelOf model, List<Integer> planList,
       List<double[]> paramList, List<long[]> streamList, List<List<long[]>> firstShapes) {
     Backend tb = new Backend(Ops.create(rec), precision);
@@ -211,7 +232,7 @@ final class StepGraphs {
     Map<String, Integer> ids = new HashMap<>();
     List<long[]> shapes = List.of();
     SolverState prev = null;
-    Graph scratch = null;
+    ExecutionEnvironment scratch = null;
     Ops raw = null;
     try {
     for (int step = -1; prev == null || !prev.done(problem); step++) {
@@ -220,10 +241,10 @@ final class StepGraphs {
       }
       if (scratch == null || rec.size() > SCRATCH_OPS) {
         // a few thousand steps' ops per throw-away graph: creating and deleting graphs costs too
-        if (scratch != null) {
-          scratch.close();
+        if (scratch instanceof Graph g) {
+          g.close();
         }
-        scratch = new Graph();
+        scratch = inJava ? new ShapeGraph() : new Graph();
         raw = Ops.create(scratch);
         rec.use(scratch);
         rec.clearSize();
@@ -289,8 +310,8 @@ final class StepGraphs {
       }
     }
     } finally {
-      if (scratch != null) {
-        scratch.close();
+      if (scratch instanceof Graph g) {
+        g.close();
       }
     }
   }
@@ -393,6 +414,11 @@ final class StepGraphs {
     all.add(s.x());
     all.addAll(s.history());
     return all;
+  }
+
+  /** Whether the steps were traced in Java ({@link ShapeGraph}) rather than in TensorFlow graphs. */
+  boolean tracedInJava() {
+    return tracedInJava;
   }
 
   /** Number of distinct graphs of {@code stepsPerRun} consecutive steps (the initial state counts as a step). */
