@@ -199,7 +199,7 @@ final class StepGraphs {
       traceSteps(new RecordingGraph(new ShapeGraph(), true), true, precision, solver, schedule, times, dim, network,
           model, planList, paramList, streamList, firstShapes);
       return true;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) { // LinkageError: org.tensorflow.TracedOperation not loadable
       for (List<?> l : List.of(planList, paramList, streamList, firstShapes, kList, nfeList)) {
         l.clear();
       }
