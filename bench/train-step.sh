@@ -134,7 +134,7 @@ d4j_train unet "$root/examples/manifests/fashion-mnist-cfg.yaml" "$unet_steps" -
   --set sampling.n=10 --set sampling.batch_size=10 --set sampling.steps=2
 torch_run unet "$torch_unet_steps"
 loads+=("$(load)")
-tfv="$(grep -o 'tensorflow-core-api/[^/]*' "$root/cli/target/diffuse4j.classpath" 2>/dev/null | head -1 | cut -d/ -f2)"
+tfv="$(grep -o 'tensorflow-core-api/[^/]*' "$root/cli/target/diffuse4j.classpath" 2>/dev/null | head -1 | cut -d/ -f2 || true)"
 echo "Diffuse4J: TensorFlow Java ${tfv:-?}, TF_ENABLE_ONEDNN_OPTS=$TF_ENABLE_ONEDNN_OPTS, $(java -version 2>&1 | head -1)"
 
 "$py" - "$out" "$warmup" "${loads[@]}" <<'PY'
