@@ -25,9 +25,10 @@
 # call runs under `flock` on it), TORCH_PYTHON (default /usr/bin/python3), OPENBLAS_DIR (a folder
 # with OpenBLAS's libblas.so.3; default: the system's openblas-pthread, else Debian's
 # libopenblas0-pthread unpacked into OUT_DIR/openblas with apt-get download; OPENBLAS_DIR=none skips),
-# MLP_STEPS / UNET_STEPS (Diffuse4J steps, 300 / 40), TORCH_MLP_STEPS / TORCH_UNET_STEPS (PyTorch's
-# timed steps, 100 / 20), WARMUP (5), TORCH_DEVICE (cpu; cuda on a GPU machine, with
-# DIFFUSE4J_MAVEN_ARGS=-Pgpu for Diffuse4J: docs/benchmarks.md, "On a GPU machine").
+# TF_ENABLE_ONEDNN_OPTS (default 1, as the launcher), MLP_STEPS / UNET_STEPS (Diffuse4J steps,
+# 300 / 40), TORCH_MLP_STEPS / TORCH_UNET_STEPS (PyTorch's timed steps, 100 / 20), WARMUP (5),
+# TORCH_DEVICE (cpu; cuda on a GPU machine, with DIFFUSE4J_MAVEN_ARGS=-Pgpu for Diffuse4J:
+# docs/benchmarks.md, "On a GPU machine").
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 d4j="${DIFFUSE4J:-$root/diffuse4j}"   # the launcher; set DIFFUSE4J to run something else
@@ -39,6 +40,9 @@ torch_mlp_steps="${TORCH_MLP_STEPS:-100}"; torch_unet_steps="${TORCH_UNET_STEPS:
 warmup="${WARMUP:-5}"
 torch_device="${TORCH_DEVICE:-cpu}"
 mkdir -p "$out"
+# TensorFlow's oneDNN kernels, as the launcher turns them on (TensorFlow itself does only on CPUs with
+# AVX-512 VNNI/BF16, AVX-VNNI or AMX); TF_ENABLE_ONEDNN_OPTS=0 measures its Eigen kernels instead.
+export TF_ENABLE_ONEDNN_OPTS="${TF_ENABLE_ONEDNN_OPTS:-1}"
 
 # PyTorch: Debian's build (the python3 on PATH may be another interpreter without torch).
 if ! "$py" -c 'import torch' >/dev/null 2>&1; then
@@ -130,8 +134,8 @@ d4j_train unet "$root/examples/manifests/fashion-mnist-cfg.yaml" "$unet_steps" -
   --set sampling.n=10 --set sampling.batch_size=10 --set sampling.steps=2
 torch_run unet "$torch_unet_steps"
 loads+=("$(load)")
-tfv="$(grep -o 'tensorflow-core-api/[^/]*' "$root/cli/target/diffuse4j.classpath" 2>/dev/null | head -1 | cut -d/ -f2)"
-echo "Diffuse4J: TensorFlow Java ${tfv:-?}, $(java -version 2>&1 | head -1)"
+tfv="$(grep -o 'tensorflow-core-api/[^/]*' "$root/cli/target/diffuse4j.classpath" 2>/dev/null | head -1 | cut -d/ -f2 || true)"
+echo "Diffuse4J: TensorFlow Java ${tfv:-?}, TF_ENABLE_ONEDNN_OPTS=$TF_ENABLE_ONEDNN_OPTS, $(java -version 2>&1 | head -1)"
 
 "$py" - "$out" "$warmup" "${loads[@]}" <<'PY'
 import json, os, re, statistics, sys

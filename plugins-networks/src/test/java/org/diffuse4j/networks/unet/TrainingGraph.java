@@ -35,8 +35,13 @@ final class TrainingGraph implements AutoCloseable {
   private final int batch;
   private int step;
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   TrainingGraph(UNetOptions options, int batch, double lr, long seed) {
+    this(options, batch, lr, seed, null);
+  }
+
+  /** As above, with the session's {@code config} (null: TensorFlow's defaults, as the runtime's trainer). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  TrainingGraph(UNetOptions options, int batch, double lr, long seed, org.tensorflow.proto.ConfigProto config) {
     this.batch = batch;
     Ops tf = Ops.create(graph);
     Backend be = new Backend(tf, Precision.FLOAT32);
@@ -68,7 +73,7 @@ final class TrainingGraph implements AutoCloseable {
           (Operand) be.scalar(1e-8).op(), (Operand) grads.dy(i)));
     }
     train = tf.withControlDependencies(updates).noOp();
-    session = new Session(graph);
+    session = config == null ? new Session(graph) : new Session(graph, config);
   }
 
   /** Deterministic stand-in images: smooth blobs in [−1, 1] that depend on the row. */
