@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * then a student that reads w, sampled with {@code distilled} at half the teacher's NFE; and the mixes
  * validate refuses (cfg on a student, distilled on an ordinary network, a student network without the
  * input), each naming the fix; then stage two, a progressive-distillation round of the student that reads
- * w with its w-reading teacher, and the mixes of stage two that validate refuses.
+ * w with its w-reading teacher, and the mixes of stage two that validate refuses (and a w-reading teacher given guidance that feeds no w).
  */
 class GuidanceDistillationCliTest {
   private static final String TEACHER = """
@@ -107,6 +107,10 @@ class GuidanceDistillationCliTest {
         .toString());
     assertThat(wTeacher.code()).isNotZero();
     assertThat(wTeacher.err()).contains("reads the guidance scale w itself", "progressive-distillation");
+    Cli unfed = Cli.run("validate", write("unfed.yaml", ROUND.formatted("w_max: 5", student)
+        .replace("solver: ddim}", "solver: ddim, guidance: none}")).toString());
+    assertThat(unfed.code()).isNotZero();
+    assertThat(unfed.err()).contains("does not feed w", "teacher.guidance: run");
   }
 
   @Test

@@ -104,7 +104,10 @@ public final class Preflight {
    * A network that reads the guidance scale w (a guidance-distilled student, Meng et al. 2023) is
    * trained by an objective that feeds w and sampled by guidance that feeds it ({@code distilled});
    * any other guidance would call a model that is already guided (cfg: two evaluations of it) or give
-   * it no w, and {@code distilled} on a network without the input would drop w.
+   * it no w, and {@code distilled} on a network without the input would drop w. A network that reads
+   * w needs an objective that feeds it; an objective that steps the teacher at each example's w
+   * (progressive distillation, stage two) needs a teacher that reads w, and guidance distillation
+   * (stage one) a CFG teacher that does not.
    */
   static void guidanceScale(Manifest m) {
     String network = spec(m.resolved().get("network"));
