@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Guidance distillation through the CLI (a tiny 8-gaussians-gd.yaml): a class-conditional CFG teacher,
  * then a student that reads w, sampled with {@code distilled} at half the teacher's NFE; and the mixes
  * validate refuses (cfg on a student, distilled on an ordinary network, a student network without the
- * input), each naming the fix.
+ * input), each naming the fix; then stage two, a progressive-distillation round of the student that reads
+ * w with its w-reading teacher, and the mixes of stage two that validate refuses (and a w-reading teacher given guidance that feeds no w).
  */
 class GuidanceDistillationCliTest {
   private static final String TEACHER = """
@@ -39,6 +40,20 @@ class GuidanceDistillationCliTest {
       training: {steps: 30, batch_size: 128, lr: 0.003, log_every: 30}
       guidance: %s
       sampling: {solver: euler, grid: uniform, steps: 4, n: 200, batch_size: 200, label: all}
+      seed: 1
+      """;
+
+  /** Stage two: progressive distillation of a w-reading run (teacher and student both read each row's w). */
+  private static final String ROUND = """
+      data: 8-gaussians
+      network: {name: mlp, width: 32, depth: 2, time_embedding: 8, num_classes: 8, guidance_input: true}
+      schedule: rectified-flow
+      parameterisation: velocity
+      objective: {name: progressive-distillation, student_steps: 2, %s}
+      teacher: {run: '%s', solver: ddim}
+      training: {steps: 20, batch_size: 128, lr: 0.001, log_every: 20}
+      guidance: {name: distilled, scale: 3}
+      sampling: {solver: ddim, grid: uniform, steps: 2, n: 200, batch_size: 200, label: all}
       seed: 1
       """;
 
@@ -71,6 +86,31 @@ class GuidanceDistillationCliTest {
     c = Cli.run("sample", student.toString(), "--set", "guidance.scale=1", "--out", tmp.resolve("w1").toString());
     assertThat(c.code()).as(c.err()).isZero();
     assertThat(Npy.read(tmp.resolve("w1").resolve("samples.npy")).data()).isNotEqualTo(xs);
+    // stage two: a 2-step w-reading student of the w-reading student, one evaluation per step
+    Path round = tmp.resolve("round");
+    c = Cli.run("run", write("round.yaml", ROUND.formatted("w_min: 1, w_max: 5", student)).toString(), "--out", round.toString());
+    assertThat(c.code()).as(c.err()).isZero();
+    assertThat(metrics(round).get("nfe").asInt()).isEqualTo(2);
+    assertThat(metrics(round).get("final_loss").asDouble()).isFinite().isPositive();
+    c = Cli.run("sample", round.toString(), "--set", "guidance.scale=1", "--out", tmp.resolve("r1").toString());
+    assertThat(c.code()).as(c.err()).isZero();
+    assertThat(Npy.read(tmp.resolve("r1").resolve("samples.npy")).data())
+        .isNotEqualTo(Npy.read(round.resolve("samples.npy")).data());
+    // the mixes stage two refuses: a w-student without w, a CFG teacher stepped at w, a w-teacher for stage one
+    Cli noW = Cli.run("validate", write("no-w.yaml", ROUND.formatted("weight: none", student)).toString());
+    assertThat(noW.code()).isNotZero();
+    assertThat(noW.err()).contains("feeds it none", "w_max >= 0");
+    Cli cfgTeacher = Cli.run("validate", write("cfg-teacher.yaml", ROUND.formatted("w_max: 5", teacher)).toString());
+    assertThat(cfgTeacher.code()).isNotZero();
+    assertThat(cfgTeacher.err()).contains("the teacher does not read w", "objective: guidance-distillation");
+    Cli wTeacher = Cli.run("validate", write("w-teacher.yaml", STUDENT.formatted(true, student, "{name: distilled, scale: 3}"))
+        .toString());
+    assertThat(wTeacher.code()).isNotZero();
+    assertThat(wTeacher.err()).contains("reads the guidance scale w itself", "progressive-distillation");
+    Cli unfed = Cli.run("validate", write("unfed.yaml", ROUND.formatted("w_max: 5", student)
+        .replace("solver: ddim}", "solver: ddim, guidance: none}")).toString());
+    assertThat(unfed.code()).isNotZero();
+    assertThat(unfed.err()).contains("does not feed w", "teacher.guidance: run");
   }
 
   @Test

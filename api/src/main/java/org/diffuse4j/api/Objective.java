@@ -116,6 +116,18 @@ public interface Objective {
   }
 
   /**
+   * Whether the teacher is also evaluated at each example's guidance scale (progressive distillation
+   * of a guidance-distilled run, Meng et al. 2023 §4.1 stage two): the teacher must then read w
+   * itself. False by default (guidance distillation feeds w to the student only; its teacher is a CFG
+   * model).
+   *
+   * @return true for objectives whose teacher steps at each example's w
+   */
+  default boolean feedsTeacherGuidanceScale() {
+    return false;
+  }
+
+  /**
    * Per-example weight w(t), evaluated in Java from the schedule; 1 by default.
    *
    * @param schedule the run's schedule

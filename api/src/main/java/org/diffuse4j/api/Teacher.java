@@ -87,7 +87,8 @@ public record Teacher(ConditionalDenoiser model, Guidance guidance, Schedule sch
    * @param level each row's level k, shape [B] or [B, 1], whole numbers 0 … K−1 as floats
    * @param rFrom the start σ/α of each level, length K
    * @param rTo the end σ/α of each level, length K, each below its {@code rFrom}
-   * @param c the condition: labels with one row per row of {@code y}, or none
+   * @param c the condition: labels with one row per row of {@code y}, or none; a [B] or [B, 1] guidance
+   *     scale is split with the rows (a scalar one is shared), so a w-reading teacher steps each row at its w
    * @param noise the noise source handed to the solver (unused by an ODE step)
    * @return y = x/α after each row's step, shape of {@code y} in its row order, gradient stopped
    * @throws IllegalArgumentException if {@code rFrom} and {@code rTo} differ in length or are empty
@@ -104,9 +105,13 @@ public record Teacher(ConditionalDenoiser model, Guidance guidance, Schedule sch
     var rowParts = tf.dynamicPartition(rows, index, (long) k).outputs();
     var yParts = tf.dynamicPartition(y.op(), index, (long) k).outputs();
     var labelParts = c.isConditional() ? tf.dynamicPartition(c.labels().op(), index, (long) k).outputs() : null;
+    boolean perRowScale = c.hasScale() && c.scale().shape().numDimensions() > 0;
+    var scaleParts = perRowScale ? tf.dynamicPartition(c.scale().op(), index, (long) k).outputs() : null;
     List<Operand<?>> stepped = new ArrayList<>();
     for (int j = 0; j < k; j++) {
-      Condition cj = labelParts == null ? c : new Condition(y.backend().wrap(labelParts.get(j)));
+      Tensor labels = labelParts == null ? c.labels() : y.backend().wrap(labelParts.get(j));
+      Tensor scale = scaleParts == null ? c.scale() : y.backend().wrap(scaleParts.get(j));
+      Condition cj = new Condition(labels, scale);
       stepped.add(step(y.backend().wrap(yParts.get(j)), rFrom[j], rTo[j], cj, noise).op());
     }
     @SuppressWarnings({"unchecked", "rawtypes"})

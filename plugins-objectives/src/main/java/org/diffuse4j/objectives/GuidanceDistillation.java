@@ -121,6 +121,11 @@ public final class GuidanceDistillation implements Objective {
    * @return w, a [B, 1] column
    */
   public Tensor scales(TrainingBatch b) {
+    return scales(b, wMin, wMax);
+  }
+
+  /** w = w_min + (w_max − w_min)·u per example, as {@link #scales(TrainingBatch)}; a [B, 1] column. */
+  static Tensor scales(TrainingBatch b, double wMin, double wMax) {
     Tensor like = b.point().t().zerosLike().reshape(-1, 1);
     Tensor z1 = b.noise().gaussian(STREAM_W1, like);
     Tensor z2 = b.noise().gaussian(STREAM_W2, like);

@@ -63,7 +63,10 @@ public final class ObjectivesBundle implements PluginBundle {
       @Option(doc = "first time of the uniform grid (-1 = the schedule's tMax); sample with the same grid", def = "-1") double t_max,
       @Option(doc = "last time of the uniform grid (-1 = the schedule's tMin, 0 = data as the paper)", def = "-1") double t_min,
       @Option(doc = "loss weight: truncated-snr (max(SNR, 1)), snr+1 or none", def = "truncated-snr") String weight,
-      @Option(doc = "start the student at the teacher's weights (same network and parameterisation)", def = "true") boolean init) {}
+      @Option(doc = "start the student at the teacher's weights (same network and parameterisation)", def = "true") boolean init,
+      @Option(doc = "smallest guidance scale w drawn when w_max >= 0 (Meng et al. 2023 stage two)", def = "1", min = 0) double w_min,
+      @Option(doc = "largest guidance scale w drawn; -1 = none, else student and w-reading teacher both read each example's w",
+          def = "-1") double w_max) {}
 
   /** Options of {@code guidance-distillation} (w in cfg's convention: Meng et al.'s w' ∈ [0, 4] is [1, 5]). */
   public record GuidanceDistillationOptions(
@@ -210,7 +213,7 @@ public final class ObjectivesBundle implements PluginBundle {
                 "Salimans & Ho 2022, Progressive distillation for fast sampling of diffusion models, Alg. 2"),
             ProgressiveDistillationOptions.class,
             o -> new ProgressiveDistillation(o.student_steps(), o.t_max(), o.t_min(),
-                ProgressiveDistillation.Weight.of(o.weight()), o.init())),
+                ProgressiveDistillation.Weight.of(o.weight()), o.init(), o.w_min(), o.w_max())),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "guidance-distillation",
                 "guidance distillation: a student reading w matches the teacher's CFG x0_u + w (x0_c - x0_u), ω·‖·‖²",

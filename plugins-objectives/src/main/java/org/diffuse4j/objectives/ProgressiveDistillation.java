@@ -3,6 +3,7 @@ package org.diffuse4j.objectives;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
+import org.diffuse4j.api.Condition;
 import org.diffuse4j.api.Network;
 import org.diffuse4j.api.Objective;
 import org.diffuse4j.api.Parameterisation;
@@ -29,6 +30,13 @@ import org.diffuse4j.api.tensor.Tensor;
  * The student starts at the teacher's weights ({@link Need#INIT}) unless {@code init} is false. The
  * grid is laid on the teacher's schedule: the student must use the teacher's schedule (as it uses its
  * network and parameterisation to start from its weights).
+ *
+ * <p>Stage two of guidance distillation (Meng et al. 2023, "On Distillation of Guided Diffusion
+ * Models", §4.1): with {@code w_max} &gt;= 0 each example draws w ~ U[w_min, w_max] (as
+ * {@link GuidanceDistillation}) and both the student x̂_θ(z_t, w, c) and the teacher's two steps read
+ * that w ({@link org.diffuse4j.api.Condition#scale()}); the teacher is a run that reads w itself (a
+ * guidance-distilled run, or the previous round), evaluated without its own guidance so each row steps
+ * at its own w. Sample the student with {@code guidance: {name: distilled, scale: w}}.
  */
 public final class ProgressiveDistillation implements Objective {
   /** The loss weight ω(λ_t) of the paper's §4. */
@@ -72,6 +80,8 @@ public final class ProgressiveDistillation implements Objective {
   private final double tMin;
   private final Weight weight;
   private final boolean init;
+  private final double wMin;
+  private final double wMax;
 
   /**
    * @param studentSteps N, the student's number of DDIM steps (the teacher takes 2N)
@@ -81,6 +91,28 @@ public final class ProgressiveDistillation implements Objective {
    * @param init start the student at the teacher's weights (the paper)
    */
   public ProgressiveDistillation(int studentSteps, double tMax, double tMin, Weight weight, boolean init) {
+    this(studentSteps, tMax, tMin, weight, init, 0, -1);
+  }
+
+  /**
+   * Progressive distillation of a w-reading teacher into a w-reading student (Meng et al. 2023 stage two).
+   *
+   * @param studentSteps N, the student's number of DDIM steps (the teacher takes 2N)
+   * @param tMax the grid's first time; negative = the schedule's tMax
+   * @param tMin the grid's last time; negative = the schedule's tMin, 0 = data (the paper's grid)
+   * @param weight the loss weight ω
+   * @param init start the student at the teacher's weights (the paper)
+   * @param wMin the smallest guidance scale drawn
+   * @param wMax the largest guidance scale drawn; negative = no guidance scale (plain progressive distillation)
+   */
+  public ProgressiveDistillation(int studentSteps, double tMax, double tMin, Weight weight, boolean init, double wMin,
+      double wMax) {
+    if (wMax >= 0 && !(wMin >= 0 && wMax >= wMin && Double.isFinite(wMax))) {
+      throw new IllegalArgumentException("progressive-distillation with a guidance scale needs 0 <= w_min <= w_max, got "
+          + "w_min=" + wMin + ", w_max=" + wMax);
+    }
+    this.wMin = wMin;
+    this.wMax = wMax;
     if (studentSteps < 1) {
       throw new IllegalArgumentException("progressive-distillation needs student_steps >= 1, got " + studentSteps);
     }
@@ -115,6 +147,30 @@ public final class ProgressiveDistillation implements Objective {
   @Override
   public double[] samplingGrid(Schedule schedule) {
     return grid(schedule);
+  }
+
+  @Override
+  public boolean feedsGuidanceScale() {
+    return wMax >= 0;
+  }
+
+  @Override
+  public boolean feedsTeacherGuidanceScale() {
+    return wMax >= 0;
+  }
+
+  /**
+   * Each example's guidance scale w ~ U[w_min, w_max] (the construction of {@link GuidanceDistillation#scales}).
+   *
+   * @param b the batch
+   * @return w, a [B, 1] column
+   * @throws IllegalStateException if this objective has no guidance scale (w_max &lt; 0)
+   */
+  public Tensor scales(TrainingBatch b) {
+    if (wMax < 0) {
+      throw new IllegalStateException("this progressive-distillation has no guidance scale (w_max < 0)");
+    }
+    return GuidanceDistillation.scales(b, wMin, wMax);
   }
 
   @Override
@@ -172,9 +228,16 @@ public final class ProgressiveDistillation implements Objective {
       return loss(b, networks.network(), param);
     }
     Tensor x = b.xt();
-    Tensor target = target(b, teacher);
+    Condition c = b.condition();
+    Tensor target;
+    if (feedsGuidanceScale()) {
+      c = c.withScale(scales(b));
+      target = target(b, teacher, c);
+    } else {
+      target = target(b, teacher);
+    }
     Tensor x0 = param.interpret(networks.network().apply(param.networkInput(x, b.point()), param.networkTime(b.point()),
-        b.condition()), x, b.point()).x0();
+        c), x, b.point()).x0();
     return target.minus(x0).square().sumPerSample().times(b.weight().reshape(-1));
   }
 
@@ -187,6 +250,24 @@ public final class ProgressiveDistillation implements Objective {
    * @return x̃, shape of x0
    */
   public Tensor target(TrainingBatch b, Teacher teacher) {
+    return target(b, teacher, b.condition());
+  }
+
+  /**
+   * The target x̃ with the teacher evaluated at condition {@code c}; when {@code c} carries a guidance
+   * scale (one per row, stage two of Meng et al. 2023) the teacher's model reads it directly, without
+   * the teacher's own guidance (which would put its fixed scale in its place), so each row takes its two
+   * steps at its own w.
+   *
+   * @param b the batch, with t (start) as its point and t'' (end) as its paired point
+   * @param teacher the previous round's model and its ODE solver
+   * @param c the condition the teacher steps with: the batch's, or the batch's with each row's w
+   * @return x̃, shape of x0
+   */
+  public Tensor target(TrainingBatch b, Teacher teacher, Condition c) {
+    if (c.hasScale()) {
+      teacher = new Teacher(teacher.model(), null, teacher.schedule(), teacher.solver());
+    }
     PathPoint p = b.point();
     PathPoint q = b.paired();
     Tensor x = b.xt();
@@ -207,8 +288,8 @@ public final class ProgressiveDistillation implements Objective {
       to[i] = ratio(schedule, g[i + 1]);
     }
     Tensor y = x.div(p.alpha());
-    Tensor yMid = teacher.stepRows(y, level, from, mid, b.condition(), b.noise());
-    Tensor yEnd = teacher.stepRows(yMid, level, mid, to, b.condition(), b.noise());
+    Tensor yMid = teacher.stepRows(y, level, from, mid, c, b.noise());
+    Tensor yEnd = teacher.stepRows(yMid, level, mid, to, c, b.noise());
     Tensor r = p.sigma().div(p.alpha());
     Tensor rEnd = q.sigma().div(q.alpha());
     return yEnd.times(r).minus(y.times(rEnd)).div(r.minus(rEnd)).stopGradient();

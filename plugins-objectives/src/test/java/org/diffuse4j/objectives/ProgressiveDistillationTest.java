@@ -239,4 +239,104 @@ class ProgressiveDistillationTest {
       assertThat(gotGrad[0]).isCloseTo(grad, within(1e-9 * (1 + Math.abs(grad))));
     }
   }
+
+  /** The analytic class-conditional mixture guided at the condition's own w: x̂_u + w (x̂_c − x̂_u). */
+  static Tensor guidedX0(Tensor x, PathPoint p, Condition c) {
+    java.util.List<org.diffuse4j.api.Prediction> both = GM.denoiser(RF).predictAll(x, p,
+        java.util.List.of(Condition.of(c.labels()), Condition.none()));
+    Tensor u = both.get(1).x0();
+    return u.plus(both.get(0).x0().minus(u).times(c.scale()));
+  }
+
+  /** Guided x̂0 of the closed-form posterior means (class k's Gaussian and the whole mixture) at (z, t), scale w. */
+  static double[] guidedByHand(double t, double[] z, int k, double w) {
+    GaussianMixture one = new GaussianMixture(new double[][] {GM.means()[k]}, new double[] {GM.stds()[k]}, new double[] {1});
+    double[] c = one.posteriorMean(RF, t, z);
+    double[] u = GM.posteriorMean(RF, t, z);
+    return new double[] {u[0] + w * (c[0] - u[0]), u[1] + w * (c[1] - u[1])};
+  }
+
+  /** One DDIM step in z with the guided closed-form x̂0. */
+  static double[] guidedDdim(double from, double to, double[] z, int k, double w) {
+    double[] x0 = guidedByHand(from, z, k, w);
+    double[] out = new double[2];
+    for (int j = 0; j < 2; j++) {
+      double eps = (z[j] - RF.alpha(from) * x0[j]) / RF.sigma(from);
+      out[j] = RF.alpha(to) * x0[j] + RF.sigma(to) * eps;
+    }
+    return out;
+  }
+
+  static final GaussianMixture GM = GaussianMixture.standard2d();
+
+  @Test
+  void withAGuidanceScaleEachRowTakesTheGuidedTeachersTwoStepsAtItsOwnW() {
+    // Meng et al. 2023 stage two: the teacher reads w (here the analytic mixture guided in closed form at
+    // the condition's scale); its own guidance (a fixed w = 3, as 'distilled' would put) must not be used
+    ProgressiveDistillation pd = new ProgressiveDistillation(4, -1, -1, Weight.TRUNCATED_SNR, false, 1, 5);
+    double[] x0 = {-1.4, 0.2, 1.2, 0.9, 0.3, -1.1, -0.2, 0.1};
+    double[] eps = {0.5, -1.3, 0.8, 0.2, -0.4, 1.6, 1.1, -0.7};
+    double[] labels = {0, 1, 2, 1};
+    double[] w = {1, 2.5, 4, 0};
+    int[] steps = {0, 1, 2, 3};
+    org.diffuse4j.api.ConditionalDenoiser reader = (x, p, c) -> new X0Parameterisation().interpret(guidedX0(x, p, c), x, p);
+    org.diffuse4j.api.Guidance fixed = (model, c) -> (x, p) -> model.predict(x, p, c.withScale(x.backend().scalar(3)));
+    Teacher teacher = new Teacher(reader, fixed, RF, new Ddim(0));
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
+      TrainingBatch plain = batch(pd, RF, b, x0, eps, steps);
+      TrainingBatch batch = new TrainingBatch(plain.x0(), plain.eps(), plain.point(), plain.weight(),
+          new Condition(b.constant(labels, 4)), new ConstantNoise(5, 0), plain.paired());
+      double[] perRow = fetch(s, pd.target(batch, teacher, batch.condition().withScale(b.constant(w, 4, 1))));
+      double[] atThree = fetch(s, pd.target(batch, teacher));
+      double[] grid = pd.grid(RF);
+      for (int i = 0; i < 4; i++) {
+        double t = grid[steps[i]];
+        double tEnd = grid[steps[i] + 1];
+        double[] z = {RF.alpha(t) * x0[2 * i] + RF.sigma(t) * eps[2 * i], RF.alpha(t) * x0[2 * i + 1] + RF.sigma(t) * eps[2 * i + 1]};
+        for (double[] c : new double[][] {{w[i], 0}, {3, 1}}) {
+          double[] z2 = guidedDdim((t + tEnd) / 2, tEnd, guidedDdim(t, (t + tEnd) / 2, z, (int) labels[i], c[0]), (int) labels[i], c[0]);
+          double k = RF.sigma(tEnd) / RF.sigma(t);
+          double[] got = c[1] == 0 ? perRow : atThree;
+          for (int j = 0; j < 2; j++) {
+            double want = (z2[j] - k * z[j]) / (RF.alpha(tEnd) - k * RF.alpha(t));
+            assertThat(got[2 * i + j]).as("row %d, w %s", i, c[0]).isCloseTo(want, within(1e-9 * (1 + Math.abs(want))));
+          }
+        }
+      }
+      assertThat(Math.abs(perRow[2] - atThree[2]) + Math.abs(perRow[4] - atThree[4])).isGreaterThan(1e-3);
+
+      // the student that is the guided teacher's two-step map (written with tensor ops here) has loss 0 at the
+      // w the objective draws; one that ignores w (the conditional model, w = 1) does not
+      PathPoint p = batch.point();
+      PathPoint q = batch.paired();
+      double[] tMid = new double[4];
+      for (int i = 0; i < 4; i++) {
+        tMid[i] = (grid[steps[i]] + grid[steps[i] + 1]) / 2;
+      }
+      PathPoint m = PathPoint.columns(RF, tMid, b);
+      Network twoSteps = (x, t, c) -> {
+        Tensor a = guidedX0(x, p, c);
+        Tensor z1 = a.times(m.alpha()).plus(x.minus(a.times(p.alpha())).times(m.sigma().div(p.sigma())));
+        Tensor a2 = guidedX0(z1, m, c);
+        Tensor z2 = a2.times(q.alpha()).plus(z1.minus(a2.times(m.alpha())).times(q.sigma().div(m.sigma())));
+        Tensor k = q.sigma().div(p.sigma());
+        return z2.minus(x.times(k)).div(q.alpha().minus(p.alpha().times(k)));
+      };
+      Network ignoresW = (x, t, c) -> twoSteps.apply(x, t, c.withScale(x.backend().scalar(1)));
+      double[] zero = fetch(s, pd.loss(batch, new TrainingNetworks(twoSteps, null, teacher), new X0Parameterisation()));
+      double[] off = fetch(s, pd.loss(batch, new TrainingNetworks(ignoresW, null, teacher), new X0Parameterisation()));
+      double[] drawn = fetch(s, pd.scales(batch));
+      for (int i = 0; i < 4; i++) {
+        assertThat(zero[i]).as("row %d", i).isCloseTo(0, within(1e-18));
+        assertThat(drawn[i]).isBetween(1.0, 5.0);
+      }
+      assertThat(off[1] + off[2]).isGreaterThan(1e-4);
+      assertThat(drawn[0]).isNotEqualTo(drawn[1]);
+      assertThat(pd.feedsGuidanceScale()).isTrue();
+      assertThat(pd.feedsTeacherGuidanceScale()).isTrue();
+      assertThat(new ProgressiveDistillation(4, -1, -1, Weight.NONE, true).feedsGuidanceScale()).isFalse();
+      assertThatThrownBy(() -> new ProgressiveDistillation(4, -1, -1, Weight.NONE, true, 3, 2)).hasMessageContaining("w_min <= w_max");
+    }
+  }
 }

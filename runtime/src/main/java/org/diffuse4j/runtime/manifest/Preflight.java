@@ -164,7 +164,10 @@ public final class Preflight {
    * A network that reads the guidance scale w (a guidance-distilled student, Meng et al. 2023) is
    * trained by an objective that feeds w and sampled by guidance that feeds it ({@code distilled});
    * any other guidance would call a model that is already guided (cfg: two evaluations of it) or give
-   * it no w, and {@code distilled} on a network without the input would drop w.
+   * it no w, and {@code distilled} on a network without the input would drop w. A network that reads
+   * w needs an objective that feeds it; an objective that steps the teacher at each example's w
+   * (progressive distillation, stage two) needs a teacher that reads w, and guidance distillation
+   * (stage one) a CFG teacher that does not.
    */
   static void guidanceScale(Manifest m) {
     String network = spec(m.resolved().get("network"));
@@ -173,6 +176,27 @@ public final class Preflight {
     if (m.objective().feedsGuidanceScale() && !reads) {
       throw new OptionException("objective " + objective + " feeds the student the guidance scale w, but network "
           + network + " does not read it; set network.guidance_input: true");
+    }
+    if (reads && !m.objective().feedsGuidanceScale()) {
+      throw new OptionException("network " + network + " reads the guidance scale w (guidance_input: true), but objective "
+          + objective + " feeds it none; train a w-reading student with objective: guidance-distillation (from a CFG "
+          + "teacher) or progressive-distillation with w_max >= 0 (from a w-reading teacher), or set "
+          + "network.guidance_input: false");
+    }
+    if (m.teacher() != null) {
+      boolean teacherReads = m.teacher().guidance() != null && m.teacher().guidance().feedsGuidanceScale();
+      if (m.objective().feedsTeacherGuidanceScale() && !teacherReads) {
+        throw new OptionException("objective " + objective + " steps the teacher at each example's guidance scale w, but "
+            + "the teacher does not read w (it is not a guidance-distilled run); distil the CFG teacher first with "
+            + "objective: guidance-distillation and network.guidance_input: true, and give that run as teacher.run "
+            + "(or set w_max: -1 to distil without w)");
+      }
+      if (m.objective().feedsGuidanceScale() && !m.objective().feedsTeacherGuidanceScale() && teacherReads) {
+        throw new OptionException("objective " + objective + " distils a CFG teacher (conditional and unconditional "
+            + "predictions), but the teacher reads the guidance scale w itself (a guidance-distilled run); halve its "
+            + "steps with objective: {name: progressive-distillation, w_min: W0, w_max: W1} instead, or give a CFG run as "
+            + "teacher.run");
+      }
     }
     boolean feeds = m.guidance() != null && m.guidance().feedsGuidanceScale();
     String guidance = m.guidance() == null ? "'none'" : spec(m.resolved().get("guidance"));

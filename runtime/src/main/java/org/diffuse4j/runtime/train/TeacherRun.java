@@ -82,6 +82,11 @@ public final class TeacherRun {
     Object guidanceSpec = "run".equals(o.guidance()) ? top.guidance() : o.guidance();
     Guidance guidance = "none".equals(guidanceSpec) && !registry.entries(GUIDANCE).containsKey("none")
         ? null : registry.create(GUIDANCE, guidanceSpec, "teacher.guidance");
+    if (factory.readsGuidanceScale() && (guidance == null || !guidance.feedsGuidanceScale())) {
+      throw new OptionException("'teacher.guidance': the teacher " + run + " reads the guidance scale w (a "
+          + "guidance-distilled run), but its guidance " + guidanceSpec + " does not feed w; use teacher.guidance: run "
+          + "(its manifest's) or {name: distilled, scale: W}");
+    }
     boolean trainable;
     ConditionalDenoiser analytic = null;
     try (Graph g = new Graph()) {
