@@ -35,11 +35,16 @@ final class SparkJobs {
       return job.apply(running.get());
     }
     quietLogs();
-    SparkSession spark = SparkSession.builder().master(master).appName(app)
+    SparkSession.Builder builder = SparkSession.builder().master(master).appName(app)
         .config("spark.ui.showConsoleProgress", "false")
         // executors started by a cluster honour each task's own TensorFlow thread count (threadsPerTask)
-        .config("spark.executorEnv." + OWN_POOLS, "1")
-        .getOrCreate();
+        .config("spark.executorEnv." + OWN_POOLS, "1");
+    // and run the driver's TensorFlow kernels (oneDNN or Eigen: they round differently; the launcher sets it)
+    String kernels = System.getenv("TF_ENABLE_ONEDNN_OPTS");
+    if (kernels != null) {
+      builder.config("spark.executorEnv.TF_ENABLE_ONEDNN_OPTS", kernels);
+    }
+    SparkSession spark = builder.getOrCreate();
     try {
       return job.apply(spark);
     } finally {
