@@ -27,6 +27,17 @@ public final class TestRuns {
       seed: 7
       """;
 
+  /**
+   * {@code yaml} resolved with {@code objective} in place of its own: trainer tests with a probe objective.
+   */
+  public static org.diffuse4j.runtime.manifest.Manifest withObjective(String yaml, org.diffuse4j.api.Objective objective) {
+    org.diffuse4j.runtime.manifest.Manifest m = org.diffuse4j.runtime.manifest.ManifestLoader.resolve(
+        org.diffuse4j.runtime.manifest.ManifestLoader.parse(yaml, "test"),
+        org.diffuse4j.runtime.plugins.PluginDiscovery.discover((Path) null));
+    return new org.diffuse4j.runtime.manifest.Manifest(m.resolved(), m.top(), m.training(), m.sampling(), m.output(),
+        m.data(), m.network(), m.schedule(), m.parameterisation(), objective, m.solver(), m.grid(), m.guidance());
+  }
+
   /** Runs the CLI in-process. */
   public static Call cli(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

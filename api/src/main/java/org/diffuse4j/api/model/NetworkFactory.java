@@ -60,22 +60,7 @@ public interface NetworkFactory {
    * @return the recipe with {@link #times()} = {@code times}
    */
   static NetworkFactory withTimes(int times, NetworkFactory factory) {
-    return new NetworkFactory() {
-      @Override
-      public Model build(Backend backend, int dim, long seed, Weights weights) {
-        return factory.build(backend, dim, seed, weights);
-      }
-
-      @Override
-      public int times() {
-        return times;
-      }
-
-      @Override
-      public boolean readsGuidanceScale() {
-        return factory.readsGuidanceScale();
-      }
-    };
+    return declared(factory, times, factory.readsGuidanceScale());
   }
 
   /**
@@ -86,6 +71,11 @@ public interface NetworkFactory {
    * @return the recipe with {@link #readsGuidanceScale()} = {@code reads}
    */
   static NetworkFactory withGuidanceScale(boolean reads, NetworkFactory factory) {
+    return declared(factory, factory.times(), reads);
+  }
+
+  /** {@code factory}'s recipe with the inputs it declares. */
+  private static NetworkFactory declared(NetworkFactory factory, int times, boolean reads) {
     return new NetworkFactory() {
       @Override
       public Model build(Backend backend, int dim, long seed, Weights weights) {
@@ -94,7 +84,7 @@ public interface NetworkFactory {
 
       @Override
       public int times() {
-        return factory.times();
+        return times;
       }
 
       @Override

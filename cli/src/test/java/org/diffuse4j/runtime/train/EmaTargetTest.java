@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.nio.file.Path;
 import java.util.Set;
 import org.diffuse4j.api.Network;
 import org.diffuse4j.api.Objective;
@@ -15,8 +14,6 @@ import org.diffuse4j.api.TrainingNetworks;
 import org.diffuse4j.api.tensor.Tensor;
 import org.diffuse4j.runtime.TestRuns;
 import org.diffuse4j.runtime.manifest.Manifest;
-import org.diffuse4j.runtime.manifest.ManifestLoader;
-import org.diffuse4j.runtime.plugins.PluginDiscovery;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,9 +51,7 @@ class EmaTargetTest {
   private static Manifest manifest(double ema) {
     String yaml = TestRuns.TINY.replaceAll("training: \\{.*}", "training: {steps: 3, batch_size: 16, ema: " + ema + "}")
         + "precision: float64\n";
-    Manifest m = ManifestLoader.resolve(ManifestLoader.parse(yaml, "test"), PluginDiscovery.discover((Path) null));
-    return new Manifest(m.resolved(), m.top(), m.training(), m.sampling(), m.output(), m.data(), m.network(), m.schedule(),
-        m.parameterisation(), new Probe(), m.solver(), m.grid(), m.guidance());
+    return TestRuns.withObjective(yaml, new Probe());
   }
 
   @Test

@@ -3,7 +3,6 @@ package org.diffuse4j.runtime.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.nio.file.Path;
 import java.util.Set;
 import org.diffuse4j.api.CounterNoise;
 import org.diffuse4j.api.Network;
@@ -15,8 +14,6 @@ import org.diffuse4j.api.TrainingNetworks;
 import org.diffuse4j.api.tensor.Tensor;
 import org.diffuse4j.runtime.TestRuns;
 import org.diffuse4j.runtime.manifest.Manifest;
-import org.diffuse4j.runtime.manifest.ManifestLoader;
-import org.diffuse4j.runtime.plugins.PluginDiscovery;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,9 +51,7 @@ class LearnedWeightTest {
   private static Manifest manifest() {
     String yaml = TestRuns.TINY.replaceAll("training: \\{.*}", "training: {steps: 600, batch_size: 64, lr: 0.03}")
         + "precision: float64\n";
-    Manifest m = ManifestLoader.resolve(ManifestLoader.parse(yaml, "test"), PluginDiscovery.discover((Path) null));
-    return new Manifest(m.resolved(), m.top(), m.training(), m.sampling(), m.output(), m.data(), m.network(), m.schedule(),
-        m.parameterisation(), new Probe(), m.solver(), m.grid(), m.guidance());
+    return TestRuns.withObjective(yaml, new Probe());
   }
 
   /** u(t) from φ = (w, b), recomputed from the features' definition (EDM2: √2 cos 2π(f c + φ), c = ln(σ/α)/4). */
