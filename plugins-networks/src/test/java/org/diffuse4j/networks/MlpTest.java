@@ -102,7 +102,7 @@ class MlpTest {
           net.apply(x(b), t, new Condition(labels).withScale(b.scalar(3))),
           net.apply(x(b), t, new Condition(labels).withScale(b.constant(new double[] {2, 3, 2, 3}, 4))));
     });
-    assertThat(v[0]).as("a scalar scale is a constant column").containsExactly(v[1]);
+    assertThat(v[0]).as("a scalar scale is a constant column").containsExactly(v[1], org.assertj.core.api.Assertions.within(1e-12));
     assertThat(v[0]).as("the scale is read").isNotEqualTo(v[2]);
     for (int i = 0; i < 12; i++) { // a per-example scale: rows 1 and 3 are the w = 3 rows
       assertThat(v[3][i]).isCloseTo(i / 3 % 2 == 0 ? v[0][i] : v[2][i], org.assertj.core.api.Assertions.within(1e-12));

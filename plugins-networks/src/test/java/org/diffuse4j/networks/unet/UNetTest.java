@@ -115,7 +115,8 @@ class UNetTest {
           g.jump(x, b.scalar(0.8), b.scalar(0.5), c),
           g.jump(x, b.scalar(0.6), b.scalar(0.3), c)));
     });
-    assertThat(v[0]).hasSize(2 * 784).containsExactly(v[1]);
+    // scalar against column: other broadcasts, so equal to float32 rounding, not necessarily bitwise
+    assertThat(v[0]).hasSize(2 * 784).containsExactly(v[1], org.assertj.core.api.Assertions.within(1e-5));
     assertThat(v[0]).as("the end time is read").isNotEqualTo(v[2]);
     assertThat(v[0]).as("the start time is read").isNotEqualTo(v[3]);
     try (Graph g = new Graph()) {
@@ -138,7 +139,8 @@ class UNetTest {
           net.apply(x, b.scalar(0.5), c.withScale(b.constant(new double[] {2, 2}, 2))),
           net.apply(x, b.scalar(0.5), c.withScale(b.scalar(4)))));
     });
-    assertThat(v[0]).hasSize(2 * 784).containsExactly(v[1]);
+    // scalar against column: other broadcasts, so equal to float32 rounding, not necessarily bitwise
+    assertThat(v[0]).hasSize(2 * 784).containsExactly(v[1], org.assertj.core.api.Assertions.within(1e-5));
     assertThat(maxAbsDiff(v[0], v[2])).as("the scale is read").isGreaterThan(1e-4);
     try (Graph g = new Graph()) {
       Backend b = new Backend(Ops.create(g), Precision.FLOAT32);
