@@ -114,6 +114,47 @@ class GuidanceDistillationCliTest {
   }
 
   @Test
+  void aStudentStartedAtTheTeachersWeightsIsTheConditionalTeacher() throws Exception {
+    Path teacher = tmp.resolve("teacher");
+    Cli c = Cli.run("run", write("teacher.yaml", TEACHER).toString(), "--out", teacher.toString());
+    assertThat(c.code()).as(c.err()).isZero();
+    // the conditional teacher: cfg at w = 1 is x0_c
+    c = Cli.run("sample", teacher.toString(), "--set", "guidance.scale=1", "--out", tmp.resolve("cond").toString());
+    assertThat(c.code()).as(c.err()).isZero();
+    double[] conditional = Npy.read(tmp.resolve("cond").resolve("samples.npy")).data();
+    // one step at a vanishing learning rate: the student is its starting point
+    String frozen = STUDENT.formatted(true, teacher, "{name: distilled, scale: 1}")
+        .replace("training: {steps: 30, batch_size: 128, lr: 0.003, log_every: 30}",
+            "training: {steps: 1, batch_size: 128, lr: 1.0e-12, warmup: 0, log_every: 1}");
+    Path started = tmp.resolve("started");
+    c = Cli.run("run", write("started.yaml", frozen.replace("w_max: 5}", "w_max: 5, init: true}")).toString(),
+        "--out", started.toString());
+    assertThat(c.code()).as(c.err()).isZero();
+    double[] xs = Npy.read(started.resolve("samples.npy")).data();
+    assertThat(xs).hasSameSizeAs(conditional);
+    for (int i = 0; i < xs.length; i++) {
+      assertThat(xs[i]).as("sample value %d", i).isCloseTo(conditional[i], org.assertj.core.data.Offset.offset(1e-6));
+    }
+    // the w features add nothing yet: another w gives the same samples
+    c = Cli.run("sample", started.toString(), "--set", "guidance.scale=4", "--out", tmp.resolve("w4").toString());
+    assertThat(c.code()).as(c.err()).isZero();
+    double[] w4 = Npy.read(tmp.resolve("w4").resolve("samples.npy")).data();
+    for (int i = 0; i < xs.length; i++) {
+      assertThat(w4[i]).as("sample value %d at w = 4", i).isCloseTo(xs[i], org.assertj.core.data.Offset.offset(1e-6));
+    }
+    // from its own initialisation the same run is far from the teacher
+    Path fresh = tmp.resolve("fresh");
+    c = Cli.run("run", write("fresh.yaml", frozen).toString(), "--out", fresh.toString());
+    assertThat(c.code()).as(c.err()).isZero();
+    double[] own = Npy.read(fresh.resolve("samples.npy")).data();
+    double far = 0;
+    for (int i = 0; i < own.length; i++) {
+      far = Math.max(far, Math.abs(own[i] - conditional[i]));
+    }
+    assertThat(far).isGreaterThan(0.1);
+  }
+
+  @Test
   void validateRefusesTheMixesThatWouldBeWrong() throws Exception {
     // an analytic teacher (the gmm denoiser needs no checkpoint): a run folder is its manifest
     Path gmm = Files.createDirectories(tmp.resolve("gmm"));

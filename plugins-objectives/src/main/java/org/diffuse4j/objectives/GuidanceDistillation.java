@@ -42,18 +42,21 @@ public final class GuidanceDistillation implements Objective {
   private final double wMin;
   private final double wMax;
   private final Weight weight;
+  private final boolean init;
   private final Schedule schedule; // the run's, from bind; null before
 
   /**
    * @param wMin the smallest guidance scale drawn
    * @param wMax the largest guidance scale drawn, at least {@code wMin}
    * @param weight the loss weight ω(λ_t)
+   * @param init whether the student starts at the teacher run's weights ({@link Need#INIT}; its weights
+   *     that read w, which the teacher lacks, start at zero, so it starts as the conditional teacher)
    */
-  public GuidanceDistillation(double wMin, double wMax, Weight weight) {
-    this(wMin, wMax, weight, null);
+  public GuidanceDistillation(double wMin, double wMax, Weight weight, boolean init) {
+    this(wMin, wMax, weight, init, null);
   }
 
-  private GuidanceDistillation(double wMin, double wMax, Weight weight, Schedule schedule) {
+  private GuidanceDistillation(double wMin, double wMax, Weight weight, boolean init, Schedule schedule) {
     if (!(wMin >= 0 && wMax >= wMin && Double.isFinite(wMax))) {
       throw new IllegalArgumentException("guidance-distillation needs 0 <= w_min <= w_max, got w_min=" + wMin
           + ", w_max=" + wMax);
@@ -61,12 +64,13 @@ public final class GuidanceDistillation implements Objective {
     this.wMin = wMin;
     this.wMax = wMax;
     this.weight = weight;
+    this.init = init;
     this.schedule = schedule;
   }
 
   @Override
   public Set<Need> needs() {
-    return Set.of(Need.TEACHER);
+    return init ? Set.of(Need.TEACHER, Need.INIT) : Set.of(Need.TEACHER);
   }
 
   @Override
@@ -76,7 +80,7 @@ public final class GuidanceDistillation implements Objective {
 
   @Override
   public Objective bind(Schedule s) {
-    return new GuidanceDistillation(wMin, wMax, weight, s);
+    return new GuidanceDistillation(wMin, wMax, weight, init, s);
   }
 
   /** t uniform on the schedule's [tMin, tMax] (the paper's continuous-time t ~ U[0, 1]). */

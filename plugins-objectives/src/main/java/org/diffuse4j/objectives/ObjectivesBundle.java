@@ -72,7 +72,9 @@ public final class ObjectivesBundle implements PluginBundle {
   public record GuidanceDistillationOptions(
       @Option(doc = "smallest guidance scale w drawn (cfg's convention: 1 = conditional model)", def = "1", min = 0) double w_min,
       @Option(doc = "largest guidance scale w drawn", def = "5", min = 0) double w_max,
-      @Option(doc = "loss weight: truncated-snr (max(SNR, 1)), snr+1 or none", def = "truncated-snr") String weight) {}
+      @Option(doc = "loss weight: truncated-snr (max(SNR, 1)), snr+1 or none", def = "truncated-snr") String weight,
+      @Option(doc = "start at the teacher run's weights (matched by name; the weights reading w start at zero, so the "
+          + "student starts as the conditional teacher)", def = "false") boolean init) {}
 
   /** Options of {@code ect}. */
   public record EctOptions(
@@ -219,7 +221,7 @@ public final class ObjectivesBundle implements PluginBundle {
                 "guidance distillation: a student reading w matches the teacher's CFG x0_u + w (x0_c - x0_u), ω·‖·‖²",
                 "Meng et al. 2023, On distillation of guided diffusion models, section 4.1, eq. 6"),
             GuidanceDistillationOptions.class,
-            o -> new GuidanceDistillation(o.w_min(), o.w_max(), ProgressiveDistillation.Weight.of(o.weight()))),
+            o -> new GuidanceDistillation(o.w_min(), o.w_max(), ProgressiveDistillation.Weight.of(o.weight()), o.init())),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "perflow",
                 "piecewise rectified flow: in each of K windows the straight segment from the forward marginal to the teacher's ODE end point",

@@ -67,7 +67,7 @@ class GuidanceDistillationTest {
 
   @Test
   void targetIsTheCfgCombinationAndTheGuidedTeacherHasLossZero() {
-    GuidanceDistillation gd = new GuidanceDistillation(1, 5, Weight.TRUNCATED_SNR);
+    GuidanceDistillation gd = new GuidanceDistillation(1, 5, Weight.TRUNCATED_SNR, false);
     Objective bound = gd.bind(RF);
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
@@ -108,7 +108,7 @@ class GuidanceDistillationTest {
 
   @Test
   void scalesAreUniformOnTheRange() {
-    GuidanceDistillation gd = new GuidanceDistillation(1, 5, Weight.NONE);
+    GuidanceDistillation gd = new GuidanceDistillation(1, 5, Weight.NONE, false);
     int n = 4000;
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
@@ -130,14 +130,14 @@ class GuidanceDistillationTest {
 
   @Test
   void weightsRefusalsAndNeeds() {
-    GuidanceDistillation gd = new GuidanceDistillation(1, 5, Weight.TRUNCATED_SNR);
+    GuidanceDistillation gd = new GuidanceDistillation(1, 5, Weight.TRUNCATED_SNR, false);
     Schedule vp = new VariancePreserving(0.1, 20);
     assertThat(gd.weight(RF, 0.2)).isCloseTo(16.0, within(1e-12)); // SNR = (0.8/0.2)² = 16
     assertThat(gd.weight(RF, 0.8)).isCloseTo(1.0, within(1e-12)); // max(1/16, 1)
     assertThat(gd.needs()).containsExactly(Objective.Need.TEACHER);
     assertThat(gd.feedsGuidanceScale()).isTrue();
     assertThat(gd.sampleTime(RF, 0.5)).isCloseTo((RF.tMin() + RF.tMax()) / 2, within(1e-15));
-    assertThatThrownBy(() -> new GuidanceDistillation(3, 2, Weight.NONE)).hasMessageContaining("w_min <= w_max");
+    assertThatThrownBy(() -> new GuidanceDistillation(3, 2, Weight.NONE, false)).hasMessageContaining("w_min <= w_max");
     try (Graph g = new Graph()) {
       Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
       Teacher onVp = new Teacher(GM.denoiser(vp), null, vp, new Ddim(0));

@@ -110,13 +110,49 @@ public final class TeacherRun {
     }
   }
 
-  /** The teacher run's weights to start from (objectives that need {@code INIT}). */
-  public static List<double[]> initialWeights(Teacher teacher) {
+  /**
+   * The teacher run's weights as the starting values of the student network {@code student}
+   * (objectives that need {@code INIT}), one array per student weight in its creation order. The
+   * same network takes them as they are. A student that reads the guidance scale w from a teacher
+   * that does not (guidance distillation) takes them by weight name, and its weights the teacher
+   * lacks (those reading w) start at zero: the w features then add nothing, so the student starts as
+   * the teacher's conditional model.
+   */
+  public static List<double[]> initialWeights(Teacher teacher, NetworkFactory student, int dim, long seed,
+      org.diffuse4j.api.tensor.Precision precision) {
     if (teacher == null || !(teacher.model() instanceof Trained t)) {
       throw new OptionException("the objective tunes a trained run's weights, but 'teacher.run' names "
           + (teacher == null ? "no run" : "an analytic model with no weights") + "; give 'teacher: {run: DIR}' with a run "
           + "trained with the same network and parameterisation");
     }
-    return t.network().values();
+    List<double[]> values = t.network().values();
+    NetworkFactory own = t.network().factory();
+    if (!student.readsGuidanceScale() || own.readsGuidanceScale()) {
+      return values;
+    }
+    List<String> names = new java.util.ArrayList<>(TrainedNetwork.weightNames(own, dim, seed, precision).keySet());
+    List<double[]> start = new java.util.ArrayList<>();
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (var w : TrainedNetwork.weightNames(student, dim, seed, precision).entrySet()) {
+      int i = names.indexOf(w.getKey());
+      if (i < 0) {
+        start.add(new double[Math.toIntExact(w.getValue())]);
+        continue;
+      }
+      if (values.get(i).length != w.getValue()) {
+        throw new OptionException("'teacher.run': the teacher's weight " + w.getKey() + " has " + values.get(i).length
+            + " values, the student's " + w.getValue() + "; start from a teacher with the same network but for "
+            + "guidance_input, or set objective.init: false");
+      }
+      start.add(values.get(i));
+      used.add(w.getKey());
+    }
+    if (used.size() != names.size()) {
+      List<String> missing = names.stream().filter(n -> !used.contains(n)).toList();
+      throw new OptionException("'teacher.run': the student network has no weight named " + missing.get(0) + " ("
+          + missing.size() + " of the teacher's " + names.size() + " are missing); start from a teacher with the same "
+          + "network but for guidance_input, or set objective.init: false");
+    }
+    return start;
   }
 }

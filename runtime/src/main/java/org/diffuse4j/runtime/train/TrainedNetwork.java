@@ -21,6 +21,7 @@ import org.diffuse4j.api.plugin.Options;
 import org.diffuse4j.api.plugin.PluginContext;
 import org.diffuse4j.api.tensor.Backend;
 import org.diffuse4j.api.tensor.Feeds;
+import org.diffuse4j.api.tensor.Precision;
 import org.diffuse4j.api.tensor.Tensor;
 import org.diffuse4j.runtime.graph.SessionConfig;
 import org.diffuse4j.runtime.manifest.ManifestLoader;
@@ -90,6 +91,32 @@ public final class TrainedNetwork implements Network {
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }
+  }
+
+  /** The network's factory (what its manifest names). */
+  public NetworkFactory factory() {
+    return factory;
+  }
+
+  /**
+   * The names and sizes of {@code factory}'s weights for data of width {@code dim}, in creation order
+   * (the network is built once in a scratch graph). TensorFlow numbers a repeated scope ({@code mlp},
+   * {@code mlp_1}, …, in creation order), so the numbers are dropped: a name then does not depend on
+   * how many weights were made before it. Two weights that differ only in those numbers are refused.
+   */
+  static Map<String, Long> weightNames(NetworkFactory factory, int dim, long seed, Precision precision) {
+    Map<String, Long> names = new java.util.LinkedHashMap<>();
+    try (Graph g = new Graph()) {
+      Model model = factory.build(new Backend(Ops.create(g), precision), dim, seed);
+      for (Variable<?> v : model.variables()) {
+        String name = v.op().name().replaceAll("_[0-9]+(?=/|$)", "");
+        if (names.put(name, v.shape().size()) != null) {
+          throw new OptionException("the network has two weights named " + name + " (but for TensorFlow's scope numbers); "
+              + "its weights cannot be matched by name");
+        }
+      }
+    }
+    return names;
   }
 
   /** The fixed weights, one array per weight in the network's creation order. */

@@ -128,8 +128,10 @@ public final class Trainer implements AutoCloseable {
     Ops tf = Ops.create(graph);
     Backend be = new Backend(tf, precision);
     java.util.Set<Objective.Need> needs = manifest.objective().needs();
-    java.util.function.UnaryOperator<org.diffuse4j.api.model.Weights> start = needs.contains(Objective.Need.INIT)
-        ? w -> org.diffuse4j.api.model.Weights.startingAt(TeacherRun.initialWeights(manifest.teacher()), w, "teacher.run")
+    List<double[]> initial = needs.contains(Objective.Need.INIT)
+        ? TeacherRun.initialWeights(manifest.teacher(), manifest.network(), dim, manifest.seed(), precision) : null;
+    java.util.function.UnaryOperator<org.diffuse4j.api.model.Weights> start = initial != null
+        ? w -> org.diffuse4j.api.model.Weights.startingAt(initial, w, "teacher.run")
         : w -> w;
     EmaTarget emaTarget = needs.contains(Objective.Need.TARGET) ? emaTarget(manifest, be, dim, start) : null;
     Model model = emaTarget != null ? emaTarget.model
