@@ -93,6 +93,19 @@ public interface Objective {
   }
 
   /**
+   * The decay μ of the target network θ⁻ ({@link Need#TARGET}). Below 0 (the default) θ⁻ is the
+   * run's EMA ({@code training.ema}, with its warm-up), which sampling also uses; in (0, 1) θ⁻ is its
+   * own average, θ⁻ ← μθ⁻ + (1 − μ)θ after each step (consistency models: μ = 0.95 for the target
+   * against 0.9999 for sampling, Song et al. 2023); 0 makes θ⁻ = θ with stopped gradients (improved
+   * consistency training, Song &amp; Dhariwal 2023).
+   *
+   * @return μ in [0, 1), or a negative value for the run's EMA
+   */
+  default double targetDecay() {
+    return -1;
+  }
+
+  /**
    * Whether this objective feeds the network a guidance scale in {@link Condition#scale()} (guidance
    * distillation, Meng et al. 2023): the run then needs a network that {@linkplain
    * org.diffuse4j.api.model.NetworkFactory#readsGuidanceScale() reads it}. False by default.

@@ -27,18 +27,32 @@ public final class ConsistencyDistillation implements Objective {
   private final double[] r;
   private final Distance distance;
   private final double huberC;
+  private final double targetDecay;
 
   /**
    * @param huberC c of the pseudo-Huber distance; a negative value means 0.00054·√dim (Song &amp;
    *     Dhariwal 2023, §3.3)
    */
   public ConsistencyDistillation(int levels, double rMin, double rMax, double rho, Distance distance, double huberC) {
-    if (!(levels >= 2 && rMin > 0 && rMax > rMin && rho > 0)) {
-      throw new IllegalArgumentException("consistency-distillation needs levels >= 2, 0 < sigma_min < sigma_max and rho > 0");
+    this(levels, rMin, rMax, rho, distance, huberC, -1);
+  }
+
+  /** As above, with the target's decay μ ({@link #targetDecay()}; negative: the run's EMA). */
+  public ConsistencyDistillation(int levels, double rMin, double rMax, double rho, Distance distance, double huberC,
+      double targetDecay) {
+    if (!(levels >= 2 && rMin > 0 && rMax > rMin && rho > 0 && targetDecay < 1)) {
+      throw new IllegalArgumentException("consistency-distillation needs levels >= 2, 0 < sigma_min < sigma_max, rho > 0 "
+          + "and target_ema < 1");
     }
+    this.targetDecay = targetDecay;
     this.r = ConsistencyTraining.karras(rMin, rMax, rho, levels);
     this.distance = distance;
     this.huberC = huberC;
+  }
+
+  @Override
+  public double targetDecay() {
+    return targetDecay;
   }
 
   /** The levels r_1 … r_N of σ/α. */

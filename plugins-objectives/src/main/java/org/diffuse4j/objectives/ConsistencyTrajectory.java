@@ -38,6 +38,7 @@ public final class ConsistencyTrajectory implements Objective {
   private final ConsistencyDistillation.Distance distance;
   private final double huberC;
   private final double lambdaDsm;
+  private final double targetDecay;
   /** The run's schedule ({@link #bind}; null before): the loss needs the path points of the levels u. */
   private final Schedule schedule;
 
@@ -52,13 +53,20 @@ public final class ConsistencyTrajectory implements Objective {
    */
   public ConsistencyTrajectory(int levels, double rMin, double rMax, double rho, ConsistencyDistillation.Distance distance,
       double huberC, double lambdaDsm) {
-    if (!(levels >= 2 && rMin > 0 && rMax > rMin && rho > 0 && lambdaDsm >= 0)) {
-      throw new IllegalArgumentException("ctm needs levels >= 2, 0 < sigma_min < sigma_max, rho > 0 and lambda_dsm >= 0");
+    this(levels, rMin, rMax, rho, distance, huberC, lambdaDsm, -1);
+  }
+
+  /** As above, with the target's decay μ ({@link #targetDecay()}; negative: the run's EMA). */
+  public ConsistencyTrajectory(int levels, double rMin, double rMax, double rho, ConsistencyDistillation.Distance distance,
+      double huberC, double lambdaDsm, double targetDecay) {
+    if (!(levels >= 2 && rMin > 0 && rMax > rMin && rho > 0 && lambdaDsm >= 0 && targetDecay < 1)) {
+      throw new IllegalArgumentException("ctm needs levels >= 2, 0 < sigma_min < sigma_max, rho > 0, lambda_dsm >= 0 and target_ema < 1");
     }
     this.r = ConsistencyTraining.karras(rMin, rMax, rho, levels);
     this.distance = distance;
     this.huberC = huberC;
     this.lambdaDsm = lambdaDsm;
+    this.targetDecay = targetDecay;
     this.schedule = null;
   }
 
@@ -67,7 +75,13 @@ public final class ConsistencyTrajectory implements Objective {
     this.distance = o.distance;
     this.huberC = o.huberC;
     this.lambdaDsm = o.lambdaDsm;
+    this.targetDecay = o.targetDecay;
     this.schedule = schedule;
+  }
+
+  @Override
+  public double targetDecay() {
+    return targetDecay;
   }
 
   /** The levels r_0 … r_{N−1} of σ/α. */

@@ -37,7 +37,9 @@ public final class ObjectivesBundle implements PluginBundle {
       @Option(doc = "largest level r_N of σ/α (within the schedules' range)", def = "80", min = 1e-9) double sigma_max,
       @Option(doc = "ρ of the Karras levels", def = "7", min = 1e-9) double rho,
       @Option(doc = "distance d: l2 (squared) or pseudo-huber", def = "pseudo-huber") ConsistencyDistillation.Distance distance,
-      @Option(doc = "c of the pseudo-Huber distance (-1 = 0.00054·√dim)", def = "-1") double huber_c) {}
+      @Option(doc = "c of the pseudo-Huber distance (-1 = 0.00054·√dim)", def = "-1") double huber_c,
+      @Option(doc = "decay μ of the target θ⁻: -1 = the run's EMA (training.ema, also used for sampling); in [0, 1) its own "
+          + "average θ⁻ ← μθ⁻ + (1 − μ)θ (0: θ⁻ = θ, gradients stopped)", def = "-1", max = 0.999999) double target_ema) {}
 
   /** Options of {@code meanflow} (defaults: Geng et al. 2025, Table 1). */
   public record MeanFlowOptions(
@@ -55,7 +57,9 @@ public final class ObjectivesBundle implements PluginBundle {
       @Option(doc = "ρ of the Karras levels", def = "7", min = 1e-9) double rho,
       @Option(doc = "weight λ_DSM of the denoising term ‖x̂0_θ(x_s, s) − x0‖² (0: none)", def = "1", min = 0) double lambda_dsm,
       @Option(doc = "distance d in data space: l2 (squared) or pseudo-huber", def = "pseudo-huber") ConsistencyDistillation.Distance distance,
-      @Option(doc = "c of the pseudo-Huber distance (-1 = 0.00054·√dim)", def = "-1") double huber_c) {}
+      @Option(doc = "c of the pseudo-Huber distance (-1 = 0.00054·√dim)", def = "-1") double huber_c,
+      @Option(doc = "decay μ of the target θ⁻: -1 = the run's EMA (training.ema, also used for sampling); in [0, 1) its own "
+          + "average θ⁻ ← μθ⁻ + (1 − μ)θ (0: θ⁻ = θ, gradients stopped)", def = "-1", max = 0.999999) double target_ema) {}
 
   /** Options of {@code progressive-distillation}. */
   public record ProgressiveDistillationOptions(
@@ -202,13 +206,14 @@ public final class ObjectivesBundle implements PluginBundle {
                 "Kim et al. 2024, Consistency trajectory models, eq. 7–9, Alg. 1"),
             CtmOptions.class,
             o -> new ConsistencyTrajectory(o.levels(), o.sigma_min(), o.sigma_max(), o.rho(), o.distance(), o.huber_c(),
-                o.lambda_dsm())),
+                o.lambda_dsm(), o.target_ema())),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "consistency-distillation",
                 "consistency distillation: the EMA target at the teacher's ODE step matches the student one level up",
                 "Song et al. 2023, Consistency models, Alg. 2"),
             ConsistencyDistillationOptions.class,
-            o -> new ConsistencyDistillation(o.levels(), o.sigma_min(), o.sigma_max(), o.rho(), o.distance(), o.huber_c())),
+            o -> new ConsistencyDistillation(o.levels(), o.sigma_min(), o.sigma_max(), o.rho(), o.distance(), o.huber_c(),
+                o.target_ema())),
         PluginProvider.of(
             new PluginInfo(OBJECTIVE, "progressive-distillation",
                 "progressive distillation: one student DDIM step matches two of the teacher, ω·‖x̃ − x̂0‖²",

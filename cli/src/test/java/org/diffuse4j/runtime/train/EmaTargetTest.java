@@ -18,12 +18,29 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The EMA target θ⁻ an objective asks for ({@link Objective.Need#TARGET}): it starts equal to θ, is the
- * run's EMA (decay 0 on the first step, so θ⁻ = θ again after it, then lagging), and takes no gradient.
+ * run's EMA (decay 0 on the first step, so θ⁻ = θ again after it, then lagging), and takes no gradient;
+ * with its own decay μ ({@link Objective#targetDecay()}) it is its own average θ⁻ ← μθ⁻ + (1 − μ)θ, apart
+ * from the run's EMA, and with μ = 0 it is θ itself.
  */
 class EmaTargetTest {
 
   /** loss = ‖net_θ(x)‖² − ‖net_θ⁻(x)‖² per example: 0 exactly while θ⁻ = θ. */
   static final class Probe implements Objective {
+    private final double decay;
+
+    Probe(double decay) {
+      this.decay = decay;
+    }
+
+    Probe() {
+      this(-1);
+    }
+
+    @Override
+    public double targetDecay() {
+      return decay;
+    }
+
     @Override
     public double sampleTime(Schedule schedule, double u) {
       return 0.1 + 0.8 * u;
@@ -49,9 +66,13 @@ class EmaTargetTest {
   }
 
   private static Manifest manifest(double ema) {
+    return manifest(ema, -1);
+  }
+
+  private static Manifest manifest(double ema, double targetDecay) {
     String yaml = TestRuns.TINY.replaceAll("training: \\{.*}", "training: {steps: 3, batch_size: 16, ema: " + ema + "}")
         + "precision: float64\n";
-    return TestRuns.withObjective(yaml, new Probe());
+    return TestRuns.withObjective(yaml, new Probe(targetDecay));
   }
 
   @Test
@@ -69,5 +90,36 @@ class EmaTargetTest {
   @Test
   void aTargetWithoutEmaIsRefused() {
     assertThatThrownBy(() -> new Trainer(manifest(0), 2)).hasMessageContaining("training.ema");
+  }
+
+  @Test
+  void aTargetWithItsOwnDecayIsItsOwnAverage() {
+    try (Trainer t = new Trainer(manifest(0.9, 0.5), 2)) {
+      String name = t.variableNames().get(0);
+      String target = "target/" + name;
+      double[] before = t.read(name);
+      assertThat(t.read(target)).as("θ⁻ = θ at the start").containsExactly(before);
+      double[] prev = before;
+      for (int k = 0; k < 2; k++) {
+        t.step(k);
+        double[] now = t.read(name);
+        double[] expected = new double[now.length];
+        for (int i = 0; i < now.length; i++) {
+          expected[i] = 0.5 * prev[i] + 0.5 * now[i];
+        }
+        assertThat(t.read(target)).as("θ⁻ after step %d", k).containsExactly(expected, within(1e-15));
+        prev = expected;
+      }
+      assertThat(t.readEma(name)).as("the run's EMA (decay 0.9) is apart from the target").isNotEqualTo(t.read(target));
+    }
+  }
+
+  @Test
+  void aTargetWithDecayZeroIsTheNetworkItselfAndNeedsNoEma() {
+    try (Trainer t = new Trainer(manifest(0, 0), 2)) {
+      for (int k = 0; k < 3; k++) {
+        assertThat(t.step(k)).as("θ⁻ = θ at step %d", k).isCloseTo(0.0, within(1e-12));
+      }
+    }
   }
 }

@@ -305,7 +305,7 @@ public final class Preflight {
   /**
    * The extra networks the objective needs ({@link Objective#needs()}) against the manifest: a teacher
    * needs {@code teacher: {run: DIR}} (and nothing else may set one), an EMA target needs
-   * {@code training.ema} &gt; 0. Runs before the teacher run is read.
+   * {@code training.ema} &gt; 0 unless it has its own decay ({@link Objective#targetDecay()}). Runs before the teacher run is read.
    */
   static void networks(TopLevel top, Objective objective, TrainingOptions training) {
     String name = spec(top.objective());
@@ -324,9 +324,10 @@ public final class Preflight {
       throw new OptionException("'teacher' is set, but objective " + name + " uses no teacher; remove 'teacher' or "
           + "use an objective that distils (consistency-distillation)");
     }
-    if (objective.needs().contains(Objective.Need.TARGET) && training.ema() <= 0) {
+    if (objective.needs().contains(Objective.Need.TARGET) && objective.targetDecay() < 0 && training.ema() <= 0) {
       throw new OptionException("objective " + name + " compares with the EMA target θ⁻ (the run's EMA weights), but "
-          + "training.ema is 0; set training.ema > 0 (e.g. 0.999)");
+          + "training.ema is 0; set training.ema > 0 (e.g. 0.999), or give the target its own decay with "
+          + "objective.target_ema (0 = the network itself)");
     }
   }
 

@@ -17,9 +17,12 @@ import org.tensorflow.op.core.Variable;
 
 /**
  * The EMA target θ⁻ of an objective that asks for one: the model is built with trainable weights
- * that each get their EMA copy {@code ema/NAME} at once, initialised to the same value (so θ⁻ = θ
- * before the first step), and the same network is built a second time reading those copies with
- * stopped gradients. {@link Updates} then moves the copies as for any run with {@code training.ema}.
+ * that each get a copy at once, initialised to the same value (so θ⁻ = θ before the first step), and
+ * the same network is built a second time reading those copies with stopped gradients. With the
+ * objective's {@link org.diffuse4j.api.Objective#targetDecay()} below 0 the copies are the run's EMA
+ * copies {@code ema/NAME}, which {@link Updates} moves as for any run with {@code training.ema}; with a
+ * decay μ in (0, 1) they are the target's own {@code target/NAME}, moved after each optimiser step by
+ * θ⁻ ← θ⁻ − (1 − μ)(θ⁻ − θ) ({@link #follow}); with μ = 0 the target reads θ itself, gradients stopped.
  */
 final class EmaTarget {
   final Model model;
@@ -27,10 +30,19 @@ final class EmaTarget {
   /** The EMA copy of each weight, by weight name. */
   final Map<String, Operand<?>> slots;
 
-  EmaTarget(NetworkFactory factory, Backend be, int dim, long seed, java.util.function.UnaryOperator<Weights> start) {
-    Shadowed weights = new Shadowed(be);
+  /** The target's own copies and the weights they follow (empty unless its decay is in (0, 1)). */
+  private final List<Operand<?>> own;
+  private final List<Variable<?>> followed;
+  private final double decay;
+
+  EmaTarget(NetworkFactory factory, Backend be, int dim, long seed, java.util.function.UnaryOperator<Weights> start,
+      double decay) {
+    Shadowed weights = new Shadowed(be, decay < 0 ? "ema/" : decay > 0 ? "target/" : null);
     this.model = factory.build(be, dim, seed, start.apply(weights));
-    this.slots = weights.slots;
+    this.slots = decay < 0 ? weights.slots : Map.of();
+    this.own = decay > 0 ? List.copyOf(weights.slots.values()) : List.of();
+    this.followed = decay > 0 ? List.copyOf(weights.variables) : List.of();
+    this.decay = decay;
     List<Tensor> copies = new ArrayList<>(weights.copies);
     this.target = factory.build(be, dim, seed, new Weights() {
       private int next;
@@ -47,15 +59,39 @@ final class EmaTarget {
     }).network();
   }
 
-  /** New trainable variables, each with its EMA copy created next to it from the same initial value. */
+  /**
+   * The op of a training step: {@code step}, then, for a target with its own decay μ, each copy
+   * θ⁻ ← θ⁻ − (1 − μ)(θ⁻ − θ) from the updated weights.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  org.tensorflow.op.Op follow(Backend be, org.tensorflow.op.Op step) {
+    if (own.isEmpty()) {
+      return step;
+    }
+    // every op reading θ waits for the step, so the copies follow the updated weights
+    Backend after = new Backend(be.tf().withControlDependencies(List.of(step)), be.precision());
+    List<org.tensorflow.op.Op> moved = new ArrayList<>();
+    for (int i = 0; i < own.size(); i++) {
+      Tensor delta = after.wrap(own.get(i)).minus(after.wrap(followed.get(i))).times(1 - decay);
+      moved.add(after.tf().assignSub((Operand) own.get(i), (Operand) delta.op()));
+    }
+    return be.tf().withControlDependencies(moved).noOp();
+  }
+
+  /**
+   * New trainable variables, each with its copy created next to it from the same initial value in
+   * scope {@code prefix} ({@code ema/} or {@code target/}); without a prefix the copy is the variable.
+   */
   private static final class Shadowed implements Weights {
     private final Backend be;
+    private final String prefix;
     private final List<Variable<?>> variables = new ArrayList<>();
     private final List<Tensor> copies = new ArrayList<>();
     private final Map<String, Operand<?>> slots = new LinkedHashMap<>();
 
-    Shadowed(Backend be) {
+    Shadowed(Backend be, String prefix) {
       this.be = be;
+      this.prefix = prefix;
     }
 
     @Override
@@ -63,7 +99,11 @@ final class EmaTarget {
     public Tensor create(Ops named, Tensor init) {
       Variable<?> v = named.variable((Operand) init.op());
       variables.add(v);
-      Variable<?> e = Names.named(be.tf(), Updates.emaName(v.op().name())).variable((Operand) init.op());
+      if (prefix == null) {
+        copies.add(be.wrap(v));
+        return be.wrap(v);
+      }
+      Variable<?> e = Names.named(be.tf(), prefix + v.op().name()).variable((Operand) init.op());
       slots.put(v.op().name(), e);
       copies.add(be.wrap(e));
       return be.wrap(v);

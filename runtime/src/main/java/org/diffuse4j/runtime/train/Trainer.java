@@ -88,6 +88,8 @@ public final class Trainer implements AutoCloseable {
   private final FedNoise extraNoise;
   private final Tensor loss;
   private final Updates updates;
+  /** The op of one training step: the optimiser update, then the target's own average if it has one. */
+  private final org.tensorflow.op.Op trainStep;
   private final List<String> variableNames;
   /** The global gradient norm of the last step (before clipping). */
   private double lastGradNorm = Double.NaN;
@@ -180,6 +182,7 @@ public final class Trainer implements AutoCloseable {
     loss = manifest.objective().bind(manifest.schedule()).loss(tb, networks, manifest.parameterisation()).mean();
 
     updates = new Updates(be, manifest.training(), trained, loss, slots, shard != null);
+    trainStep = emaTarget == null ? updates.train : emaTarget.follow(be, updates.train);
     variableNames = model.variables().stream().map(v -> v.op().name()).toList();
     session = new Session(graph);
   }
@@ -187,11 +190,12 @@ public final class Trainer implements AutoCloseable {
   /** The model with its EMA target θ⁻ (objectives that need {@link Objective.Need#TARGET}). */
   private static EmaTarget emaTarget(Manifest manifest, Backend be, int dim,
       java.util.function.UnaryOperator<org.diffuse4j.api.model.Weights> start) {
-    if (manifest.training().ema() <= 0) {
+    double decay = manifest.objective().targetDecay();
+    if (decay < 0 && manifest.training().ema() <= 0) {
       throw new org.diffuse4j.api.plugin.OptionException("the objective compares with the EMA target θ⁻ (the run's EMA "
           + "weights), but training.ema is 0; set training.ema > 0 (e.g. 0.999)");
     }
-    return new EmaTarget(manifest.network(), be, dim, manifest.seed(), start);
+    return new EmaTarget(manifest.network(), be, dim, manifest.seed(), start, decay);
   }
 
   /** The manifest's teacher (objectives that need {@link Objective.Need#TEACHER}). */
@@ -314,7 +318,7 @@ public final class Trainer implements AutoCloseable {
       if (shard != null) {
         return averagedStep(r, open, k);
       }
-      try (Result res = r.fetch(loss.op()).fetch(updates.gradNorm.op()).addTarget(updates.train).run()) {
+      try (Result res = r.fetch(loss.op()).fetch(updates.gradNorm.op()).addTarget(trainStep).run()) {
         lastGradNorm = Feeds.scalarValue(res.get(1));
         return Feeds.scalarValue(res.get(0));
       }
@@ -360,7 +364,7 @@ public final class Trainer implements AutoCloseable {
       Tensor fed = updates.fedGradients.get(i);
       u.feed(fed.op(), keep(open, Feeds.tensor(precision, mean[i + 1], fed.shape().asArray())));
     }
-    try (Result res = u.fetch(updates.gradNorm.op()).addTarget(updates.train).run()) {
+    try (Result res = u.fetch(updates.gradNorm.op()).addTarget(trainStep).run()) {
       lastGradNorm = Feeds.scalarValue(res.get(0));
     }
     return mean[0][0];
