@@ -36,10 +36,13 @@ import org.tensorflow.types.family.TNumber;
  * A row still short of λ_end after them takes one DPM-Solver-3 (-2) step to it. The model is called
  * at data-dependent times, so the schedule is tabulated on the interval (nodes every 0.01 in λ at
  * most) and read in the graph by cubic Hermite interpolation of t(λ) and log α(λ) with their exact
- * λ-derivatives (σ = α e^{−λ} exactly; α̇, σ̇ from finite-difference slopes). A graph runs every trial
- * it holds, so each grid interval costs (maxTrials + 1)·order calls whatever the controller does:
- * adaptivity buys accuracy within a fixed budget, not fewer calls. On an eager backend the loop stops
- * once every row has reached λ_end (the calls are then those spent). A last interval to σ = 0 is α·x̂0.
+ * λ-derivatives (σ = α e^{−λ} exactly; α̇, σ̇ from finite-difference slopes). The run stops once
+ * every row has reached λ_end, and skips the closing step when no row needs it: on an eager backend
+ * the loop breaks; in a graph each trial is gated by a Switch/Merge pair on "some row is active"
+ * ({@code Gate}), so the gated-off trials' model calls do not run and a graph spends the calls an
+ * eager run spends, with the same values. The declared count ({@code traits}, {@code evaluations})
+ * stays the budget, (maxTrials + 1)·order per interval, since the calls spent are known only after
+ * the run (an eager run's {@link SolverState#nfe} counts them). A last interval to σ = 0 is α·x̂0.
  *
  * @param order 2 (DPM-Solver-12) or 3 (DPM-Solver-23)
  * @param rtol relative tolerance
