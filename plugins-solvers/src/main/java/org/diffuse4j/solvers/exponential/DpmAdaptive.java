@@ -11,7 +11,10 @@ import org.diffuse4j.api.tensor.Tensor;
 import org.diffuse4j.solvers.LastStepToData;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.SwitchCond;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TNumber;
 
 /**
  * Adaptive DPM-Solver-12 / 23 (Lu et al. 2022, DPM-Solver, §4.2 and Alg. 4; as k-diffusion's
@@ -33,10 +36,13 @@ import org.tensorflow.types.TInt32;
  * A row still short of λ_end after them takes one DPM-Solver-3 (-2) step to it. The model is called
  * at data-dependent times, so the schedule is tabulated on the interval (nodes every 0.01 in λ at
  * most) and read in the graph by cubic Hermite interpolation of t(λ) and log α(λ) with their exact
- * λ-derivatives (σ = α e^{−λ} exactly; α̇, σ̇ from finite-difference slopes). A graph runs every trial
- * it holds, so each grid interval costs (maxTrials + 1)·order calls whatever the controller does:
- * adaptivity buys accuracy within a fixed budget, not fewer calls. On an eager backend the loop stops
- * once every row has reached λ_end (the calls are then those spent). A last interval to σ = 0 is α·x̂0.
+ * λ-derivatives (σ = α e^{−λ} exactly; α̇, σ̇ from finite-difference slopes). The run stops once
+ * every row has reached λ_end, and skips the closing step when no row needs it: on an eager backend
+ * the loop breaks; in a graph each trial is gated by a Switch/Merge pair on "some row is active"
+ * ({@code Gate}), so the gated-off trials' model calls do not run and a graph spends the calls an
+ * eager run spends, with the same values. The declared count ({@code traits}, {@code evaluations})
+ * stays the budget, (maxTrials + 1)·order per interval, since the calls spent are known only after
+ * the run (an eager run's {@link SolverState#nfe} counts them). A last interval to σ = 0 is α·x̂0.
  *
  * @param order 2 (DPM-Solver-12) or 3 (DPM-Solver-23)
  * @param rtol relative tolerance
@@ -129,13 +135,24 @@ public record DpmAdaptive(int order, double rtol, double atol, double hInit, int
     double b1 = (pcoeff + icoeff + dcoeff) / order;
     double b2 = -(pcoeff + 2 * dcoeff) / order;
     double b3 = dcoeff / order;
-    Tensor logInv1 = null;                                              // log ε of the last two accepted trials
-    Tensor logInv2 = null;
+    Tensor logInv1 = zeros;                                             // log ε of the last two accepted trials
+    Tensor logInv2 = zeros;                                             // (set by the first trial)
     java.util.List<Tensor> lambdas = new java.util.ArrayList<>();
     for (int trial = 0; trial < maxTrials; trial++) {
       Tensor active = s.rsub(lambdaEnd - 1e-5);                       // > 0 while the row is short of the end
       if (eager && !anyPositive(active)) {
         break;
+      }
+      Gate gate = eager ? null : new Gate(active);
+      if (gate != null) {
+        active = gate.active();
+        Tensor[] in = gate.enter(y, yPrev, s, h, logInv1, logInv2);
+        y = in[0];
+        yPrev = in[1];
+        s = in[2];
+        h = in[3];
+        logInv1 = in[4];
+        logInv2 = in[5];
       }
       Tensor t = s.plus(h).min(ones.times(lambdaEnd));
       Tensor[] lowHigh = pair(problem, table, y, s, active.wherePositive(t.minus(s), idle));
@@ -156,24 +173,91 @@ public record DpmAdaptive(int order, double rtol, double atol, double hInit, int
       logInv2 = take.wherePositive(logInv1, logInv2);
       logInv1 = take.wherePositive(logInv, logInv1);
       h = active.wherePositive(h.times(factor), h);
+      if (gate != null) {
+        Tensor[] out = gate.leave(y, yPrev, s, h, logInv1, logInv2);
+        y = out[0];
+        yPrev = out[1];
+        s = out[2];
+        h = out[3];
+        logInv1 = out[4];
+        logInv2 = out[5];
+      }
       lambdas.add(s);
     }
     Tensor active = s.rsub(lambdaEnd - 1e-5);
     if (!eager || anyPositive(active)) {
-      Tensor last = pair(problem, table, y, s, active.wherePositive(s.rsub(lambdaEnd), idle))[1];
+      Gate gate = eager ? null : new Gate(active);
+      Tensor[] in = gate == null ? new Tensor[] {y, s} : gate.enter(y, s);
+      Tensor on = gate == null ? active : gate.active();
+      Tensor last = pair(problem, table, in[0], in[1], on.wherePositive(in[1].rsub(lambdaEnd), idle))[1];
       calls += order;
-      y = select(active, last, y);
+      y = select(on, last, in[0]);
+      if (gate != null) {
+        y = gate.leave(y)[0];
+      }
     }
     return new Interval(y, calls, lambdas);
   }
 
+  /**
+   * Graph mode: a trial that runs only while some row of the batch is short of λ_end (TensorFlow's
+   * v1 control flow, Switch and Merge). The trial reads its tensors through a Switch on that
+   * predicate, and its results are merged with the Switch's other outputs, which pass the inputs
+   * through. When the predicate is false, every op fed by the untaken output (the model's calls
+   * among them) is dead in TensorFlow's executor and does not run. The results are those of the
+   * trial without the gate, which changes no row that is done ({@code where} on the per-row activity).
+   */
+  private static final class Gate {
+    private final Backend b;
+    private final Operand<TBool> pred;
+    private final Tensor active;
+    private final java.util.List<Operand<TNumber>> passed = new java.util.ArrayList<>();
+
+    /** A gate open when some entry of the column {@code active} is positive. */
+    Gate(Tensor active) {
+      this.b = active.backend();
+      this.pred = anyPositiveOp(active);
+      this.active = b.wrap(b.tf().switchCond(active.op(), pred).outputTrue());
+    }
+
+    /** The activity column as the trial reads it. */
+    Tensor active() {
+      return active;
+    }
+
+    /** The tensors as the trial reads them (live only when the gate is open); keeps their pass-through. */
+    Tensor[] enter(Tensor... carried) {
+      Tensor[] in = new Tensor[carried.length];
+      for (int i = 0; i < carried.length; i++) {
+        SwitchCond<TNumber> sw = b.tf().switchCond(carried[i].op(), pred);
+        passed.add(sw.outputFalse());
+        in[i] = b.wrap(sw.outputTrue());
+      }
+      return in;
+    }
+
+    /** Each result merged with the pass-through of the entered tensor at its position. */
+    Tensor[] leave(Tensor... results) {
+      Tensor[] out = new Tensor[results.length];
+      for (int i = 0; i < results.length; i++) {
+        out[i] = b.wrap(b.tf().merge(java.util.List.of(passed.get(i), results[i].op())).output());
+      }
+      return out;
+    }
+  }
+
   /** Eager only: whether any entry is positive. */
   private static boolean anyPositive(Tensor v) {
+    try (var any = anyPositiveOp(v).asTensor()) {
+      return ((TBool) any).getBoolean();
+    }
+  }
+
+  /** Whether any entry of {@code v} is positive, as a boolean scalar op. */
+  private static Operand<TBool> anyPositiveOp(Tensor v) {
     Backend b = v.backend();
     Tensor flat = v.reshape(-1);
-    try (var any = b.tf().reduceAny(b.tf().math.greater(flat.op(), flat.times(0).op()), b.tf().constant(new int[] {0})).asTensor()) {
-      return ((org.tensorflow.types.TBool) any).getBoolean();
-    }
+    return b.tf().reduceAny(b.tf().math.greater(flat.op(), flat.times(0).op()), b.tf().constant(new int[] {0}));
   }
 
   /** [B, 1, …, 1] for x of shape [B, …]. */

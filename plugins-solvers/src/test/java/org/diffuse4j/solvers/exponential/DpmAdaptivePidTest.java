@@ -9,16 +9,25 @@ import org.diffuse4j.api.ConditionalDenoiser;
 import org.diffuse4j.api.Denoiser;
 import org.diffuse4j.api.SamplingProblem;
 import org.diffuse4j.api.Schedule;
+import org.diffuse4j.api.Solver;
 import org.diffuse4j.api.SolverState;
 import org.diffuse4j.api.tensor.Backend;
+import org.diffuse4j.api.tensor.Feeds;
 import org.diffuse4j.api.tensor.Precision;
 import org.diffuse4j.api.tensor.Tensor;
 import org.diffuse4j.testkit.SolverConformance;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.EagerSession;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.AssignAdd;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.OptimizerOptions;
+import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.types.TFloat64;
 
 /**
@@ -87,9 +96,13 @@ class DpmAdaptivePidTest {
   }
 
   static SamplingProblem problem(Backend b, Schedule vp) {
+    return problem(b, vp, TIMES);
+  }
+
+  static SamplingProblem problem(Backend b, Schedule vp, double[] times) {
     ConditionalDenoiser cd = ComfyReferenceTest.GAUSSIAN.denoiser(vp);
     Denoiser model = (xx, p) -> cd.predict(xx, p, Condition.none());
-    return new SamplingProblem(model, vp, TIMES, b.constant(ComfyReferenceTest.X, 3, 1), ComfyReferenceTest.SINE);
+    return new SamplingProblem(model, vp, times, b.constant(ComfyReferenceTest.X, 3, 1), ComfyReferenceTest.SINE);
   }
 
   @Test
@@ -127,8 +140,8 @@ class DpmAdaptivePidTest {
 
   /**
    * On an eager backend the loop stops when every row has reached the end: the batch spends
-   * k-diffusion's largest trial count (13 trials, 39 calls) instead of the graph's (16 + 1)·3 = 51, with
-   * the same end point.
+   * k-diffusion's largest trial count (13 trials, 39 calls) instead of the budget (16 + 1)·3 = 51, with
+   * the same end point. The declared count (the engine's NFE) stays the budget.
    */
   @Test
   void eagerStopsWhenEveryRowIsDone() {
@@ -144,5 +157,70 @@ class DpmAdaptivePidTest {
     }
     assertThat(Harness.run(solver, SolverConformance.vp(), TIMES, ComfyReferenceTest.GAUSSIAN, ComfyReferenceTest.X,
         ComfyReferenceTest.SINE).nfe()).isEqualTo(51);
+  }
+
+  /**
+   * In a graph the trials after every row has reached the end do not run either: a model that counts
+   * its calls in a TensorFlow variable (an AssignAdd fed by x, which the prediction waits for) is
+   * called as often as on an eager backend, with the eager end point. PID: 39 calls (not the 51 the
+   * graph holds); DPM-Solver-12 (max_trials 24): 44 (not 50); with max_trials 4 no row is done after
+   * the trials, so the closing step runs too: (4 + 1)·3 = 15; over four intervals, the last to
+   * σ = 0: 46 (not 3·17·3 + 1 = 154). As in the sampling engine, x is fed (nothing can decide the
+   * gates before the run) and Grappler is off (its first-run optimisation of the gated graph costs
+   * seconds).
+   */
+  @Test
+  void graphStopsWhenEveryRowIsDoneAsEagerDoes() {
+    assertThat(graphCalls(PID, TIMES, 39)).isEqualTo(39);
+    assertThat(graphCalls(PID12, TIMES, 44)).isEqualTo(44);
+    assertThat(graphCalls(Map.of("max_trials", 4), TIMES, 15)).isEqualTo(15);
+    assertThat(graphCalls(Map.of(), new double[] {0.99, 0.6, 0.3, 0.1, 0.0}, 46)).isEqualTo(46);
+  }
+
+  /** Grappler and the classic graph optimiser off, as the runtime's sampling sessions. */
+  static final ConfigProto UNOPTIMISED = ConfigProto.newBuilder()
+      .setGraphOptions(GraphOptions.newBuilder()
+          .setRewriteOptions(RewriterConfig.newBuilder().setDisableMetaOptimizer(true))
+          .setOptimizerOptions(OptimizerOptions.newBuilder().setOptLevel(OptimizerOptions.Level.L0)))
+      .build();
+
+  /**
+   * Model calls a graph run spends, counted in the graph; checks the eager run's calls against
+   * {@code eagerCalls} and the graph's end point against the eager one.
+   */
+  static int graphCalls(Map<String, Object> options, double[] times, int eagerCalls) {
+    Solver solver = Catalogue.make("dpm-adaptive", options);
+    double[] eager = new double[3];
+    try (EagerSession e = EagerSession.create()) {
+      SolverState end = solver.solve(problem(new Backend(Ops.create(e), Precision.FLOAT64), SolverConformance.vp(), times));
+      TFloat64 x = (TFloat64) end.x().op().asTensor();
+      for (int i = 0; i < 3; i++) {
+        eager[i] = x.getDouble(i, 0);
+      }
+      assertThat(end.nfe()).as("eager calls").isEqualTo(eagerCalls);
+    }
+    try (Graph g = new Graph(); Session s = new Session(g, UNOPTIMISED)) {
+      Ops tf = Ops.create(g);
+      Backend b = new Backend(tf, Precision.FLOAT64);
+      Variable<TFloat64> counter = tf.variable(tf.constant(0.0));
+      Tensor xInit = b.placeholder("x_init", 3, 1);
+      Denoiser model = problem(b, SolverConformance.vp(), times).model();
+      Denoiser counted = (x, p) -> {
+        Operand<TFloat64> one = tf.onesLike(tf.dtypes.cast(x.reshape(-1).sum().op(), TFloat64.class));
+        AssignAdd<TFloat64> add = tf.assignAdd(counter, one, AssignAdd.useLocking(true));
+        return model.predict(b.wrap(tf.withControlDependencies(add).identity(x.op())), p);
+      };
+      Tensor end = solver.solve(new SamplingProblem(counted, SolverConformance.vp(), times, xInit, ComfyReferenceTest.SINE)).x();
+      s.initialize();
+      try (var x0 = Feeds.tensor(Precision.FLOAT64, ComfyReferenceTest.X, 3, 1);
+          TFloat64 x = (TFloat64) s.runner().feed(xInit.op(), x0).fetch(end.op()).run().get(0)) {
+        for (int i = 0; i < 3; i++) {
+          assertThat(x.getDouble(i, 0)).as("row %d", i).isCloseTo(eager[i], within(1e-12));
+        }
+      }
+      try (TFloat64 calls = (TFloat64) s.runner().fetch(counter).run().get(0)) {
+        return (int) calls.getDouble();
+      }
+    }
   }
 }
