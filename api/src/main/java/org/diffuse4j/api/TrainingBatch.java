@@ -7,8 +7,9 @@ import org.diffuse4j.api.tensor.Tensor;
  * objective's coupling), per-sample path coefficients at the sampled times, the per-sample weight
  * w(t) the objective asked for, the condition and a noise source for any extra randomness; and, for
  * an objective that {@linkplain Objective#pairsTimes() pairs times}, the path coefficients at each
- * example's earlier paired time (null otherwise); and the optimiser step, for warm-ups and curricula
- * computed in the graph.
+ * example's earlier paired time (null otherwise); the optimiser step, for warm-ups and curricula
+ * computed in the graph; and, for an objective with a teacher, the teacher's path coefficients at
+ * each example's σ/α on the teacher's own schedule (null otherwise).
  *
  * @param x0 the clean samples, shape [B, …]
  * @param eps the noise paired with each row of {@code x0}, shape of {@code x0}
@@ -18,9 +19,28 @@ import org.diffuse4j.api.tensor.Tensor;
  * @param noise the noise source for any extra randomness the objective draws
  * @param paired the path coefficients at each example's earlier paired time, [B, 1] columns, or null
  * @param step the optimiser step k (from 0) as a scalar, or null outside a trainer (tests, the kits)
+ * @param teacherPoint the teacher schedule's path coefficients at the time with each example's σ/α
+ *     (clamped to the teacher's [tMin, tMax]), [B, 1] columns, or null (no teacher, or outside a trainer)
  */
 public record TrainingBatch(Tensor x0, Tensor eps, PathPoint point, Tensor weight, Condition condition, NoiseSource noise,
-    PathPoint paired, Tensor step) {
+    PathPoint paired, Tensor step, PathPoint teacherPoint) {
+
+  /**
+   * A batch without the teacher's path coefficients.
+   *
+   * @param x0 the clean samples, shape [B, …]
+   * @param eps the noise paired with each row of {@code x0}, shape of {@code x0}
+   * @param point the path coefficients at each example's time, [B, 1] columns
+   * @param weight the per-example loss weight w(t), a [B, 1] column
+   * @param condition the examples' condition (class labels or none)
+   * @param noise the noise source for any extra randomness the objective draws
+   * @param paired the path coefficients at each example's earlier paired time, or null
+   * @param step the optimiser step k (from 0) as a scalar, or null
+   */
+  public TrainingBatch(Tensor x0, Tensor eps, PathPoint point, Tensor weight, Condition condition, NoiseSource noise,
+      PathPoint paired, Tensor step) {
+    this(x0, eps, point, weight, condition, noise, paired, step, null);
+  }
 
   /**
    * A batch without the optimiser step (outside a trainer).
@@ -35,7 +55,7 @@ public record TrainingBatch(Tensor x0, Tensor eps, PathPoint point, Tensor weigh
    */
   public TrainingBatch(Tensor x0, Tensor eps, PathPoint point, Tensor weight, Condition condition, NoiseSource noise,
       PathPoint paired) {
-    this(x0, eps, point, weight, condition, noise, paired, null);
+    this(x0, eps, point, weight, condition, noise, paired, null, null);
   }
 
   /**
@@ -49,7 +69,7 @@ public record TrainingBatch(Tensor x0, Tensor eps, PathPoint point, Tensor weigh
    * @param noise the noise source for any extra randomness the objective draws
    */
   public TrainingBatch(Tensor x0, Tensor eps, PathPoint point, Tensor weight, Condition condition, NoiseSource noise) {
-    this(x0, eps, point, weight, condition, noise, null, null);
+    this(x0, eps, point, weight, condition, noise, null, null, null);
   }
 
   /**

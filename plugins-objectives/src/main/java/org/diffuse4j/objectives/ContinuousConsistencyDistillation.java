@@ -24,9 +24,12 @@ import org.tensorflow.types.TInt32;
  * {@link ContinuousConsistencyTraining} with the tangent direction taken from a frozen teacher,
  * dx_τ/dτ = cos τ·σ_d ε̂ − sin τ·x̂0 with (x̂0, ε̂) the teacher's prediction at the same σ/α (the
  * paper's σ_d F_pretrain(x_τ/σ_d, τ)), on the teacher's own schedule at the time with that σ/α.
- * Times are K levels, the quantiles (k + ½)/K of ln(σ/α) ~ N(P_mean, P_std²), so the teacher is
- * evaluated at a scalar time per level: the rows are split by level (DynamicPartition), each part
- * is predicted and the parts are stitched back, one teacher evaluation per example.
+ * With K = 0 levels (the paper's) times are continuous, ln(σ/α) ~ N(P_mean, P_std²) as sCT's, and the
+ * teacher is evaluated at each row's own time on its schedule ({@link TrainingBatch#teacherPoint()},
+ * which the trainer feeds). With K &gt; 0 times are K levels, the quantiles (k + ½)/K of that normal,
+ * and the teacher is evaluated at a scalar time per level: the rows are split by level
+ * (DynamicPartition), each part is predicted and the parts are stitched back. One teacher evaluation
+ * per example either way.
  */
 public final class ContinuousConsistencyDistillation implements Objective {
   private final ContinuousConsistencyTraining sct;
@@ -39,12 +42,12 @@ public final class ContinuousConsistencyDistillation implements Objective {
    * @param pStd standard deviation of ln(σ/α)
    * @param c the tangent normalisation's offset
    * @param warmupSteps H of the tangent warm-up; 0 for r = 1
-   * @param levels K, the number of σ/α levels
+   * @param levels K, the number of σ/α levels; 0 for continuous times
    */
   public ContinuousConsistencyDistillation(double sigmaData, double pMean, double pStd, double c, long warmupSteps,
       int levels, boolean adaptive) {
-    if (levels < 1) {
-      throw new IllegalArgumentException("scd needs levels >= 1, got " + levels);
+    if (levels < 0) {
+      throw new IllegalArgumentException("scd needs levels >= 0 (0: continuous times), got " + levels);
     }
     this.sct = new ContinuousConsistencyTraining(sigmaData, pMean, pStd, c, warmupSteps, adaptive);
     this.sigmaData = sigmaData;
@@ -64,9 +67,12 @@ public final class ContinuousConsistencyDistillation implements Objective {
     return sct.adaptive() ? EnumSet.of(Need.TEACHER, Need.WEIGHTING) : EnumSet.of(Need.TEACHER);
   }
 
-  /** The level r_k, k = ⌊uK⌋, as a time of the schedule (kept in [tMin, tMax]). */
+  /** The level r_k, k = ⌊uK⌋, as a time of the schedule (kept in [tMin, tMax]); with K = 0 sCT's continuous time. */
   @Override
   public double sampleTime(Schedule schedule, double u) {
+    if (r.length == 0) {
+      return sct.sampleTime(schedule, u);
+    }
     int k = Math.min((int) (u * r.length), r.length - 1);
     double t = schedule.timeOfLambda(-Math.log(r[k]));
     return schedule.clamp(t);
@@ -85,8 +91,25 @@ public final class ContinuousConsistencyDistillation implements Objective {
     PathPoint p = b.point();
     Tensor warm = sct.warmup(b);
     Tensor x = b.xt();
-    Tensor v = teacherVelocity(networks.teacher(), x.div(p.alpha()), p, b.condition());
+    Tensor v = r.length == 0 ? teacherVelocity(networks.teacher(), x.div(p.alpha()), p, b.teacherPoint(), b.condition())
+        : teacherVelocity(networks.teacher(), x.div(p.alpha()), p, b.condition());
     return networks.weigh(sct.loss(x, p, v, warm, b.condition(), networks.network(), param), p);
+  }
+
+  /**
+   * The teacher's TrigFlow velocity cos τ·σ_d ε̂ − sin τ·x̂0 at y = x/α, each row at its own σ/α:
+   * the teacher reads x = α_T y at {@code atTeacher}, its schedule's point with the same σ/α;
+   * gradient stopped.
+   */
+  public Tensor teacherVelocity(Teacher teacher, Tensor y, PathPoint p, PathPoint atTeacher, Condition c) {
+    if (atTeacher == null) {
+      throw new IllegalStateException("scd with continuous times (levels: 0) reads the teacher at each example's own "
+          + "time, which the trainer feeds in TrainingBatch.teacherPoint(); none was given");
+    }
+    Prediction pred = teacher.denoiser(c).predict(y.times(atTeacher.alpha()), atTeacher);
+    Tensor ratio = p.sigma().div(p.alpha());
+    Tensor norm = ratio.square().plus(sigmaData * sigmaData).sqrt();
+    return pred.eps().times(norm.rdiv(sigmaData * sigmaData)).minus(pred.x0().times(ratio.div(norm))).stopGradient();
   }
 
   /**

@@ -114,7 +114,8 @@ public final class ObjectivesBundle implements PluginBundle {
       @Option(doc = "standard deviation of ln(σ_d tan τ)", def = "1.4", min = 1e-9) double p_std,
       @Option(doc = "c of the tangent normalisation g/(‖g‖ + c)", def = "0.1", min = 1e-12) double c,
       @Option(doc = "H of the tangent warm-up r = min(1, step/H); 0: r = 1", def = "10000", min = 0) int warmup_steps,
-      @Option(doc = "K: times are the K quantiles (k + ½)/K of ln(σ/α), one teacher time per level", def = "32", min = 1) int levels,
+      @Option(doc = "K: times are the K quantiles (k + ½)/K of ln(σ/α), one teacher time per level; 0: continuous times, "
+          + "the teacher at each example's own", def = "32", min = 0) int levels,
       @Option(doc = "weight the loss by a learned w_φ(t): e^{w}·loss − w (the paper's eq. 9)", def = "false") boolean adaptive_weight) {}
 
   /** Options of {@code ddpm-elbo}. */

@@ -31,7 +31,8 @@ import org.tensorflow.op.Ops;
 /**
  * sCD with the exact Gaussian denoiser as the teacher (on rectified flow, the student on trigflow):
  * its velocity is the marginal TrigFlow velocity, so the exact consistency function has zero
- * tangent at any x; and each row's teacher velocity matches the closed form at its own level.
+ * tangent at any x; and each row's teacher velocity matches the closed form at its own level, or, with
+ * continuous times (levels 0), at its own σ/α through the teacher's point the trainer feeds.
  */
 class ContinuousConsistencyDistillationTest {
   private static final double SD = 0.5;
@@ -120,5 +121,60 @@ class ContinuousConsistencyDistillationTest {
     }
     TrigFlow s = new TrigFlow(SD);
     assertThat(scd.sampleTime(s, 0.6)).isCloseTo(s.timeOfLambda(-Math.log(scd.levels()[2])), within(1e-12));
+  }
+
+  @Test
+  void withContinuousTimesEachRowReadsTheTeacherAtItsOwnSigmaOverAlpha() {
+    TrigFlow student = new TrigFlow(SD);
+    RectifiedFlow teacherSchedule = new RectifiedFlow();
+    GaussianMixture gauss = new GaussianMixture(new double[][] {M}, new double[] {C}, new double[] {1});
+    ContinuousConsistencyDistillation scd = new ContinuousConsistencyDistillation(SD, -1, 1.4, 0.1, 0, 0, false);
+    double[] t = new double[B];
+    double[] tTeacher = new double[B];
+    for (int i = 0; i < B; i++) {
+      t[i] = scd.sampleTime(student, (i + 0.37) / B);
+      tTeacher[i] = teacherSchedule.timeOfLambda(student.lambda(t[i]));
+    }
+    assertThat(t).as("continuous: no two rows share a time").doesNotHaveDuplicates();
+    double[] xs = CounterNoise.gaussian(43, 0, B, D, 1);
+    for (double cc : new double[] {C, 0.8 * C}) {
+      try (Graph g = new Graph()) {
+        Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
+        Teacher teacher = new Teacher(gauss.denoiser(teacherSchedule), null, teacherSchedule, new RungeKutta(ButcherTableau.EULER));
+        PathPoint p = PathPoint.columns(student, t, b);
+        PathPoint atTeacher = PathPoint.columns(teacherSchedule, tTeacher, b);
+        Tensor x = b.constant(xs, B, D);
+        Tensor x0 = x.div(p.alpha());
+        TrainingBatch batch = new TrainingBatch(x0, x0.zerosLike(), p, p.t().zerosLike().plus(1), Condition.none(),
+            new ConstantNoise(1, 0), null, null, atTeacher);
+        Tensor v = scd.teacherVelocity(teacher, x.div(p.alpha()), p, atTeacher, Condition.none());
+        Tensor loss = scd.loss(batch, new TrainingNetworks(exactF(cc), null, teacher), new X0Parameterisation());
+        double[] vv = run(g, v);
+        double[] lv = run(g, loss);
+        for (int i = 0; i < B; i++) {
+          double a = student.alpha(t[i]);
+          double r = student.sigma(t[i]) / a;
+          double tau = Math.atan(r / SD);
+          double drdtau = SD / (Math.cos(tau) * Math.cos(tau));
+          for (int j = 0; j < D; j++) {
+            double y = xs[i * D + j] / a;
+            double expected = -Math.sin(tau) * y + Math.cos(tau) * r / (C * C + r * r) * (y - M[j]) * drdtau;
+            assertThat(vv[i * D + j]).as("teacher velocity row %d", i).isCloseTo(expected, within(1e-10));
+          }
+          if (cc == C) {
+            assertThat(lv[i]).as("loss of the exact f, row %d", i).isLessThan(1e-20);
+          } else {
+            assertThat(lv[i]).as("loss of f with c 20%% off, row %d", i).isGreaterThan(1e-4);
+          }
+        }
+      }
+    }
+    try (Graph g = new Graph()) {
+      Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
+      Teacher teacher = new Teacher(gauss.denoiser(teacherSchedule), null, teacherSchedule, new RungeKutta(ButcherTableau.EULER));
+      PathPoint p = PathPoint.columns(student, t, b);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> scd.teacherVelocity(teacher, b.constant(xs, B, D), p, null,
+          Condition.none())).hasMessageContaining("teacherPoint");
+    }
   }
 }

@@ -83,6 +83,8 @@ public final class Trainer implements AutoCloseable {
   private final Tensor eps;
   private final Tensor[] columns = new Tensor[6]; // t, alpha, sigma, alphaDot, sigmaDot, weight
   private final Tensor step; // the optimiser step k, a scalar (TrainingBatch.step)
+  /** The teacher schedule's path coefficients at each example's σ/α (objectives with a teacher), or null. */
+  private final Tensor[] teacherColumns;
   private final Tensor[] pairedColumns; // t, alpha, sigma, alphaDot, sigmaDot at the paired time, or null
   private final Tensor labels;
   private final FedNoise extraNoise;
@@ -176,7 +178,18 @@ public final class Trainer implements AutoCloseable {
       pairedColumns = null;
     }
     step = be.placeholder("step");
-    TrainingBatch tb = new TrainingBatch(x0, eps, point, columns[5], condition, extraNoise, paired, step);
+    PathPoint atTeacher = null;
+    if (needs.contains(Objective.Need.TEACHER) && manifest.teacher() != null) {
+      teacherColumns = new Tensor[5];
+      for (int i = 0; i < 5; i++) {
+        teacherColumns[i] = be.placeholder("teacher_" + names[i], rows, 1);
+      }
+      atTeacher = new PathPoint(teacherColumns[0], teacherColumns[1], teacherColumns[2], teacherColumns[3],
+          teacherColumns[4]);
+    } else {
+      teacherColumns = null;
+    }
+    TrainingBatch tb = new TrainingBatch(x0, eps, point, columns[5], condition, extraNoise, paired, step, atTeacher);
     TrainingNetworks networks = new TrainingNetworks(model.network(), emaTarget == null ? null : emaTarget.target,
         needs.contains(Objective.Need.TEACHER) ? teacher(manifest) : null, manifest.flowMap(), weighting);
     loss = manifest.objective().bind(manifest.schedule()).loss(tb, networks, manifest.parameterisation()).mean();
@@ -282,6 +295,8 @@ public final class Trainer implements AutoCloseable {
     double[] eb = BatchNoise.rows(objective, data, xb, seed, noiseSeed, first, batch, dim);
     double[][] cols = new double[6][batch];
     double[][] pairedCols = new double[5][batch];
+    double[][] teacherCols = new double[5][batch];
+    Schedule teacherSchedule = teacherColumns == null ? null : manifest.teacher().schedule();
     for (int i = 0; i < batch; i++) {
       double t = objective.sampleTime(schedule, CounterNoise.uniform(noiseSeed, first + i, 2, 0), k);
       cols[0][i] = t;
@@ -298,6 +313,17 @@ public final class Trainer implements AutoCloseable {
         pairedCols[3][i] = schedule.alphaDot(tp);
         pairedCols[4][i] = schedule.sigmaDot(tp);
       }
+      if (teacherSchedule != null) {
+        // the teacher's time with the same σ/α (t = 0 and t at σ = 0 both give the data end)
+        double lambda = Math.log(cols[1][i] / cols[2][i]);
+        double tt = teacherSchedule.clamp(Double.isFinite(lambda) ? teacherSchedule.timeOfLambda(lambda)
+            : lambda > 0 ? teacherSchedule.tMin() : teacherSchedule.tMax());
+        teacherCols[0][i] = tt;
+        teacherCols[1][i] = teacherSchedule.alpha(tt);
+        teacherCols[2][i] = teacherSchedule.sigma(tt);
+        teacherCols[3][i] = teacherSchedule.alphaDot(tt);
+        teacherCols[4][i] = teacherSchedule.sigmaDot(tt);
+      }
     }
     List<org.tensorflow.Tensor> open = new ArrayList<>();
     try {
@@ -309,6 +335,9 @@ public final class Trainer implements AutoCloseable {
       }
       for (int c = 0; pairedColumns != null && c < 5; c++) {
         r.feed(pairedColumns[c].op(), keep(open, Feeds.tensor(precision, part(pairedCols[c], 1), rows, 1)));
+      }
+      for (int c = 0; teacherColumns != null && c < 5; c++) {
+        r.feed(teacherColumns[c].op(), keep(open, Feeds.tensor(precision, part(teacherCols[c], 1), rows, 1)));
       }
       if (labels != null) {
         r.feed(labels.op(), keep(open, Feeds.tensor(precision, part(labelValues(data, seed, first), 1), rows)));
