@@ -157,8 +157,8 @@ public final class SamplingEngine implements AutoCloseable {
   }
 
   /**
-   * Runs one throw-away chunk so TensorFlow optimises and allocates the unrolled graph before
-   * timing starts; returns its wall time in seconds.
+   * Runs one throw-away chunk so the steps are all traced, the step graphs all built and TensorFlow
+   * has allocated them (or the unrolled graph) before timing starts; returns its wall time in seconds.
    */
   public double warmUp() {
     long t0 = System.nanoTime();

@@ -46,7 +46,7 @@ import org.tensorflow.types.family.TType;
  * The trace runs just ahead of sampling: the constructor traces the first run and builds its graph,
  * and the first chunk traces each later run when it reaches it, building a graph only for a new
  * sequence of signatures (ops added to the graph after the session has run it); later chunks run
- * from the recorded runs (each step's scalars and noise streams, about 150 bytes a step). So the
+ * from the recorded runs (each step's scalars and noise streams: 170 bytes for a heun step). So the
  * build time does not depend on the step count, and graph memory depends on {@code stepsPerRun}
  * and the number of distinct runs (first, steady, last), not on the number of steps; the
  * computation is the unrolled graph's op for op, so the samples are bitwise the same.
@@ -119,7 +119,7 @@ final class StepGraphs {
     }
   }
 
-  /** A traced run of steps and the number of the graph (structure) that runs it. */
+  /** A traced run of steps and the graph (structure) that runs it. */
   private record Traced(StepTrace.Run run, Structure structure) {}
 
   private final Precision precision;

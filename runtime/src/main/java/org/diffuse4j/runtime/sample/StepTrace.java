@@ -155,16 +155,18 @@ final class StepTrace implements AutoCloseable {
   private Step traceStep() {
     if (inJava) {
       try {
-        return traceStepInto(false);
+        return traceStepInScratch();
       } catch (RuntimeException | LinkageError e) { // LinkageError: org.tensorflow.TracedOperation not loadable
         inJava = false;
+        close(); // the next scratch is a TensorFlow graph
       }
     }
-    return traceStepInto(!(scratch instanceof Graph));
+    return traceStepInScratch();
   }
 
-  private Step traceStepInto(boolean fresh) {
-    if (fresh || scratch == null || rec.size() > SCRATCH_OPS) {
+  /** Traces {@link #step} into the current scratch graph (a new one when there is none or it is full). */
+  private Step traceStepInScratch() {
+    if (scratch == null || rec.size() > SCRATCH_OPS) {
       // a few thousand steps' ops per throw-away graph: creating and deleting graphs costs too
       close();
       scratch = inJava ? new ShapeGraph() : new Graph();
@@ -226,7 +228,7 @@ final class StepTrace implements AutoCloseable {
     return new Step(id, rec.params(), noise.streams(), in == null ? 0 : in.k(), in == null ? 0 : in.nfe());
   }
 
-  /** Closes the current throw-away TensorFlow graph, if any. */
+  /** Closes the current throw-away TensorFlow graph, if any, and forgets the scratch graph. */
   @Override
   public void close() {
     if (scratch instanceof Graph g) {
