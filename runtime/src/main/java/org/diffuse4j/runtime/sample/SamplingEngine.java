@@ -51,9 +51,10 @@ public final class SamplingEngine implements AutoCloseable {
   private final Graph graph = new Graph();
   private final Session session;
   private final Tensor xInit;
-  private final StepGraphs byStep; // null when the loop is unrolled into {@link #out}
-  private final Tensor out;
+  private StepGraphs byStep; // null when the loop is unrolled into {@link #out}
+  private Tensor out;
   private final FedNoise noise;
+  private final ModelOf sampled;
   private final int nfe;
   private final Model model;
   private final Tensor labels;
@@ -120,7 +121,7 @@ public final class SamplingEngine implements AutoCloseable {
           : manifest.guidance().guide(cd, condition);
     };
     org.diffuse4j.api.FlowMapParameterisation flowMap = manifest.flowMap();
-    ModelOf sampled = new ModelOf(modelOf, flowMap == null ? null : (network, lab) -> flowMap.flowMap(
+    sampled = new ModelOf(modelOf, flowMap == null ? null : (network, lab) -> flowMap.flowMap(
         org.diffuse4j.api.FlowMapNetwork.of(network), lab == null ? Condition.none() : new Condition(lab)));
     Denoiser denoiser = modelOf.apply(model.network(), labels);
     StepGraphs stepwise = null;
@@ -133,8 +134,7 @@ public final class SamplingEngine implements AutoCloseable {
           model.network(), sampled, stepsPerRun);
     } catch (StepGraphs.Unsupported e) {
       // A solver with its own loop or a model with state across steps: unroll the whole loop.
-      SamplingProblem problem = sampled.problem(model.network(), labels, manifest.schedule(), times, xInit, noise);
-      unrolled = manifest.solver().solve(problem).x();
+      unrolled = unrolled();
     }
     byStep = stepwise;
     out = unrolled;
@@ -150,9 +150,15 @@ public final class SamplingEngine implements AutoCloseable {
     usesEma = ema != null;
   }
 
+  /** The solver's whole loop built into the graph, with the model around the real network. */
+  private Tensor unrolled() {
+    SamplingProblem problem = sampled.problem(model.network(), labels, manifest.schedule(), times, xInit, noise);
+    return manifest.solver().solve(problem).x();
+  }
+
   /**
-   * Runs one throw-away chunk so TensorFlow optimises and allocates the unrolled graph before
-   * timing starts; returns its wall time in seconds.
+   * Runs one throw-away chunk so the steps are all traced, the step graphs all built and TensorFlow
+   * has allocated them (or the unrolled graph) before timing starts; returns its wall time in seconds.
    */
   public double warmUp() {
     long t0 = System.nanoTime();
@@ -160,14 +166,22 @@ public final class SamplingEngine implements AutoCloseable {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  /** Number of distinct graphs of consecutive steps built, or 0 when the whole loop is unrolled into one graph. */
+  /**
+   * Number of distinct graphs of consecutive steps built so far (the first run's after construction,
+   * all of them after a chunk), or 0 when the whole loop is unrolled into one graph.
+   */
   public int stepGraphs() {
     return byStep == null ? 0 : byStep.structureCount();
   }
 
-  /** Whether the steps were traced in Java, without TensorFlow ({@link StepGraphs}); false when unrolled. */
+  /** Whether the steps traced so far were traced in Java, without TensorFlow ({@link StepGraphs}); false when unrolled. */
   boolean tracedInJava() {
     return byStep != null && byStep.tracedInJava();
+  }
+
+  /** Steps traced so far ({@link StepTrace}; the initial state counts as one), or 0 when unrolled. */
+  int tracedSteps() {
+    return byStep == null ? 0 : byStep.tracedSteps();
   }
 
   /** Number of ops in the sampling graph (network, weights and every step graph). */
@@ -269,7 +283,15 @@ public final class SamplingEngine implements AutoCloseable {
         r.feed(labels.op(), lt);
       }
       if (byStep != null) {
-        return byStep.run(session, xt, lt, seed, first);
+        try {
+          return byStep.run(session, xt, lt, seed, first);
+        } catch (StepGraphs.Unsupported e) {
+          // a step that only a later run reaches cannot run on its own: unroll the whole loop from
+          // now on (the same bits as the step graphs, so the chunks run before stay valid)
+          byStep.close();
+          byStep = null;
+          out = unrolled();
+        }
       }
       open.addAll(noise.feed(r, seed, first));
       try (Result res = r.fetch(out.op()).run()) {
@@ -309,6 +331,9 @@ public final class SamplingEngine implements AutoCloseable {
 
   @Override
   public void close() {
+    if (byStep != null) {
+      byStep.close();
+    }
     session.close();
     graph.close();
   }

@@ -22,7 +22,6 @@ import org.diffuse4j.api.tensor.Precision;
 import org.diffuse4j.api.tensor.Tensor;
 import org.diffuse4j.runtime.graph.RecordingGraph;
 import org.diffuse4j.runtime.graph.ShapeGraph;
-import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
@@ -36,21 +35,21 @@ import org.tensorflow.types.family.TType;
 
 /**
  * A solver run a few steps per {@code Session.run}, with one graph per distinct sequence of step
- * structures. Each step's Java code (the unchanged {@link Solver#init}/{@link Solver#step}) is first
- * traced through a {@link RecordingGraph}, with the network stood in by an identity: that gives the
- * step's signature (its ops with every floating scalar as a parameter), the scalars and the noise
- * streams it asks for. The trace builds no TensorFlow op: it runs in a {@link ShapeGraph}, which
- * records each op in Java with its shapes inferred (a few microseconds per op); when a step uses
- * an op or shape the Java trace does not infer, every step is traced again into throw-away
- * TensorFlow graphs (about 1 ms per step), which decide. The steps are then cut into runs of
- * {@code stepsPerRun} (the initial state counts as step 0); runs with the same sequence of
- * signatures (all runs of steady steps, typically) share one graph, built once with the real
- * network, and each run feeds its own scalars and noise; the solver state (x and history) stays in
- * TensorFlow tensors between runs. Graph memory so depends on {@code stepsPerRun} and the number of
- * distinct runs (first, steady, last), not on the number of steps; the computation is the unrolled
- * graph's op for op, so the samples are bitwise the same. What still grows with the step count is
- * the Java trace (the solver's own arithmetic and a few small objects per op) and the per-step
- * scalars kept for feeding.
+ * structures. A {@link StepTrace} traces each step's Java code (the unchanged {@link Solver#init}/
+ * {@link Solver#step}) with the network stood in by an identity, in Java objects ({@link ShapeGraph})
+ * or, for a step the Java trace cannot do and every step after it, in throw-away TensorFlow graphs:
+ * that gives the step's signature (its ops with every floating scalar as a parameter), the scalars
+ * and the noise streams it asks for. The steps are cut into runs of {@code stepsPerRun} (the
+ * initial state counts as step 0); runs with the same sequence of signatures (all runs of steady
+ * steps, typically) share one graph, built once with the real network, and each run feeds its own
+ * scalars and noise; the solver state (x and history) stays in TensorFlow tensors between runs.
+ * The trace runs just ahead of sampling: the constructor traces the first run and builds its graph,
+ * and the first chunk traces each later run when it reaches it, building a graph only for a new
+ * sequence of signatures (ops added to the graph after the session has run it); later chunks run
+ * from the recorded runs (each step's scalars and noise streams: 170 bytes for a heun step). So the
+ * build time does not depend on the step count, and graph memory depends on {@code stepsPerRun}
+ * and the number of distinct runs (first, steady, last), not on the number of steps; the
+ * computation is the unrolled graph's op for op, so the samples are bitwise the same.
  */
 final class StepGraphs {
   /** Why a solver or model cannot run step by step; the engine then unrolls the loop instead. */
@@ -66,9 +65,6 @@ final class StepGraphs {
   /** Steps per graph and {@code Session.run} by default: a 50-step run is one graph, as before. */
   static final int STEPS_PER_RUN = 64;
 
-  /** Ops traced into one throw-away graph before it is replaced by a new one. */
-  private static final int SCRATCH_OPS = 2_000;
-
   /**
    * One step structure in the sampling graph: its state and noise placeholders, its scalar
    * constants (fed for the steps whose value differs), the outputs to fetch, and where each output
@@ -77,23 +73,8 @@ final class StepGraphs {
   private record Structure(List<Tensor> stateIn, List<List<Tensor>> noiseIn, List<List<Long[]>> noiseShapes,
       List<List<Operation>> paramOps, double[][] baked, boolean[][] varying, List<Output<?>> fetches, int[] sources) {}
 
-  /** An operand that stands for whichever op is current (x_init and labels of the step being traced). */
-  private static final class Current<T extends TType> implements Operand<T> {
-    private Operand<T> now;
-
-    @Override
-    public Output<T> asOutput() {
-      return now.asOutput();
-    }
-
-    @Override
-    public Operation op() {
-      return now.op();
-    }
-  }
-
   /** Noise as placeholders made by the step being traced or built, one per stream asked for. */
-  private static final class SlotNoise implements NoiseSource {
+  static final class SlotNoise implements NoiseSource {
     private final int batch;
     private BiFunction<Integer, long[], Tensor> make;
     private final List<Long> streams = new ArrayList<>();
@@ -138,36 +119,45 @@ final class StepGraphs {
     }
   }
 
+  /** A traced run of steps and the graph (structure) that runs it. */
+  private record Traced(StepTrace.Run run, Structure structure) {}
+
   private final Precision precision;
   private final int batch;
-  private final int stepsPerRun;
   private final Tensor xInit;
   private final Tensor labels;
+  private final StepTrace trace;
+  /** What builds a new run graph into the sampling graph: the real network behind {@link RecordingGraph#opaque}. */
+  private final Backend be;
+  private final Backend rb;
+  private final RecordingGraph rec;
+  private final Solver solver;
+  private final SlotNoise noise;
+  private final SamplingProblem problem;
   private final List<Structure> structures = new ArrayList<>();
-  private final int[] plan;
-  private int[] runPlan;
-  private final double[][] params;
-  private final long[][] streams;
-  /** Per plan entry: the step's input state's k and nfe (0 for the initial state). */
-  private final List<Integer> kList = new ArrayList<>();
-  private final List<Integer> nfeList = new ArrayList<>();
-  private final boolean tracedInJava;
+  private final Map<String, Structure> structureOf = new HashMap<>();
+  /** The runs traced so far, in order; the trace continues when sampling reaches the last of them. */
+  private final List<Traced> runs = new ArrayList<>();
+  private boolean traceDone;
 
   /**
-   * Traces every step of {@code solver} over {@code times} and builds one subgraph per distinct run
-   * of {@code stepsPerRun} step structures into {@code graph}. {@code model} makes the sampler's model from a network (null
-   * for analytic models) and a labels tensor (null when unconditional); {@code xInit} and
+   * Traces the first run of {@code stepsPerRun} steps of {@code solver} over {@code times} and
+   * builds its graph into {@code graph}; later runs are traced, and their graphs built, when the
+   * first chunk reaches them ({@link #run}). {@code model} makes the sampler's model from a network
+   * (null for analytic models) and a labels tensor (null when unconditional); {@code xInit} and
    * {@code labels} are the graph's placeholders. Throws {@link Unsupported} when the run cannot be
    * split into steps: the solver overrides {@link Solver#solve}, the model carries state across
-   * steps ({@link Denoiser#next()}), or a step reads a tensor from outside itself.
+   * steps ({@link Denoiser#next()}), or a step reads a tensor from outside itself ({@link #run}
+   * throws it too, for a step that only a later run reaches).
    */
   StepGraphs(Graph graph, Backend be, Solver solver, Schedule schedule, double[] times, int batch, int dim,
       Tensor xInit, Tensor labels, Network network, ModelOf model, int stepsPerRun) {
     this.precision = be.precision();
     this.batch = batch;
-    this.stepsPerRun = stepsPerRun;
     this.xInit = xInit;
     this.labels = labels;
+    this.be = be;
+    this.solver = solver;
     try {
       if (solver.getClass().getMethod("solve", SamplingProblem.class).getDeclaringClass() != Solver.class) {
         throw new Unsupported("the solver runs its own loop (it overrides solve)", null);
@@ -175,205 +165,75 @@ final class StepGraphs {
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException(e);
     }
-    List<Integer> planList = new ArrayList<>();
-    List<double[]> paramList = new ArrayList<>();
-    List<long[]> streamList = new ArrayList<>();
-    List<List<long[]>> firstShapes = new ArrayList<>();
-    tracedInJava = trace(be.precision(), solver, schedule, times, dim, network, model,
-        planList, paramList, streamList, firstShapes);
-    plan = planList.stream().mapToInt(Integer::intValue).toArray();
-    params = paramList.toArray(double[][]::new);
-    streams = streamList.toArray(long[][]::new);
-    build(graph, be, solver, schedule, times, network, model, firstShapes, stepsPerRun);
+    this.trace = new StepTrace(be.precision(), solver, schedule, times, batch, dim, labels != null, network, model,
+        stepsPerRun);
+    this.rec = new RecordingGraph(graph, false);
+    this.rb = new Backend(Ops.create(rec).withSubScope("steps"), be.precision());
+    Network opaque = network == null ? null : (x, t, c) -> rec.opaque(() -> network.apply(x, t, c));
+    this.noise = new SlotNoise(batch);
+    this.problem = model.problem(opaque, labels == null ? null : rb.wrap(labels.op()), schedule, times,
+        rb.wrap(xInit.op()), noise);
+    try {
+      runAt(0);
+    } catch (RuntimeException e) {
+      trace.close();
+      throw e;
+    }
   }
 
   /**
-   * Traces every step, in Java ({@link ShapeGraph}: no TensorFlow call, microseconds per op) when
-   * every op of every step can be, else (anything the Java trace refuses or fails on) again in
-   * throw-away TensorFlow graphs, which decide. Returns whether the Java trace was used.
+   * Run {@code r} of the steps, traced (and its graph built, when its sequence of signatures is
+   * new) if it was not yet; null past the last run. The scalars of a run that differ from those
+   * its graph was built with are marked to be fed, for this run and every later one of that graph.
    */
-  private boolean trace(Precision precision, Solver solver, Schedule schedule, double[] times, int dim, Network network,
-      ModelOf model, List<Integer> planList, List<double[]> paramList,
-      List<long[]> streamList, List<List<long[]>> firstShapes) {
-    try {
-      traceSteps(new RecordingGraph(new ShapeGraph(), true), true, precision, solver, schedule, times, dim, network,
-          model, planList, paramList, streamList, firstShapes);
-      return true;
-    } catch (RuntimeException | LinkageError e) { // LinkageError: org.tensorflow.TracedOperation not loadable
-      for (List<?> l : List.of(planList, paramList, streamList, firstShapes, kList, nfeList)) {
-        l.clear();
+  private synchronized Traced runAt(int r) {
+    while (runs.size() <= r && !traceDone) {
+      StepTrace.Run run = trace.next();
+      if (run == null) {
+        traceDone = true;
+        break;
       }
-    }
-    try (Graph setup = new Graph()) {
-      traceSteps(new RecordingGraph(setup, true), false, precision, solver, schedule, times, dim, network, model,
-          planList, paramList, streamList, firstShapes);
-    }
-    return false;
-  }
-
-  private void traceSteps(RecordingGraph rec, boolean inJava, Precision precision, Solver solver, Schedule schedule, double[] times,
-      int dim, Network network, ModelOf model, List<Integer> planList,
-      List<double[]> paramList, List<long[]> streamList, List<List<long[]>> firstShapes) {
-    Backend tb = new Backend(Ops.create(rec), precision);
-    Current<TType> xin = new Current<>();
-    Current<TType> lab = new Current<>();
-    // The network stood in by an identity of x that also reads t and the labels, so that what
-    // the step gives the network is part of its signature (the network's output has x's shape).
-    Network standIn = network == null ? null : (x, t, c) -> {
-      List<Operand<?>> in = new ArrayList<>(List.of(x.op(), t.op()));
-      if (c.isConditional()) {
-        in.add(c.labels().op());
+      Structure s = structureOf.get(run.key());
+      if (s == null) {
+        s = buildRun(run, "run" + structures.size() + "_");
+        structures.add(s);
+        structureOf.put(run.key(), s);
       }
-      return x.backend().wrap(x.backend().tf().identityN(in).output().get(0));
-    };
-    SlotNoise noise = new SlotNoise(batch);
-    SamplingProblem problem = model.problem(standIn, labels == null ? null : tb.wrap(lab), schedule, times,
-        tb.wrap(xin), noise);
-    Map<String, Integer> ids = new HashMap<>();
-    List<long[]> shapes = List.of();
-    SolverState prev = null;
-    ExecutionEnvironment scratch = null;
-    Ops raw = null;
-    try {
-    for (int step = -1; prev == null || !prev.done(problem); step++) {
-      if (step > times.length) {
-        throw new IllegalStateException("the solver has not reached the grid's end after " + step + " steps");
-      }
-      if (scratch == null || rec.size() > SCRATCH_OPS) {
-        // a few thousand steps' ops per throw-away graph: creating and deleting graphs costs too
-        if (scratch instanceof Graph g) {
-          g.close();
-        }
-        scratch = inJava ? new ShapeGraph() : new Graph();
-        raw = Ops.create(scratch);
-        rec.use(scratch);
-        rec.clearSize();
-      }
-      {
-        rec.begin();
-        String sfx = "_" + (step + 1);
-        Ops tf = raw;
-        xin.now = placeholder(raw, tb, "x_init" + sfx, new long[] {batch, dim});
-        rec.input(xin.now, "x_init");
-        if (labels != null) {
-          lab.now = placeholder(raw, tb, "labels" + sfx, new long[] {batch});
-          rec.input(lab.now, "labels");
-        }
-        noise.begin((j, shape) -> {
-          Operand<TType> p = placeholder(tf, tb, "noise" + j + sfx, shape);
-          rec.input(p, "noise" + j);
-          return tb.wrap(p);
-        });
-        SolverState in = null;
-        SolverState out;
-        try {
-          if (step < 0) {
-            out = solver.init(problem);
-          } else {
-            List<Tensor> state = new ArrayList<>();
-            for (int j = 0; j < shapes.size(); j++) {
-              Operand<TType> p = placeholder(raw, tb, "s" + j + sfx, shapes.get(j));
-              rec.input(p, "s" + j);
-              state.add(tb.wrap(p));
-            }
-            in = new SolverState(prev.k(), state.get(0), state.subList(1, state.size()), prev.nfe());
-            out = solver.step(problem, in);
-          }
-          if (problem.model().next() != problem.model()) {
-            throw new Unsupported("the model carries state from one step to the next (Denoiser.next)", null);
-          }
-          rec.note(step < 0 ? "init" : "step");
-          for (Tensor t : stateOf(out)) {
-            rec.note("out " + rec.ref(t.op().asOutput()));
-          }
-        } catch (RecordingGraph.Unrecorded | IllegalArgumentException e) {
-          throw new Unsupported("step " + step + " cannot be traced on its own: " + e.getMessage(), e);
-        }
-        String key = rec.signature();
-        Integer id = ids.get(key);
-        if (id == null) {
-          id = ids.size();
-          ids.put(key, id);
-          firstShapes.add(shapes);
-        }
-        kList.add(in == null ? 0 : in.k());
-        nfeList.add(in == null ? 0 : in.nfe());
-        planList.add(id);
-        paramList.add(rec.params());
-        streamList.add(noise.streams());
-        List<long[]> next = new ArrayList<>();
-        for (Tensor t : stateOf(out)) {
-          next.add(t.shape().asArray());
-        }
-        shapes = next;
-        prev = out;
-      }
-    }
-    } finally {
-      if (scratch instanceof Graph g) {
-        g.close();
-      }
-    }
-  }
-
-  private void build(Graph graph, Backend be, Solver solver, Schedule schedule, double[] times, Network network,
-      ModelOf model, List<List<long[]>> firstShapes, int stepsPerRun) {
-    RecordingGraph rec = new RecordingGraph(graph, false);
-    Backend rb = new Backend(Ops.create(rec).withSubScope("steps"), be.precision());
-    Network opaque = network == null ? null : (x, t, c) -> rec.opaque(() -> network.apply(x, t, c));
-    SlotNoise noise = new SlotNoise(batch);
-    SamplingProblem problem = model.problem(opaque, labels == null ? null : rb.wrap(labels.op()), schedule, times,
-        rb.wrap(xInit.op()), noise);
-    Map<String, Integer> ids = new HashMap<>();
-    int runs = (plan.length + stepsPerRun - 1) / stepsPerRun;
-    runPlan = new int[runs];
-    for (int r = 0; r < runs; r++) {
-      int start = r * stepsPerRun;
-      int len = Math.min(stepsPerRun, plan.length - start);
-      String key = java.util.Arrays.toString(java.util.Arrays.copyOfRange(plan, start, start + len));
-      Integer id = ids.get(key);
-      if (id == null) {
-        id = ids.size();
-        ids.put(key, id);
-        structures.add(buildRun(be, rb, rec, solver, problem, noise, firstShapes.get(plan[start]), start, len, "run" + id + "_"));
-      }
-      runPlan[r] = id;
-    }
-    for (int r = 0; r < runs; r++) {
-      Structure s = structures.get(runPlan[r]);
-      int start = r * stepsPerRun;
       for (int j = 0; j < s.baked().length; j++) {
-        for (int i = 0; i < s.baked()[j].length; i++) {
-          s.varying()[j][i] |= params[start + j][i] != s.baked()[j][i];
+        double[] p = run.steps().get(j).params();
+        for (int i = 0; i < p.length; i++) {
+          s.varying()[j][i] |= p[i] != s.baked()[j][i];
         }
       }
+      runs.add(new Traced(run, s));
     }
+    return r < runs.size() ? runs.get(r) : null;
   }
 
-  /** Builds steps start … start + len − 1 of the plan (plan index 0 is the initial state) as one graph. */
-  private Structure buildRun(Backend be, Backend rb, RecordingGraph rec, Solver solver, SamplingProblem problem,
-      SlotNoise noise, List<long[]> shapes, int start, int len, String prefix) {
+  /** Builds the steps of {@code run} as one graph, its names prefixed with {@code prefix}. */
+  private Structure buildRun(StepTrace.Run run, String prefix) {
     List<Tensor> stateIn = new ArrayList<>();
-    for (long[] shape : shapes) {
+    for (long[] shape : run.shapes()) {
       stateIn.add(rb.wrap(be.placeholder(prefix + "s" + stateIn.size(), shape).op()));
     }
     List<Tensor> state = stateIn;
     List<List<Tensor>> noiseIn = new ArrayList<>();
     List<List<Long[]>> noiseShapes = new ArrayList<>();
     List<List<Operation>> paramOps = new ArrayList<>();
+    int len = run.steps().size();
     double[][] baked = new double[len][];
     for (int j = 0; j < len; j++) {
-      int i = start + j;
+      StepTrace.Step step = run.steps().get(j);
       String p = prefix + j + "_";
       rec.begin();
       noise.begin((slot, shape) -> rb.wrap(be.placeholder(p + "noise" + slot, shape).op()));
-      SolverState out = i == 0
+      SolverState out = run.first() + j == 0
           ? solver.init(problem)
-          : solver.step(problem, new SolverState(kList.get(i), state.get(0), state.subList(1, state.size()), nfeList.get(i)));
+          : solver.step(problem, new SolverState(step.k(), state.get(0), state.subList(1, state.size()), step.nfe()));
       baked[j] = rec.params();
-      if (!java.util.Arrays.equals(baked[j], params[i])) {
-        throw new Unsupported("step " + (i - 1) + " builds other scalar constants with the network than without it ("
-            + baked[j].length + " against " + params[i].length + ")", null);
+      if (!java.util.Arrays.equals(baked[j], step.params())) {
+        throw new Unsupported("a step builds other scalar constants with the network than without it ("
+            + baked[j].length + " against " + step.params().length + ")", null);
       }
       paramOps.add(rec.paramOps());
       noiseIn.add(List.copyOf(noise.slots));
@@ -403,27 +263,40 @@ final class StepGraphs {
     return new Structure(stateIn, noiseIn, noiseShapes, paramOps, baked, varying, fetches, sources);
   }
 
-  private static Operand<TType> placeholder(Ops raw, Backend b, String name, long[] shape) {
+  static Operand<TType> placeholder(Ops raw, Backend b, String name, long[] shape) {
     @SuppressWarnings({"unchecked", "rawtypes"})
     Operand<TType> p = raw.withName(name).placeholder((Class) b.floatType(), Placeholder.shape(Shape.of(shape)));
     return p;
   }
 
-  private static List<Tensor> stateOf(SolverState s) {
+  static List<Tensor> stateOf(SolverState s) {
     List<Tensor> all = new ArrayList<>();
     all.add(s.x());
     all.addAll(s.history());
     return all;
   }
 
-  /** Whether the steps were traced in Java ({@link ShapeGraph}) rather than in TensorFlow graphs. */
-  boolean tracedInJava() {
-    return tracedInJava;
+  /** Whether the steps traced so far were traced in Java ({@link ShapeGraph}) rather than in TensorFlow graphs. */
+  synchronized boolean tracedInJava() {
+    return trace.inJava();
   }
 
-  /** Number of distinct graphs of {@code stepsPerRun} consecutive steps (the initial state counts as a step). */
-  int structureCount() {
+  /** Steps traced so far (the initial state counts as one): one run's after construction, all after a chunk. */
+  synchronized int tracedSteps() {
+    return trace.traced();
+  }
+
+  /**
+   * Number of distinct graphs of {@code stepsPerRun} consecutive steps built so far (the initial
+   * state counts as a step): the first run's after construction, all of them after a chunk.
+   */
+  synchronized int structureCount() {
     return structures.size();
+  }
+
+  /** Closes the trace's throw-away graph, if the trace had not reached the end. */
+  void close() {
+    trace.close();
   }
 
   /**
@@ -435,9 +308,13 @@ final class StepGraphs {
     List<org.tensorflow.Tensor> state = new ArrayList<>();
     List<Result> owners = new ArrayList<>();
     try {
-      for (int run = 0; run < runPlan.length; run++) {
-        Structure s = structures.get(runPlan[run]);
-        int start = run * stepsPerRun;
+      for (int run = 0; ; run++) {
+        Traced traced = runAt(run);
+        if (traced == null) {
+          break;
+        }
+        Structure s = traced.structure();
+        List<StepTrace.Step> steps = traced.run().steps();
         Result res = null;
         if (!s.fetches().isEmpty()) {
           List<org.tensorflow.Tensor> open = new ArrayList<>();
@@ -451,7 +328,7 @@ final class StepGraphs {
               r.feed(s.stateIn().get(j).op(), state.get(j));
             }
             for (int j = 0; j < s.baked().length; j++) {
-              long[] st = streams[start + j];
+              long[] st = steps.get(j).streams();
               for (int n = 0; n < st.length; n++) {
                 Long[] boxed = s.noiseShapes().get(j).get(n);
                 long[] shape = new long[boxed.length];
@@ -464,7 +341,7 @@ final class StepGraphs {
                 open.add(t);
                 r.feed(s.noiseIn().get(j).get(n).op(), t);
               }
-              double[] p = params[start + j];
+              double[] p = steps.get(j).params();
               for (int n = 0; n < p.length; n++) {
                 if (s.varying()[j][n]) {
                   org.tensorflow.Tensor t = Feeds.scalar(precision, p[n]);
