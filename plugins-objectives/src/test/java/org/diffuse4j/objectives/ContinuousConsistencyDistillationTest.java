@@ -58,48 +58,51 @@ class ContinuousConsistencyDistillationTest {
     };
   }
 
-  @Test
-  void theExactConsistencyFunctionHasZeroTangentAlongTheTeachersVelocity() {
-    TrigFlow student = new TrigFlow(SD);
-    RectifiedFlow teacherSchedule = new RectifiedFlow();
+  private static final TrigFlow STUDENT = new TrigFlow(SD);
+  private static final RectifiedFlow TEACHER_SCHEDULE = new RectifiedFlow();
+
+  private static Teacher teacher() {
     GaussianMixture gauss = new GaussianMixture(new double[][] {M}, new double[] {C}, new double[] {1});
-    ContinuousConsistencyDistillation scd = new ContinuousConsistencyDistillation(SD, -1, 1.4, 0.1, 0, 8, false);
-    double[] t = new double[B];
+    return new Teacher(gauss.denoiser(TEACHER_SCHEDULE), null, TEACHER_SCHEDULE, new RungeKutta(ButcherTableau.EULER));
+  }
+
+  /**
+   * At rows (t, xs) of the student: each row's teacher velocity (at its level, or with {@code continuous}
+   * at its own σ/α through the teacher's point) against the closed-form marginal TrigFlow velocity of
+   * N(m, c²I) (10⁻¹⁰); the exact consistency function's loss below 10⁻²⁰, one with c 20% off above 10⁻⁴.
+   */
+  private static void assertExactTangent(ContinuousConsistencyDistillation scd, double[] t, double[] xs, boolean continuous) {
+    double[] tTeacher = new double[B];
     for (int i = 0; i < B; i++) {
-      t[i] = scd.sampleTime(student, (i * 5 % B + 0.5) / B); // levels out of order
-    }
-    double[] xs = CounterNoise.gaussian(41, 0, B, D, 1);
-    for (int k = 0; k < xs.length; k++) {
-      xs[k] = 1.3 * xs[k] + 0.2;
+      tTeacher[i] = TEACHER_SCHEDULE.timeOfLambda(STUDENT.lambda(t[i]));
     }
     for (double cc : new double[] {C, 0.8 * C}) {
       try (Graph g = new Graph()) {
         Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
-        Teacher teacher = new Teacher(gauss.denoiser(teacherSchedule), null, teacherSchedule, new RungeKutta(ButcherTableau.EULER));
-        PathPoint p = PathPoint.columns(student, t, b);
+        Teacher teacher = teacher();
+        PathPoint p = PathPoint.columns(STUDENT, t, b);
+        PathPoint atTeacher = continuous ? PathPoint.columns(TEACHER_SCHEDULE, tTeacher, b) : null;
         Tensor x = b.constant(xs, B, D);
         // x0 and ε are not used by sCD's tangent; the batch needs them for x_t = α x0 + σ ε = x
         Tensor x0 = x.div(p.alpha());
         TrainingBatch batch = new TrainingBatch(x0, x0.zerosLike(), p, p.t().zerosLike().plus(1), Condition.none(),
-            new ConstantNoise(1, 0));
-        Tensor v = scd.teacherVelocity(teacher, x.div(p.alpha()), p, Condition.none());
+            new ConstantNoise(1, 0), null, null, atTeacher);
+        Tensor v = continuous ? scd.teacherVelocity(teacher, x.div(p.alpha()), p, atTeacher, Condition.none())
+            : scd.teacherVelocity(teacher, x.div(p.alpha()), p, Condition.none());
         Tensor loss = scd.loss(batch, new TrainingNetworks(exactF(cc), null, teacher), new X0Parameterisation());
         double[] vv = run(g, v);
         double[] lv = run(g, loss);
-        // the marginal TrigFlow velocity of N(m, c²I) at x_τ = cos τ·y: d/dτ of cos τ·(m + κ(r)(y − m)) along r = σ_d tan τ
         for (int i = 0; i < B; i++) {
-          double a = student.alpha(t[i]);
-          double r = student.sigma(t[i]) / a;
+          // the marginal TrigFlow velocity of N(m, c²I) at x_τ = cos τ·y: d/dτ of cos τ·(m + κ(r)(y − m)) along
+          // r = σ_d tan τ, with y_r = m + (√(c² + r²)/√(c² + r0²))(y − m), so dy/dr = r/(c² + r²)·(y − m)
+          double a = STUDENT.alpha(t[i]);
+          double r = STUDENT.sigma(t[i]) / a;
           double tau = Math.atan(r / SD);
           double drdtau = SD / (Math.cos(tau) * Math.cos(tau));
           for (int j = 0; j < D; j++) {
             double y = xs[i * D + j] / a;
-            // y_r = m + (√(c² + r²)/√(c² + r0²))(y − m): dy/dr = r/(c² + r²)·(y − m)
-            double dy = r / (C * C + r * r) * (y - M[j]) * drdtau;
-            double expected = -Math.sin(tau) * y + Math.cos(tau) * dy;
-            if (cc == C) {
-              assertThat(vv[i * D + j]).as("teacher velocity row %d", i).isCloseTo(expected, within(1e-10));
-            }
+            double expected = -Math.sin(tau) * y + Math.cos(tau) * r / (C * C + r * r) * (y - M[j]) * drdtau;
+            assertThat(vv[i * D + j]).as("teacher velocity row %d", i).isCloseTo(expected, within(1e-10));
           }
           if (cc == C) {
             assertThat(lv[i]).as("loss of the exact f, row %d", i).isLessThan(1e-20);
@@ -109,6 +112,20 @@ class ContinuousConsistencyDistillationTest {
         }
       }
     }
+  }
+
+  @Test
+  void theExactConsistencyFunctionHasZeroTangentAlongTheTeachersVelocity() {
+    ContinuousConsistencyDistillation scd = new ContinuousConsistencyDistillation(SD, -1, 1.4, 0.1, 0, 8, false);
+    double[] t = new double[B];
+    for (int i = 0; i < B; i++) {
+      t[i] = scd.sampleTime(STUDENT, (i * 5 % B + 0.5) / B); // levels out of order
+    }
+    double[] xs = CounterNoise.gaussian(41, 0, B, D, 1);
+    for (int k = 0; k < xs.length; k++) {
+      xs[k] = 1.3 * xs[k] + 0.2;
+    }
+    assertExactTangent(scd, t, xs, false);
   }
 
   @Test
@@ -125,55 +142,18 @@ class ContinuousConsistencyDistillationTest {
 
   @Test
   void withContinuousTimesEachRowReadsTheTeacherAtItsOwnSigmaOverAlpha() {
-    TrigFlow student = new TrigFlow(SD);
-    RectifiedFlow teacherSchedule = new RectifiedFlow();
-    GaussianMixture gauss = new GaussianMixture(new double[][] {M}, new double[] {C}, new double[] {1});
     ContinuousConsistencyDistillation scd = new ContinuousConsistencyDistillation(SD, -1, 1.4, 0.1, 0, 0, false);
     double[] t = new double[B];
-    double[] tTeacher = new double[B];
     for (int i = 0; i < B; i++) {
-      t[i] = scd.sampleTime(student, (i + 0.37) / B);
-      tTeacher[i] = teacherSchedule.timeOfLambda(student.lambda(t[i]));
+      t[i] = scd.sampleTime(STUDENT, (i + 0.37) / B);
     }
     assertThat(t).as("continuous: no two rows share a time").doesNotHaveDuplicates();
     double[] xs = CounterNoise.gaussian(43, 0, B, D, 1);
-    for (double cc : new double[] {C, 0.8 * C}) {
-      try (Graph g = new Graph()) {
-        Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
-        Teacher teacher = new Teacher(gauss.denoiser(teacherSchedule), null, teacherSchedule, new RungeKutta(ButcherTableau.EULER));
-        PathPoint p = PathPoint.columns(student, t, b);
-        PathPoint atTeacher = PathPoint.columns(teacherSchedule, tTeacher, b);
-        Tensor x = b.constant(xs, B, D);
-        Tensor x0 = x.div(p.alpha());
-        TrainingBatch batch = new TrainingBatch(x0, x0.zerosLike(), p, p.t().zerosLike().plus(1), Condition.none(),
-            new ConstantNoise(1, 0), null, null, atTeacher);
-        Tensor v = scd.teacherVelocity(teacher, x.div(p.alpha()), p, atTeacher, Condition.none());
-        Tensor loss = scd.loss(batch, new TrainingNetworks(exactF(cc), null, teacher), new X0Parameterisation());
-        double[] vv = run(g, v);
-        double[] lv = run(g, loss);
-        for (int i = 0; i < B; i++) {
-          double a = student.alpha(t[i]);
-          double r = student.sigma(t[i]) / a;
-          double tau = Math.atan(r / SD);
-          double drdtau = SD / (Math.cos(tau) * Math.cos(tau));
-          for (int j = 0; j < D; j++) {
-            double y = xs[i * D + j] / a;
-            double expected = -Math.sin(tau) * y + Math.cos(tau) * r / (C * C + r * r) * (y - M[j]) * drdtau;
-            assertThat(vv[i * D + j]).as("teacher velocity row %d", i).isCloseTo(expected, within(1e-10));
-          }
-          if (cc == C) {
-            assertThat(lv[i]).as("loss of the exact f, row %d", i).isLessThan(1e-20);
-          } else {
-            assertThat(lv[i]).as("loss of f with c 20%% off, row %d", i).isGreaterThan(1e-4);
-          }
-        }
-      }
-    }
+    assertExactTangent(scd, t, xs, true);
     try (Graph g = new Graph()) {
       Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
-      Teacher teacher = new Teacher(gauss.denoiser(teacherSchedule), null, teacherSchedule, new RungeKutta(ButcherTableau.EULER));
-      PathPoint p = PathPoint.columns(student, t, b);
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> scd.teacherVelocity(teacher, b.constant(xs, B, D), p, null,
+      PathPoint p = PathPoint.columns(STUDENT, t, b);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> scd.teacherVelocity(teacher(), b.constant(xs, B, D), p, null,
           Condition.none())).hasMessageContaining("teacherPoint");
     }
   }

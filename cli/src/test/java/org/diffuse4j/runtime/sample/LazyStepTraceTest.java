@@ -34,17 +34,7 @@ class LazyStepTraceTest {
   private static final int B = 5;
   private static final int N = 7; // two chunks of 5: the first traces as it goes, the second reuses the trace
 
-  private static final String YAML = """
-      data: 8-gaussians
-      network: {name: mlp, width: 16, depth: 2, time_embedding: 8, num_classes: 8}
-      schedule: rectified-flow
-      parameterisation: velocity
-      objective: {name: flow-matching, p_uncond: 0.2}
-      training: {steps: 1, batch_size: 16}
-      guidance: {name: cfg, scale: 3}
-      sampling: {solver: heun, grid: uniform, steps: 6, n: 7, batch_size: 5, label: all}
-      seed: 5
-      """;
+  private static final String YAML = StepGraphsTest.YAML;
 
   /** Heun, with steps from {@code late} on also building x + 0·⌈x⌉: an op (Ceil) the Java trace does not infer. */
   private record LateCeil(Solver heun, int late) implements Solver {

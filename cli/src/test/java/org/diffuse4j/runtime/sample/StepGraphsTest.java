@@ -29,7 +29,8 @@ class StepGraphsTest {
   private static final int B = 5;
   private static final int N = 7;
 
-  private static final String YAML = """
+  /** A small class-conditional run with cfg: the network, labels and guidance all reach the step graphs. */
+  static final String YAML = """
       data: 8-gaussians
       network: {name: mlp, width: 16, depth: 2, time_embedding: 8, num_classes: 8}
       schedule: rectified-flow
