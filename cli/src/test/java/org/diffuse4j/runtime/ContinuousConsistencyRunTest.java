@@ -19,8 +19,7 @@ class ContinuousConsistencyRunTest {
 
   @Test
   void sctTrainsInGraphModeAndSamplesInOneStep() throws Exception {
-    String yaml = TestRuns.TINY.replace("schedule: rectified-flow", "schedule: {name: trigflow, sigma_data: 0.5}")
-        .replace("parameterisation: velocity", "parameterisation: {name: trigflow, sigma_data: 0.5}")
+    String yaml = TestRuns.tinyOnTrigFlow(0.5)
         .replace("objective: test-regression", "objective: {name: sct, warmup_steps: 10}")
         .replace("solver: test-euler, grid: uniform, steps: 8",
             "solver: multistep-consistency, grid: {name: uniform, to_zero: true}, steps: 1");
@@ -45,8 +44,7 @@ class ContinuousConsistencyRunTest {
     Path teacher = tmp.resolve("teacher");
     Call t = TestRuns.cli("run", TestRuns.manifest(tmp, TestRuns.TINY).toString(), "--out", teacher.toString());
     assertThat(t.code()).as(t.err()).isZero();
-    String yaml = TestRuns.TINY.replace("schedule: rectified-flow", "schedule: {name: trigflow, sigma_data: 1.0}")
-        .replace("parameterisation: velocity", "parameterisation: {name: trigflow, sigma_data: 1.0}")
+    String yaml = TestRuns.tinyOnTrigFlow(1.0)
         .replace("objective: test-regression",
             "objective: {name: scd, sigma_data: 1.0, warmup_steps: 10, levels: 8}\nteacher: {run: " + teacher + "}")
         .replace("solver: test-euler, grid: uniform, steps: 8",

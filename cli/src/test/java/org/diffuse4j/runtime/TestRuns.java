@@ -38,6 +38,12 @@ public final class TestRuns {
         m.data(), m.network(), m.schedule(), m.parameterisation(), objective, m.solver(), m.grid(), m.guidance());
   }
 
+  /** {@link #TINY} on TrigFlow (schedule and parameterisation) with σ_d = {@code sigmaData}: the consistency models' runs. */
+  public static String tinyOnTrigFlow(double sigmaData) {
+    return TINY.replace("schedule: rectified-flow", "schedule: {name: trigflow, sigma_data: " + sigmaData + "}")
+        .replace("parameterisation: velocity", "parameterisation: {name: trigflow, sigma_data: " + sigmaData + "}");
+  }
+
   /** Runs the CLI in-process. */
   public static Call cli(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -64,8 +64,7 @@ class TeacherPointTest {
     Path teacher = tmp.resolve("teacher");
     Call t = TestRuns.cli("run", TestRuns.manifest(tmp, TestRuns.TINY).toString(), "--out", teacher.toString());
     assertThat(t.code()).as(t.err()).isZero();
-    String yaml = TestRuns.TINY.replace("schedule: rectified-flow", "schedule: {name: trigflow, sigma_data: 1.0}")
-        .replace("parameterisation: velocity", "parameterisation: {name: trigflow, sigma_data: 1.0}")
+    String yaml = TestRuns.tinyOnTrigFlow(1.0)
         .replace("objective: test-regression",
             "objective: {name: scd, sigma_data: 1.0, levels: 0}\nteacher: {run: " + teacher + "}")
         + "precision: float64\n";
