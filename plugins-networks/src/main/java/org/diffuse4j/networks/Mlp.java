@@ -136,7 +136,7 @@ public final class Mlp implements Network, Model {
     Tensor h = x.concat(1, embedding);
     for (int l = 0; l < layers.size(); l++) {
       Dense d = layers.get(l);
-      h = h.matmul(d.w()).plus(d.b());
+      h = h.matmul(d.w()).plusBias(d.b());
       if (l < layers.size() - 1) {
         h = options.activation().apply(h);
       }

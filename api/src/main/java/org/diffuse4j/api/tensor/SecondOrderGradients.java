@@ -42,6 +42,9 @@ final class SecondOrderGradients {
           ResizeNearestNeighbor.halfPixelCenters(op.attributes().getAttrBool("half_pixel_centers")));
       return List.<Operand<?>>of(back, tf.zerosLike(op.input(1)));
     });
+    // BiasAddGrad(g) sums g over every axis but the last; its gradient spreads grad [C] back over g's shape.
+    TensorFlow.registerCustomGradient("BiasAddGrad", (tf, op, grads) ->
+        List.<Operand<?>>of(tf.broadcastTo(grads.get(0), tf.shape(op.input(0)))));
     // The default initial gradient of tf.gradients is OnesLike(y): constant in y (Python's
     // NotDifferentiable), needed to differentiate a Tensor#gradient again.
     TensorFlow.registerCustomGradient("OnesLike", (tf, op, grads) -> List.<Operand<?>>of(tf.zerosLike(op.input(0))));

@@ -84,6 +84,18 @@ public final class Tensor {
   }
 
   /**
+   * this + b with b added along the last axis (TensorFlow's BiasAdd: one kernel, and a bias gradient
+   * summed by BiasAddGrad; the backends fuse it with a preceding MatMul or Conv2D).
+   *
+   * @param b the bias, of the last axis's size ([C], or [1, C] as the networks store it)
+   * @return this + b, same shape as this
+   */
+  public Tensor plusBias(Tensor b) {
+    SecondOrderGradients.ensureRegistered();
+    return of(tf().nn.biasAdd(op, b.rank() == 1 ? b.op : b.reshape(-1).op));
+  }
+
+  /**
    * this + v.
    *
    * @param v the scalar added to every element

@@ -107,6 +107,39 @@ class JvpTest {
   }
 
   @Test
+  void biasAddAlongTheLastAxis() {
+    check("dense bias [1, C]", in -> in.get(0).matmul(in.get(1)).plusBias(in.get(2)).silu(),
+        new long[] {3, 4}, new long[] {4, 2}, new long[] {1, 2});
+    check("conv-like bias [C]", in -> in.get(0).plusBias(in.get(1)).tanh(), new long[] {2, 3, 3, 4}, new long[] {4});
+  }
+
+  @Test
+  void aJvpThroughBiasAddCanBeDifferentiatedAgain() {
+    // Training through a JVP (MeanFlow, sCT): y = (tanh x + b)², Jv along (v, w) = 2(tanh x + b)(sech²x·v + w),
+    // so ∂/∂b_c of Σ Jv = Σ_rows 2(sech²x·v + w)_c.
+    double[] x = {0.3, -1.2, 0.8, 2.0, -0.4, 0.1};
+    double[] v = {1, -0.5, 0.25, 2, 0.75, -1};
+    double[] w = {0.5, -2};
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Backend b = new Backend(org.tensorflow.op.Ops.create(g), Precision.FLOAT64);
+      Tensor xt = b.constant(x, 3, 2);
+      Tensor bias = b.constant(new double[] {0.2, -0.7}, 2);
+      Tensor jv = xt.tanh().plusBias(bias).square().jvp(List.of(xt, bias), List.of(b.constant(v, 3, 2), b.constant(w, 2)));
+      try (Result res = s.runner().fetch(jv.sum().gradient(bias).op()).run()) {
+        double[] got = Feeds.values(res.get(0));
+        for (int c = 0; c < 2; c++) {
+          double want = 0;
+          for (int r = 0; r < 3; r++) {
+            double th = Math.tanh(x[2 * r + c]);
+            want += 2 * ((1 - th * th) * v[2 * r + c] + w[c]);
+          }
+          assertThat(got[c]).isCloseTo(want, within(1e-12));
+        }
+      }
+    }
+  }
+
+  @Test
   void mlpLikeChainInSeveralInputs() {
     // tanh(x W1 + t·a) W2 with the JVP along (v, w) jointly, as MeanFlow's along (z, r, t).
     check("mlp", in -> in.get(0).matmul(in.get(2)).plus(in.get(1).matmul(in.get(3))).silu().matmul(in.get(2).reshape(4, 5).reshape(5, 4)),

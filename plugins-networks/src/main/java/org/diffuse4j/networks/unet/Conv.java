@@ -22,6 +22,6 @@ final class Conv {
 
   Tensor apply(Tensor x) {
     var tf = params.backend().tf();
-    return params.backend().wrap(tf.nn.conv2d(x.op(), w.op(), List.of(1L, stride, stride, 1L), "SAME")).plus(b);
+    return params.backend().wrap(tf.nn.conv2d(x.op(), w.op(), List.of(1L, stride, stride, 1L), "SAME")).plusBias(b);
   }
 }

@@ -13,6 +13,6 @@ final class Dense {
   }
 
   Tensor apply(Tensor x) {
-    return x.matmul(w).plus(b);
+    return x.matmul(w).plusBias(b);
   }
 }
