@@ -375,6 +375,18 @@ def time_steps(step, warmup, steps):
     }
 
 
+def profile(step, steps, name):
+    """Self CPU time by op over `steps` more steps (the op's time on the calling thread; an op's own
+    OpenMP threads run inside it), printed to stderr."""
+    if steps <= 0:
+        return
+    with torch.autograd.profiler.profile() as p:
+        for _ in range(steps):
+            step()
+    print(f"{name}: {steps} profiled steps (totals below are for all of them)", file=sys.stderr)
+    print(p.key_averages().table(sort_by="self_cpu_time_total", row_limit=20), file=sys.stderr)
+
+
 def count(model):
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
@@ -394,6 +406,9 @@ def main():
                     help="U-Net in NHWC memory layout (torch.channels_last), TensorFlow's layout; default NCHW")
     ap.add_argument("--data", default=FASHION_DIR, help="Fashion-MNIST IDX folder")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--profile", type=int, default=0, metavar="STEPS",
+                    help="after the timed steps, run STEPS more under torch.autograd.profiler and print its table "
+                         "(self CPU time by op) to stderr")
     ap.add_argument("--device", default="cpu",
                     help="cpu (default) or cuda: the batch is made on the CPU and copied, as Diffuse4J feeds it")
     a = ap.parse_args()
@@ -423,6 +438,7 @@ def main():
         r = {"network": "mlp 3x256 silu, time embedding 32", "batch": a.mlp_batch, "parameters": count(model)}
         r.update(time_steps(step, a.warmup, a.steps))
         result["models"]["mlp"] = r
+        profile(step, a.profile, "mlp")
     if a.model in ("unet", "all"):
         data = fashion_mnist(a.data)
         synthetic = data is None
@@ -440,6 +456,7 @@ def main():
              "layout": "NHWC (channels_last)" if a.channels_last else "NCHW"}
         r.update(time_steps(step, a.warmup, a.steps))
         result["models"]["unet"] = r
+        profile(step, a.profile, "unet")
     print(json.dumps(result, indent=2))
 
 

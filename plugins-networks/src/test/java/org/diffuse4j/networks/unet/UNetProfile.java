@@ -2,21 +2,15 @@ package org.diffuse4j.networks.unet;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.diffuse4j.api.CounterNoise;
 import org.diffuse4j.api.tensor.Feeds;
 import org.diffuse4j.api.tensor.Precision;
+import org.diffuse4j.networks.StepProfile;
 import org.tensorflow.Result;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphOptions;
-import org.tensorflow.proto.NodeExecStats;
 import org.tensorflow.proto.OptimizerOptions;
-import org.tensorflow.proto.RunMetadata;
-import org.tensorflow.proto.RunOptions;
-import org.tensorflow.proto.StepStats;
 
 /**
  * Profiles the example U-Net's training step (fashion-mnist-cfg.yaml: base 16, batch 128, ε loss, Adam;
@@ -137,14 +131,9 @@ public final class UNetProfile {
       for (int k = 0; k < 3; k++) {
         tg.step(x, noise, labels);
       }
-      Map<String, long[]> byType = new HashMap<>(); // type -> {micros, count}
-      Map<String, long[]> byPhase = new TreeMap<>();
-      Map<String, String> types = new HashMap<>();
-      tg.graph.operations().forEachRemaining(op -> types.put(op.name(), op.type()));
-      long wall = 0;
+      StepProfile profile = new StepProfile(tg.graph);
       for (int s = 0; s < steps; s++) {
         long t0 = System.nanoTime();
-        RunMetadata md;
         try (var xt = Feeds.tensor(Precision.FLOAT32, x, 128, 28, 28, 1);
             var et = Feeds.tensor(Precision.FLOAT32, noise, 128, 28, 28, 1);
             var lt = Feeds.tensor(Precision.FLOAT32, labels, 128);
@@ -152,37 +141,11 @@ public final class UNetProfile {
             var b2 = Feeds.scalar(Precision.FLOAT32, 0.5);
             Result r = tg.session.runner().feed(tg.x0.op(), xt).feed(tg.eps.op(), et).feed(tg.labels.op(), lt)
                 .feed("b1p", b1).feed("b2p", b2).addTarget(tg.train).fetch(tg.loss.op())
-                .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build())
-                .runAndFetchMetadata()) {
-          md = r.getMetadata().orElseThrow();
-        }
-        wall += System.nanoTime() - t0;
-        StepStats ss = md.getStepStats();
-        for (var dev : ss.getDevStatsList()) {
-          for (NodeExecStats n : dev.getNodeStatsList()) {
-            String name = n.getNodeName();
-            String label = n.getTimelineLabel();
-            String type = label.matches(".*= [A-Za-z0-9_]+\\(.*") ? label.replaceAll(".*= ([A-Za-z0-9_]+)\\(.*", "$1")
-                : types.getOrDefault(name, "");
-            if (type.isEmpty() || type.equals(name)) {
-              type = "?" + name.replaceAll("[_0-9/].*", "");
-            }
-            long us = n.getAllEndRelMicros();
-            byType.computeIfAbsent(type, t -> new long[2])[0] += us;
-            byType.get(type)[1]++;
-            String phase = name.startsWith("gradients") || name.contains("Gradients") ? "backward" : "forward/update";
-            byPhase.computeIfAbsent(phase, t -> new long[2])[0] += us;
-            byPhase.get(phase)[1]++;
-          }
+                .setOptions(StepProfile.FULL_TRACE).runAndFetchMetadata()) {
+          profile.add(r.getMetadata().orElseThrow(), System.nanoTime() - t0);
         }
       }
-      long total = byType.values().stream().mapToLong(v -> v[0]).sum();
-      System.out.printf("variant %s: %d traced steps, wall %.1f ms/step (traced), op time summed %.1f ms/step%n", variant,
-          steps, wall / 1e6 / steps, total / 1e3 / steps);
-      byType.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(40)
-          .forEach(e -> System.out.printf("  %-32s %8.1f ms/step %5.1f%%  %5d nodes%n", e.getKey(), e.getValue()[0] / 1e3 / steps,
-              100.0 * e.getValue()[0] / total, e.getValue()[1] / steps));
-      byPhase.forEach((k, v) -> System.out.printf("  phase %-20s %8.1f ms/step %5d nodes%n", k, v[0] / 1e3 / steps, v[1] / steps));
+      profile.print("variant " + variant, 40);
     }
   }
 

@@ -1,0 +1,131 @@
+package org.diffuse4j.networks;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.diffuse4j.api.Condition;
+import org.diffuse4j.api.CounterNoise;
+import org.diffuse4j.api.tensor.Backend;
+import org.diffuse4j.api.tensor.Feeds;
+import org.diffuse4j.api.tensor.Precision;
+import org.diffuse4j.api.tensor.Tensor;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Gradients;
+import org.tensorflow.op.core.Variable;
+
+/**
+ * The two-moons MLP's training step alone (two-moons.yaml: 3×256 SiLU, 32 time features, batch 1024,
+ * rectified-flow velocity loss, tf.gradients + ApplyAdam; no EMA, gradient norm or Java-side batch,
+ * which the CLI's step adds); not a test (issue 17, docs/benchmarks.md).
+ * {@code MlpProfile time STEPS}: median wall ms per step after 20 warm-up steps.
+ * {@code MlpProfile trace STEPS}: FULL_TRACE step stats summed by kernel ({@link StepProfile}).
+ * {@code MlpProfile gemm RUNS}: the rate of TensorFlow's float32 MatMul on the MLP's largest product,
+ * [1024, 256]·[256, 256], 64 products per {@code Session.run} (best of RUNS runs).
+ */
+public final class MlpProfile {
+  private static final int BATCH = 1024;
+
+  private MlpProfile() {}
+
+  private static void gemm(int runs) {
+    int products = 64;
+    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+      Backend be = new Backend(Ops.create(graph), Precision.FLOAT32);
+      Tensor a = be.constant(CounterNoise.gaussian(3, 0, BATCH, 256, 0), BATCH, 256);
+      Tensor b = be.constant(CounterNoise.gaussian(4, 0, 256, 256, 0), 256, 256);
+      List<Op> all = new ArrayList<>();
+      for (int i = 0; i < products; i++) {
+        all.add(a.plus(i).matmul(b).op()); // a + i: distinct products, so none is folded or shared
+      }
+      double best = Double.MAX_VALUE;
+      for (int r = 0; r < runs + 3; r++) {
+        long t0 = System.nanoTime();
+        Session.Runner run = session.runner();
+        all.forEach(run::addTarget);
+        run.run().close();
+        if (r >= 3) {
+          best = Math.min(best, (System.nanoTime() - t0) / 1e6 / products);
+        }
+      }
+      // the a + i additions are timed too: ~1/3 of a product's memory traffic, well under its arithmetic
+      System.out.printf("gemm [1024,256]x[256,256]: %.3f ms per product (incl. one [1024,256] add), %.1f GFLOPS%n", best,
+          2.0 * BATCH * 256 * 256 / (best * 1e6));
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static void main(String[] args) {
+    if (args[0].equals("gemm")) {
+      gemm(Integer.parseInt(args[1]));
+      return;
+    }
+    boolean trace = args[0].equals("trace");
+    int steps = Integer.parseInt(args[1]);
+    try (Graph graph = new Graph()) {
+      Ops tf = Ops.create(graph);
+      Backend be = new Backend(tf, Precision.FLOAT32);
+      Mlp net = new Mlp(be, 2, new MlpOptions(256, 3, 32, Activation.SILU, 1000, 0), 1);
+      Tensor x0 = be.placeholder("x0", BATCH, 2);
+      Tensor eps = be.placeholder("eps", BATCH, 2);
+      Tensor t = be.placeholder("t", BATCH, 1);
+      Tensor xt = x0.times(t.neg().plus(1)).plus(eps.times(t));
+      Tensor loss = net.apply(xt, t, Condition.none()).minus(eps.minus(x0)).square().mean();
+      List<Variable<?>> vars = net.variables();
+      Gradients grads = tf.gradients(loss.op(), (Iterable) vars);
+      List<Op> computed = new ArrayList<>(List.of(loss.op()));
+      for (int i = 0; i < vars.size(); i++) {
+        computed.add(grads.dy(i));
+      }
+      Ops gated = tf.withControlDependencies(computed);
+      List<Op> updates = new ArrayList<>();
+      for (int i = 0; i < vars.size(); i++) {
+        Variable v = vars.get(i);
+        Operand m = tf.variable((Operand) be.constant(new double[(int) v.shape().size()], v.shape().asArray()).op());
+        Operand s = tf.variable((Operand) be.constant(new double[(int) v.shape().size()], v.shape().asArray()).op());
+        updates.add(gated.train.applyAdam(v, m, s, (Operand) be.scalar(0.5).op(), (Operand) be.scalar(0.5).op(),
+            (Operand) be.scalar(1e-3).op(), (Operand) be.scalar(0.9).op(), (Operand) be.scalar(0.999).op(),
+            (Operand) be.scalar(1e-8).op(), (Operand) grads.dy(i)));
+      }
+      Op train = tf.withControlDependencies(updates).noOp();
+      double[] x = CounterNoise.gaussian(1, 0, BATCH, 2, 0);
+      double[] e = CounterNoise.gaussian(2, 0, BATCH, 2, 0);
+      double[] times = new double[BATCH];
+      for (int i = 0; i < BATCH; i++) {
+        times[i] = (i + 0.5) / BATCH;
+      }
+      StepProfile profile = new StepProfile(graph);
+      double[] ms = new double[steps];
+      try (Session session = new Session(graph)) {
+        for (int k = -20; k < steps; k++) {
+          long t0 = System.nanoTime();
+          try (var xf = Feeds.tensor(Precision.FLOAT32, x, BATCH, 2);
+              var ef = Feeds.tensor(Precision.FLOAT32, e, BATCH, 2);
+              var tf0 = Feeds.tensor(Precision.FLOAT32, times, BATCH, 1)) {
+            Session.Runner r = session.runner().feed(x0.op(), xf).feed(eps.op(), ef).feed(t.op(), tf0).addTarget(train).fetch(loss.op());
+            if (trace && k >= 0) {
+              try (Result res = r.setOptions(StepProfile.FULL_TRACE).runAndFetchMetadata()) {
+                profile.add(res.getMetadata().orElseThrow(), System.nanoTime() - t0);
+              }
+            } else {
+              r.run().close();
+            }
+          }
+          if (k >= 0) {
+            ms[k] = (System.nanoTime() - t0) / 1e6;
+          }
+        }
+      }
+      if (trace) {
+        profile.print("mlp", 25);
+      } else {
+        Arrays.sort(ms);
+        System.out.printf("mlp: median %.2f ms/step over %d steps%n", ms[steps / 2], steps);
+      }
+    }
+  }
+}
