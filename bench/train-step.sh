@@ -19,13 +19,14 @@
 # the model and on what else runs), so all four are printed; the ratios are taken against PyTorch
 # as installed (Debian's BLAS, default policy) and against the fastest of all set-ups. A fifth set-up
 # (issue 17) loads OpenBLAS built for OpenMP (libopenblas0-openmp, OPENBLAS_OPENMP_DIR) with glibc's
-# MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_ raised to 4 GiB.
+# MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_ raised to 4 GiB. Last line: the MLP's steady step
+# without per-step logging (two more runs of MLP_STEPS and MLP_STEPS + MARGINAL_STEPS steps).
 #
 # Environment: DIFFUSE4J (launcher, default ./diffuse4j), DIFFUSE4J_LOCK (a lock file: each launcher
 # call runs under `flock` on it), TORCH_PYTHON (default /usr/bin/python3), OPENBLAS_DIR (a folder
 # with OpenBLAS's libblas.so.3; default: the system's openblas-pthread, else Debian's
 # libopenblas0-pthread unpacked into OUT_DIR/openblas with apt-get download; OPENBLAS_DIR=none skips),
-# TF_ENABLE_ONEDNN_OPTS (default 1, as the launcher), MLP_STEPS / UNET_STEPS (Diffuse4J steps,
+# TF_ENABLE_ONEDNN_OPTS (default 1, as the launcher), MARGINAL_STEPS (1000, above), MLP_STEPS / UNET_STEPS (Diffuse4J steps,
 # 300 / 40), TORCH_MLP_STEPS / TORCH_UNET_STEPS (PyTorch's timed steps, 100 / 20), WARMUP (5),
 # TORCH_DEVICE (cpu; cuda on a GPU machine, with DIFFUSE4J_MAVEN_ARGS=-Pgpu for Diffuse4J:
 # docs/benchmarks.md, "On a GPU machine").
@@ -129,6 +130,16 @@ loads+=("$(load)")
 d4j_train mlp "$root/examples/manifests/two-moons.yaml" "$mlp_steps" \
   --set sampling.n=16 --set sampling.batch_size=16 --set sampling.steps=2
 torch_run mlp "$torch_mlp_steps"
+# The MLP's step is ~10 ms, so the per-step log line, its TensorBoard record and the reader above cost a
+# noticeable share of it; its steady step without them: two runs at the manifest's log_every, MLP_STEPS
+# and MLP_STEPS + MARGINAL_STEPS steps, and the difference of their training times (warm-up and the final
+# checkpoint cancel).
+marginal="${MARGINAL_STEPS:-1000}"
+for n in "$mlp_steps" "$((mlp_steps + marginal))"; do
+  launch run "$root/examples/manifests/two-moons.yaml" --out "$out/mlp-quiet-$n" --set training.steps="$n" \
+    --set training.checkpoint_every=0 --set sampling.n=16 --set sampling.batch_size=16 --set sampling.steps=2 \
+    >/dev/null 2>"$out/mlp-quiet-$n.err" || { echo "diffuse4j run failed; see $out/mlp-quiet-$n.err" >&2; exit 1; }
+done
 loads+=("$(load)")
 d4j_train unet "$root/examples/manifests/fashion-mnist-cfg.yaml" "$unet_steps" --set training.warmup=0 --set parameterisation=eps \
   --set sampling.n=10 --set sampling.batch_size=10 --set sampling.steps=2
@@ -137,9 +148,9 @@ loads+=("$(load)")
 tfv="$(grep -o 'tensorflow-core-api/[^/]*' "$root/cli/target/diffuse4j.classpath" 2>/dev/null | head -1 | cut -d/ -f2 || true)"
 echo "Diffuse4J: TensorFlow Java ${tfv:-?}, TF_ENABLE_ONEDNN_OPTS=$TF_ENABLE_ONEDNN_OPTS, $(java -version 2>&1 | head -1)"
 
-"$py" - "$out" "$warmup" "${loads[@]}" <<'PY'
+"$py" - "$out" "$warmup" "$mlp_steps" "$marginal" "${loads[@]}" <<'PY'
 import json, os, re, statistics, sys
-out, warmup, loads = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+out, warmup, mlp_steps, marginal, loads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:]
 
 def d4j(name):
     """(whole-run ms/step, median and mean ms/step after the warm-up steps, timed steps, parameters)."""
@@ -200,4 +211,14 @@ print("|---|" + "---|" * len(SETUPS))
 for name, label in models:
     t = runs[name][1]
     print(f"| {label} | " + " | ".join(cell(t[tag]["models"][name]) if tag in t else "—" for tag, _ in SETUPS) + " |")
+print()
+secs = [json.load(open(os.path.join(out, f"mlp-quiet-{n}", "metrics.json")))["train_seconds"]
+        for n in (mlp_steps, mlp_steps + marginal)]
+step = (secs[1] - secs[0]) * 1000 / marginal
+t = runs["mlp"][1]
+best_tag = min(t, key=lambda k: t[k]["models"]["mlp"]["median_ms"])
+best = t[best_tag]["models"]["mlp"]["median_ms"]
+print(f"MLP without the per-step log line: training {secs[0]:.2f} s for {mlp_steps} steps, {secs[1]:.2f} s for "
+      f"{mlp_steps + marginal} (two-moons.yaml's log_every), so {step:.2f} ms per step in steady state; "
+      f"{step / best:.2f}x PyTorch's fastest set-up ({best:.1f} ms, {dict(SETUPS)[best_tag]})")
 PY
