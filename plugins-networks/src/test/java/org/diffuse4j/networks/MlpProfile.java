@@ -10,13 +10,10 @@ import org.diffuse4j.api.tensor.Feeds;
 import org.diffuse4j.api.tensor.Precision;
 import org.diffuse4j.api.tensor.Tensor;
 import org.tensorflow.Graph;
-import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Gradients;
-import org.tensorflow.op.core.Variable;
 
 /**
  * The two-moons MLP's training step alone (two-moons.yaml: 3×256 SiLU, 32 time features, batch 1024,
@@ -78,23 +75,7 @@ public final class MlpProfile {
       Tensor t = be.placeholder("t", BATCH, 1);
       Tensor xt = x0.times(t.neg().plus(1)).plus(eps.times(t));
       Tensor loss = net.apply(xt, t, Condition.none()).minus(eps.minus(x0)).square().mean();
-      List<Variable<?>> vars = net.variables();
-      Gradients grads = tf.gradients(loss.op(), (Iterable) vars);
-      List<Op> computed = new ArrayList<>(List.of(loss.op()));
-      for (int i = 0; i < vars.size(); i++) {
-        computed.add(grads.dy(i));
-      }
-      Ops gated = tf.withControlDependencies(computed);
-      List<Op> updates = new ArrayList<>();
-      for (int i = 0; i < vars.size(); i++) {
-        Variable v = vars.get(i);
-        Operand m = tf.variable((Operand) be.constant(new double[(int) v.shape().size()], v.shape().asArray()).op());
-        Operand s = tf.variable((Operand) be.constant(new double[(int) v.shape().size()], v.shape().asArray()).op());
-        updates.add(gated.train.applyAdam(v, m, s, (Operand) be.scalar(0.5).op(), (Operand) be.scalar(0.5).op(),
-            (Operand) be.scalar(1e-3).op(), (Operand) be.scalar(0.9).op(), (Operand) be.scalar(0.999).op(),
-            (Operand) be.scalar(1e-8).op(), (Operand) grads.dy(i)));
-      }
-      Op train = tf.withControlDependencies(updates).noOp();
+      Op train = AdamStep.build(be, loss, net.variables(), be.scalar(1e-3), be.scalar(0.5), be.scalar(0.5));
       double[] x = CounterNoise.gaussian(1, 0, BATCH, 2, 0);
       double[] e = CounterNoise.gaussian(2, 0, BATCH, 2, 0);
       double[] times = new double[BATCH];

@@ -1,21 +1,17 @@
 package org.diffuse4j.networks.unet;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.diffuse4j.api.Condition;
 import org.diffuse4j.api.CounterNoise;
 import org.diffuse4j.api.tensor.Backend;
+import org.diffuse4j.networks.AdamStep;
 import org.diffuse4j.api.tensor.Feeds;
 import org.diffuse4j.api.tensor.Precision;
 import org.diffuse4j.api.tensor.Tensor;
 import org.tensorflow.Graph;
-import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Gradients;
-import org.tensorflow.op.core.Variable;
 
 /**
  * Test helper: a U-Net with an ε-prediction denoising loss on a fed batch (x_t = 0.8·x0 + 0.6·ε at
@@ -54,25 +50,7 @@ final class TrainingGraph implements AutoCloseable {
     loss = net.apply(xt, be.scalar(0.3), c).minus(eps).square().mean();
     beta1Power = be.placeholder("b1p");
     beta2Power = be.placeholder("b2p");
-    List<Variable<?>> vars = net.variables();
-    Gradients grads = tf.gradients(loss.op(), (Iterable) vars);
-    List<Op> computed = new ArrayList<>();
-    computed.add(loss.op());
-    for (int i = 0; i < vars.size(); i++) {
-      computed.add(grads.dy(i));
-    }
-    Ops gated = tf.withControlDependencies(computed);
-    List<Op> updates = new ArrayList<>();
-    for (int i = 0; i < vars.size(); i++) {
-      Variable v = vars.get(i);
-      int size = (int) v.shape().size();
-      Operand m = tf.variable((Operand) be.constant(new double[size], v.shape().asArray()).op());
-      Operand s = tf.variable((Operand) be.constant(new double[size], v.shape().asArray()).op());
-      updates.add(gated.train.applyAdam(v, m, s, (Operand) beta1Power.op(), (Operand) beta2Power.op(),
-          (Operand) be.scalar(lr).op(), (Operand) be.scalar(0.9).op(), (Operand) be.scalar(0.999).op(),
-          (Operand) be.scalar(1e-8).op(), (Operand) grads.dy(i)));
-    }
-    train = tf.withControlDependencies(updates).noOp();
+    train = AdamStep.build(be, loss, net.variables(), be.scalar(lr), beta1Power, beta2Power);
     session = config == null ? new Session(graph) : new Session(graph, config);
   }
 

@@ -2,23 +2,19 @@ package org.diffuse4j.networks.unet;
 
 import java.awt.image.BufferedImage;
 import java.io.File;
-import java.util.ArrayList;
-import java.util.List;
 import org.diffuse4j.api.Condition;
 import org.diffuse4j.api.CounterNoise;
 import org.diffuse4j.api.tensor.Backend;
+import org.diffuse4j.networks.AdamStep;
 import org.diffuse4j.api.tensor.Feeds;
 import org.diffuse4j.api.tensor.Precision;
 import org.diffuse4j.api.tensor.Tensor;
 import org.diffuse4j.data.FashionMnist;
 import org.tensorflow.Graph;
-import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Gradients;
-import org.tensorflow.op.core.Variable;
 
 /**
  * Not a test: trains a class-conditional U-Net on Fashion-MNIST for a few minutes (cosine VP path
@@ -53,24 +49,7 @@ public final class UNetFashionDemo {
       Tensor angle = t.times(Math.PI / 2);
       Tensor loss = net.apply(x0.times(angle.cos()).plus(eps.times(angle.sin())), t, new Condition(labels))
           .minus(eps).square().mean();
-      List<Variable<?>> vars = net.variables();
-      Gradients grads = tf.gradients(loss.op(), (Iterable) vars);
-      List<Op> computed = new ArrayList<>();
-      computed.add(loss.op());
-      for (int i = 0; i < vars.size(); i++) {
-        computed.add(grads.dy(i));
-      }
-      Ops gated = tf.withControlDependencies(computed);
-      List<Op> updates = new ArrayList<>();
-      for (int i = 0; i < vars.size(); i++) {
-        Variable v = vars.get(i);
-        int size = (int) v.shape().size();
-        Operand m = tf.variable((Operand) be.constant(new double[size], v.shape().asArray()).op());
-        Operand s = tf.variable((Operand) be.constant(new double[size], v.shape().asArray()).op());
-        updates.add(gated.train.applyAdam(v, m, s, (Operand) b1p.op(), (Operand) b2p.op(), (Operand) lr.op(),
-            (Operand) be.scalar(0.9).op(), (Operand) be.scalar(0.999).op(), (Operand) be.scalar(1e-8).op(), (Operand) grads.dy(i)));
-      }
-      Op train = tf.withControlDependencies(updates).noOp();
+      Op train = AdamStep.build(be, loss, net.variables(), lr, b1p, b2p);
       // guided ε for sampling: ε_null + w (ε_c − ε_null)
       Tensor xs = be.placeholder("xs", rows, 784);
       Tensor ts = be.placeholder("ts");
