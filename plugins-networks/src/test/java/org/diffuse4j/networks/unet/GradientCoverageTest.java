@@ -83,7 +83,7 @@ class GradientCoverageTest {
 
   @Test
   void groupNormSoftmaxAndSilu() {
-    check("groupNorm", (b, x) -> GroupNorm.normalize(x.times(2).plus(1), 3));
+    check("groupNorm", (b, x) -> GroupNorm.normalize(x.times(2).plus(1), 3, b.constant(new double[] {0.5, 2, -1}, 3), b.constant(new double[] {0.25, 0, -1}, 3)));
     check("softmax", (b, x) -> b.wrap(b.tf().nn.softmax(x.reshape(2, 48).op())));
     check("silu", (b, x) -> x.silu());
   }

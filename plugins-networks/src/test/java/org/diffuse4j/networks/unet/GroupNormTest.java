@@ -22,10 +22,12 @@ class GroupNormTest {
     for (int i = 0; i < x.length; i++) {
       x[i] = 3 * x[i] + 1.5; // not already normalised
     }
+    double[] gamma = {0.5, 1, 1.5, 2, -1, 3}; // per channel
+    double[] beta = {0, 0.25, -0.5, 1, 2, -3};
     double[] got;
     try (Graph g = new Graph()) {
       Backend b = new Backend(Ops.create(g), Precision.FLOAT64);
-      Tensor out = GroupNorm.normalize(b.constant(x, n, h, w, c), groups);
+      Tensor out = GroupNorm.normalize(b.constant(x, n, h, w, c), groups, b.constant(gamma, c), b.constant(beta, c));
       try (Session s = new Session(g); Result r = s.runner().fetch(out.op()).run()) {
         got = Feeds.values(r.get(0));
       }
@@ -48,7 +50,8 @@ class GroupNormTest {
         for (int p = 0; p < h * w; p++) {
           for (int k = grp * per; k < (grp + 1) * per; k++) {
             int idx = (s * h * w + p) * c + k;
-            assertThat(got[idx]).isCloseTo((x[idx] - mean) / Math.sqrt(var + GroupNorm.EPS), within(1e-9));
+            double want = (x[idx] - mean) / Math.sqrt(var + GroupNorm.EPS) * gamma[k] + beta[k];
+            assertThat(got[idx]).isCloseTo(want, within(1e-9));
           }
         }
       }

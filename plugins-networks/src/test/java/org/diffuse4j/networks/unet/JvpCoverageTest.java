@@ -40,7 +40,7 @@ class JvpCoverageTest {
 
   @Test
   void groupNormSoftmaxAndSilu() {
-    check("groupNorm", x -> GroupNorm.normalize(x.times(2).plus(1), 3));
+    check("groupNorm", x -> GroupNorm.normalize(x.times(2).plus(1), 3, x.backend().constant(new double[] {0.5, 2, -1}, 3), x.backend().constant(new double[] {0.25, 0, -1}, 3)));
     check("softmax", x -> x.backend().wrap(x.backend().tf().nn.softmax(x.reshape(2, 48).op())));
     check("silu", Tensor::silu);
   }
