@@ -41,9 +41,7 @@ class ContinuousConsistencyRunTest {
 
   @Test
   void scdDistilsFromATeacherRunOnAnotherSchedule() throws Exception {
-    Path teacher = tmp.resolve("teacher");
-    Call t = TestRuns.cli("run", TestRuns.manifest(tmp, TestRuns.TINY).toString(), "--out", teacher.toString());
-    assertThat(t.code()).as(t.err()).isZero();
+    Path teacher = TestRuns.tinyRun(tmp, "teacher");
     String yaml = TestRuns.tinyOnTrigFlow(1.0)
         .replace("objective: test-regression",
             "objective: {name: scd, sigma_data: 1.0, warmup_steps: 10, levels: 8}\nteacher: {run: " + teacher + "}")

@@ -56,6 +56,14 @@ public final class TestRuns {
     return new Call(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** Trains the {@link #TINY} manifest into {@code dir/name} and returns that run folder (fails the test if the run fails). */
+  public static Path tinyRun(Path dir, String name) throws IOException {
+    Path run = dir.resolve(name);
+    Call c = cli("run", manifest(dir, TINY).toString(), "--out", run.toString());
+    org.assertj.core.api.Assertions.assertThat(c.code()).as(c.err()).isZero();
+    return run;
+  }
+
   /** Writes a manifest file. */
   public static Path manifest(Path dir, String yaml) throws IOException {
     Path p = dir.resolve("m.yaml");

@@ -22,9 +22,7 @@ class ReflowCommandTest {
 
   @BeforeEach
   void trainTinyRun() throws Exception {
-    run = tmp.resolve("run");
-    Call c = TestRuns.cli("run", TestRuns.manifest(tmp, TestRuns.TINY).toString(), "--out", run.toString());
-    assertThat(c.code()).as(c.err()).isZero();
+    run = TestRuns.tinyRun(tmp, "run");
   }
 
   @Test

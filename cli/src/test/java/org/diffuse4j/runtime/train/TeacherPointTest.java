@@ -13,7 +13,6 @@ import org.diffuse4j.api.TrainingBatch;
 import org.diffuse4j.api.TrainingNetworks;
 import org.diffuse4j.api.tensor.Tensor;
 import org.diffuse4j.runtime.TestRuns;
-import org.diffuse4j.runtime.TestRuns.Call;
 import org.diffuse4j.runtime.manifest.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,9 +60,7 @@ class TeacherPointTest {
 
   @Test
   void theTeacherIsReadAtEachExamplesSigmaOverAlphaOnItsOwnSchedule() throws Exception {
-    Path teacher = tmp.resolve("teacher");
-    Call t = TestRuns.cli("run", TestRuns.manifest(tmp, TestRuns.TINY).toString(), "--out", teacher.toString());
-    assertThat(t.code()).as(t.err()).isZero();
+    Path teacher = TestRuns.tinyRun(tmp, "teacher");
     String yaml = TestRuns.tinyOnTrigFlow(1.0)
         .replace("objective: test-regression",
             "objective: {name: scd, sigma_data: 1.0, levels: 0}\nteacher: {run: " + teacher + "}")
