@@ -23,6 +23,9 @@ import org.tensorflow.op.Ops;
  * {@code MlpProfile trace STEPS}: FULL_TRACE step stats summed by kernel ({@link StepProfile}).
  * {@code MlpProfile gemm RUNS}: the rate of TensorFlow's float32 MatMul on the MLP's largest product,
  * [1024, 256]·[256, 256], 64 products per {@code Session.run} (best of RUNS runs).
+ * {@code MlpProfile products STEPS}: the step's 12 matrix products alone, in the order their data
+ * dependencies impose (4 forward, 8 backward, transposed as MatMul's gradient is), median wall ms per
+ * run after 20 warm-up runs: what a step costs TensorFlow before any element-wise work.
  */
 public final class MlpProfile {
   private static final int BATCH = 1024;
@@ -58,10 +61,54 @@ public final class MlpProfile {
     }
   }
 
+  /** The MLP step's products alone: forward x·W₁ … h₃·W₄, backward dh·Wᵀ and hᵀ·dh per layer. */
+  private static void products(int steps) {
+    int[] widths = {34, 256, 256, 256, 2}; // 2 coordinates + 32 time features in, 3 hidden layers, 2 out
+    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+      Ops tf = Ops.create(graph);
+      Backend be = new Backend(tf, Precision.FLOAT32);
+      List<Tensor> w = new ArrayList<>();
+      for (int l = 0; l < 4; l++) {
+        w.add(be.constant(CounterNoise.gaussian(10 + l, 0, widths[l], widths[l + 1], 0), widths[l], widths[l + 1]));
+      }
+      Tensor x = be.placeholder("x", BATCH, widths[0]);
+      List<Tensor> h = new ArrayList<>(List.of(x));
+      for (int l = 0; l < 4; l++) {
+        h.add(h.get(l).matmul(w.get(l)));
+      }
+      List<Op> grads = new ArrayList<>();
+      Tensor d = h.get(4); // stands in for the loss gradient, same shape
+      for (int l = 3; l >= 0; l--) {
+        grads.add(be.wrap(tf.linalg.matMul(h.get(l).op(), d.op(), org.tensorflow.op.linalg.MatMul.transposeA(true))).op());
+        if (l > 0) {
+          d = be.wrap(tf.linalg.matMul(d.op(), w.get(l).op(), org.tensorflow.op.linalg.MatMul.transposeB(true)));
+        }
+      }
+      double[] ms = new double[steps];
+      try (var xv = Feeds.tensor(Precision.FLOAT32, CounterNoise.gaussian(3, 0, BATCH, widths[0], 0), BATCH, widths[0])) {
+        for (int k = -20; k < steps; k++) {
+          long t0 = System.nanoTime();
+          Session.Runner run = session.runner().feed(x.op(), xv);
+          grads.forEach(run::addTarget);
+          run.run().close();
+          if (k >= 0) {
+            ms[k] = (System.nanoTime() - t0) / 1e6;
+          }
+        }
+      }
+      Arrays.sort(ms);
+      System.out.printf("mlp products alone (12, 0.84 GFLOP): median %.2f ms per run over %d runs%n", ms[steps / 2], steps);
+    }
+  }
+
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static void main(String[] args) {
     if (args[0].equals("gemm")) {
       gemm(Integer.parseInt(args[1]));
+      return;
+    }
+    if (args[0].equals("products")) {
+      products(Integer.parseInt(args[1]));
       return;
     }
     boolean trace = args[0].equals("trace");
