@@ -28,7 +28,7 @@ final class GroupNorm {
   /**
    * GN(x)·γ + β as one per-(sample, channel) affine map x·a + b, a = γ/√(σ² + ε), b = β − μ·a, with μ
    * and σ² = E[x²] − μ² of each (sample, group) from per-channel sums over the pixels: five full-size
-   * kernels forward and nine in the gradient TensorFlow derives (centring first took six and about
+   * kernels forward and about nine in the gradient TensorFlow derives (centring first took six and about
    * fifteen; measured in docs/benchmarks.md). x must have static H, W and C; γ and β have C values.
    */
   static Tensor normalize(Tensor x, int groups, Tensor gamma, Tensor beta) {
